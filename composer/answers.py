@@ -1,0 +1,129 @@
+"""Where answers come from, and which wins.
+
+Precedence (as in copier): flags (`--set`) > answers file (`--answers`) > user config
+(`sender_name`) > the template's own defaults. The interactive prompt only asks for what is still
+missing after that.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from composer.config import Config
+from composer.errors import InputError, UsageError
+from composer.templates import Question, Template
+
+#: Keys an answers file may hold besides answers: they choose the template.
+SELECTOR_KEYS = ("relationship", "template")
+
+
+def parse_set_options(values: Iterable[str]) -> dict[str, str]:
+    """Turn repeated `--set KEY=VALUE` into a mapping; a value without `=` is a usage error."""
+    answers: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--set expects KEY=VALUE, got {item!r}")
+        answers[key] = value
+    return answers
+
+
+def load_answers_file(path: Path) -> dict[str, str]:
+    """Read a YAML, TOML or JSON mapping of answers; say which file and where when it is broken."""
+    text = _read_text(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: malformed TOML: {exc}") from None
+    except Exception as exc:  # yaml.YAMLError, imported lazily
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise InputError(f"{where}: malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: answers file must be a mapping of name: value, not a {type(data).__name__}")
+    return {str(key): _as_text(path, str(key), value) for key, value in data.items()}
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: answers file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not an answers file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: answers file is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read answers file: {exc.strerror or exc}") from None
+
+
+def _as_text(path: Path, key: str, value: Any) -> str:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise InputError(f"{path}: answer {key!r} must be text, not a {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class AnswerSources:
+    """Answers known before any prompt, each layer kept apart so precedence stays explicit."""
+
+    flags: Mapping[str, str]
+    file: Mapping[str, str]
+    config: Config
+
+    def selector(self, key: str) -> str | None:
+        """relationship / template chosen by the answers file (flags are passed separately)."""
+        return self.file.get(key)
+
+    def value_for(self, question: Question) -> str | None:
+        """The answer for one question from flags, file, config, then the template default."""
+        for layer in (self.flags, self.file, self._config_answers()):
+            if question.name in layer:
+                return layer[question.name]
+        return question.default
+
+    def _config_answers(self) -> dict[str, str]:
+        return {"sender_name": self.config.sender_name} if self.config.sender_name else {}
+
+
+def known_answers(template: Template, sources: AnswerSources) -> dict[str, str]:
+    """Every answer already known for a template's questions (unknown ones are left out)."""
+    answers = {}
+    for question in template.all_questions():
+        value = sources.value_for(question)
+        if value is not None:
+            answers[question.name] = value
+    return answers
+
+
+def answer_problem(question: Question, value: str | None) -> str | None:
+    """Why an answer is not acceptable (missing or too long), or None when it is fine."""
+    text = (value or "").strip()
+    if question.required and not text:
+        return f"{question.name} is required"
+    if question.max_length is not None and len(text) > question.max_length:
+        return f"{question.name} is {len(text)} characters; the template allows {question.max_length}"
+    return None
+
+
+def missing_required(template: Template, answers: Mapping[str, str]) -> list[Question]:
+    """Required questions with no non-blank answer."""
+    return [q for q in template.all_questions() if q.required and not (answers.get(q.name) or "").strip()]

@@ -1,0 +1,64 @@
+"""`invite draft`: fill a template from flags, an answers file, config and (on a terminal) prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from composer import output
+from composer.answers import AnswerSources, load_answers_file, parse_set_options
+from composer.commands.common import AccountOption, LimitOption, TemplatesDirOption, load_library
+from composer.config import load_config, resolve_limit
+from composer.draft import check_answers, choose_template, start_draft
+from composer.fileio import write_atomic
+
+
+def draft(
+    relationship: Annotated[
+        str | None, typer.Option("--relationship", "-r", help="How you know them (see `invite templates list`).")
+    ] = None,
+    template: Annotated[str | None, typer.Option("--template", "-t", help="Template id to use.")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="An answer as KEY=VALUE (repeatable).", show_default=False)
+    ] = None,
+    answers: Annotated[
+        Path | None, typer.Option("--answers", help="Answers file (YAML, TOML or JSON).", show_default=False)
+    ] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if an answer is missing.")] = False,
+    account: AccountOption = None,
+    limit: LimitOption = None,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the note to this file instead of stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")] = False,
+    templates_dir: TemplatesDirOption = None,
+) -> None:
+    """Draft a personal connection note from a template."""
+    config = load_config()
+    flag_answers = parse_set_options(set_ or [])
+    file_answers = load_answers_file(answers) if answers else {}
+    resolve_limit(limit, account, config)  # validates --limit/--account before any work
+    if output_path is not None and output_path.exists() and not force:
+        write_atomic(output_path, "", force=False)  # raises the standard "already exists" error early
+    library = load_library(templates_dir, config)
+    sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
+    chosen = choose_template(
+        library,
+        relationship or sources.selector("relationship"),
+        template or sources.selector("template"),
+    )
+    current = start_draft(chosen, sources)
+    check_answers(chosen, current.answers)
+    text = current.render()
+    _deliver(text, output_path, force)
+
+
+def _deliver(text: str, output_path: Path | None, force: bool) -> None:
+    """The note goes to stdout, or atomically into --output (and a confirmation to stderr)."""
+    if output_path is None:
+        output.out(text)
+        return
+    write_atomic(output_path, text + "\n", force=force)
+    output.info(f"wrote the note to {output_path}")

@@ -1,0 +1,64 @@
+"""Reading what a user points at and writing what the tool produces, safely.
+
+Reads turn every OS and decoding failure into one clear `InputError`. Writes are atomic
+(a temporary file in the same folder, then a rename) and refuse to replace an existing file unless
+the user said `--force`, so nothing a user wrote is ever lost.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from composer.errors import InputError, UsageError
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """Read a UTF-8 text file or raise an InputError naming the file and the reason."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a {what}") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return decode(data, str(path))
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode UTF-8 (a BOM is dropped); binary or other encodings are refused, never half-decoded."""
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file, not a text note")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
+    return text.removeprefix("\ufeff")
+
+
+def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
+    """Write text to path via a temporary file and a rename; refuse to overwrite without force."""
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; give a file name")
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; use --force to overwrite it")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: folder does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot write here: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if not force and path.exists():
+            raise UsageError(f"{path}: already exists; use --force to overwrite it")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
