@@ -1,0 +1,35 @@
+"""The result type every lint rule produces.
+
+Offsets are Python string indices into the note as given (so `text[start:end] == excerpt`);
+`line` and `column` are 1-based, for editors and the `path:line:col` text output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank(severity: str) -> int:
+    """info < warning < error, for --fail-on and sorting."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one note."""
+
+    rule: str
+    severity: str
+    message: str
+    hint: str
+    start: int
+    end: int
+    line: int
+    column: int
+    excerpt: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape documented for `invite lint --format json`."""
+        return asdict(self)
