@@ -1,0 +1,45 @@
+"""Shared fixtures: every test runs with its own empty user folders, never the real ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from composer.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point platformdirs (XDG on Linux) at fresh folders and drop any config override."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"), ("XDG_DATA_HOME", "data")):
+        (home / sub).mkdir()
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("INVITE_COMPOSER_CONFIG", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def user_config_dir(isolated_user_dirs: Path) -> Path:
+    """The invite-composer folder inside the isolated XDG config home (created on demand)."""
+    folder = isolated_user_dirs / "config" / "invite-composer"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def invoke():
+    """Run the CLI in-process; returns typer's Result with separate stdout and stderr."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return run
