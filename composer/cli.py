@@ -25,7 +25,8 @@ class InviteGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except InviteError as exc:
-            output.error(str(exc))
+            # An interrupt is the user's choice, not a mistake: say what happened without "error:".
+            (output.info if exc.exit_code == EXIT_INTERRUPTED else output.error)(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             output.info("interrupted")

@@ -34,8 +34,15 @@ def draft(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")] = False,
     templates_dir: TemplatesDirOption = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the draft saved by an interrupted interactive session.")
+    ] = False,
 ) -> None:
-    """Draft a personal connection note from a template."""
+    """Draft a personal connection note from a template.
+
+    On a terminal, anything the flags leave open is asked interactively; with --no-input or no
+    terminal, missing answers are an error naming each one.
+    """
     config = load_config()
     flag_answers = parse_set_options(set_ or [])
     file_answers = load_answers_file(answers) if answers else {}
@@ -44,6 +51,20 @@ def draft(
         write_atomic(output_path, "", force=False)  # raises the standard "already exists" error early
     library = load_library(templates_dir, config)
     sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
+    from composer.interactive import draft_interactively
+
+    prompted = draft_interactively(
+        library=library,
+        sources=sources,
+        limit=resolve_limit(limit, account, config),
+        relationship=relationship or sources.selector("relationship"),
+        template_id=template or sources.selector("template"),
+        resume=resume,
+        no_input=no_input,
+    )
+    if prompted is not None:
+        _deliver(prompted, output_path, force)
+        return
     chosen = choose_template(
         library,
         relationship or sources.selector("relationship"),

@@ -1,0 +1,103 @@
+"""Copying the note out: the system clipboard, else an OSC 52 escape, else say so plainly.
+
+No third-party dependency: pyperclip would only run the same tools. The system tools are tried
+in the order that fits the session (Wayland, X11, macOS, Windows/WSL); when none works and the
+terminal is interactive, an OSC 52 escape asks the terminal itself to set the clipboard (this also
+works over SSH in most terminals). Every outcome is reported; none is silent.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+#: (tool, extra arguments, environment variable that must be set, or None)
+SYSTEM_TOOLS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    ("wl-copy", (), "WAYLAND_DISPLAY"),
+    ("xclip", ("-selection", "clipboard"), "DISPLAY"),
+    ("xsel", ("--clipboard", "--input"), "DISPLAY"),
+    ("pbcopy", (), None),
+    ("clip.exe", (), None),
+)
+TOOL_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """How the copy went: `method` is the tool, "osc52", or None when nothing could take it."""
+
+    method: str | None
+    message: str
+
+    @property
+    def copied(self) -> bool:
+        return self.method is not None
+
+
+def osc52_sequence(text: str) -> str:
+    """The escape that asks the terminal to put text on the clipboard (wrapped for tmux/screen)."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    sequence = f"\x1b]52;c;{payload}\x07"
+    if os.environ.get("TMUX"):
+        return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    if os.environ.get("TERM", "").startswith("screen"):
+        return "\x1bP" + sequence + "\x1b\\"
+    return sequence
+
+
+def copy_with_system_tool(text: str) -> tuple[str | None, list[str]]:
+    """Try each available system tool; return (the tool that worked, the failures seen)."""
+    failures: list[str] = []
+    for tool, args, needs_env in SYSTEM_TOOLS:
+        if needs_env and not os.environ.get(needs_env):
+            continue
+        path = shutil.which(tool)
+        if path is None:
+            continue
+        try:
+            # xclip/wl-copy leave a process behind that owns the selection: never capture its output.
+            completed = subprocess.run(
+                [path, *args],
+                input=text.encode("utf-8"),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=TOOL_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            failures.append(f"{tool}: {exc}")
+            continue
+        if completed.returncode == 0:
+            return tool, failures
+        failures.append(f"{tool} exited with {completed.returncode}")
+    return None, failures
+
+
+def copy(text: str, terminal: TextIO | None = None) -> CopyResult:
+    """Put text on the clipboard by the best means available and say which was used."""
+    terminal = terminal if terminal is not None else sys.stderr
+    tool, failures = copy_with_system_tool(text)
+    if tool is not None:
+        return CopyResult(tool, f"copied to the clipboard with {tool}")
+    tried = f" ({'; '.join(failures)})" if failures else ""
+    if _is_terminal(terminal):
+        terminal.write(osc52_sequence(text))
+        terminal.flush()
+        return CopyResult(
+            "osc52",
+            f"no clipboard tool found{tried}; sent the note to your terminal's clipboard (OSC 52) - "
+            "if pasting does not work, your terminal does not allow it: copy the note from the panel",
+        )
+    return CopyResult(None, f"no clipboard found{tried}; copy the note by hand")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
