@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from composer.errors import SandboxError, TemplateError
 
@@ -29,9 +29,26 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def environment() -> SandboxedEnvironment:
     """One sandboxed environment per process; StrictUndefined and no autoescape (plain text)."""
     from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    from composer.sandbox import check_binop
+
+    class NoteSandbox(SandboxedEnvironment):
+        """The sandbox, plus caps on `*` and `**` so a template cannot build a gigabyte string."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            problem = check_binop(operator, left, right)
+            if problem:
+                raise SecurityError(problem)
+            return super().call_binop(context, operator, left, right)
+
+    env = NoteSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    for helper in ("lipsum", "cycler", "joiner"):  # Python objects a note never needs
+        env.globals.pop(helper, None)
+    return env
 
 
 def parse_body(body: str, path: Path, body_line: int = 1) -> set[str]:
@@ -60,18 +77,43 @@ def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: in
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from composer.sandbox import HINT, unsafe_uses
+
     try:
-        compiled = environment().from_string(body)
-        rendered = compiled.render(dict(answers))
+        ast = environment().parse(body)
+        unsafe = unsafe_uses(ast, answers)
+        if unsafe:
+            line, message = unsafe[0]
+            raise SandboxError(path, message, line=body_line + line - 1)
+        compiled = environment().from_string(ast)
+        rendered = _render_capped(compiled, dict(answers))
     except TemplateSyntaxError as exc:
         raise TemplateError(path, f"Jinja syntax error: {exc.message}", line=body_line + (exc.lineno or 1) - 1) from None
     except SecurityError as exc:
+        raise SandboxError(path, f"refused by the sandbox: {exc} ({HINT})") from None
+    except OverflowError as exc:  # e.g. range() past the sandbox's MAX_RANGE
         raise SandboxError(path, f"refused by the sandbox: {exc}") from None
     except UndefinedError as exc:
         raise TemplateError(path, f"undefined variable: {exc.message}") from None
     except (JinjaError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError) as exc:
         raise TemplateError(path, f"failed to render: {exc}") from None
     return normalise(rendered)
+
+
+def _render_capped(compiled: Any, context: dict[str, str]) -> str:
+    """Render piece by piece and stop once the output is far longer than any note could be."""
+    from jinja2.exceptions import SecurityError
+
+    from composer.sandbox import MAX_OUTPUT
+
+    pieces: list[str] = []
+    size = 0
+    for piece in compiled.generate(context):
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"the note grew past {MAX_OUTPUT} characters")
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def render(template: Template, answers: Mapping[str, str]) -> str:
