@@ -1,0 +1,125 @@
+"""`invite templates new`: a complete, valid template to start from.
+
+The scaffold declares two questions (a required one and an optional one whose `{% if %}` has an
+`{% else %}` fallback), uses the common `first_name`, and renders with its examples to a note that
+passes `invite templates check`: personal, specific, and well inside the free limit even in the
+worst case. The example answers are chosen per relationship so the note reads true.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+from composer.errors import UsageError
+from composer.templates import TEMPLATE_SUFFIX, get_relationship
+
+TEMPLATE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: relationship -> (prompt, example) for the scaffold's first question, `how_we_know`.
+HOW_WE_KNOW: dict[str, tuple[str, str]] = {
+    "event": ("Where did you meet? Say it as a clause.", "we met at PyData Berlin"),
+    "referral": ("Who suggested you connect? Say it as a clause.", "Tariq Aziz suggested I reach out"),
+    "content": ("What of theirs did you read or watch? Say it as a clause.", "I read your post on feature flags"),
+    "profile-view": ("What did you notice? Say it as a clause.", "I saw you viewed my profile after my data talk"),
+    "colleague": ("Where did you work together? Say it as a clause.", "we worked together at Globex on billing"),
+    "group": ("Which group do you share? Say it as a clause.", "I follow your posts in the Python Zurich meetup"),
+    "alumni": ("Which school do you share? Say it as a clause.", "we both studied at ETH Zurich"),
+    "recruiting": ("What role is this about? Say it as a clause.", "I'm hiring a data engineer at Globex"),
+    "reconnect": ("When did you know each other? Say it as a clause.", "it's been a while since Globex"),
+    "reply": ("What do you remember of them? Say it as a clause.", "thanks for the invitation after the meetup"),
+}
+
+SCAFFOLD = """\
+---
+# A message template for `invite draft`. Reference: docs/templates.md
+id: {id}
+relationship: {relationship}
+title: {title}
+description: {description}
+tone: warm
+# Questions are asked in this order (first_name is asked first without being declared).
+# Each needs a name, a prompt and an example; max_length keeps the note inside LinkedIn's limit.
+questions:
+  - name: how_we_know
+    prompt: {prompt}
+    help: A few words they will recognise, e.g. "{example}".
+    max_length: 50
+    example: {example}
+  - name: topic
+    prompt: What did they say or do that stayed with you?
+    help: Optional. A few words, e.g. "testing data pipelines"; leave it blank to use the fallback.
+    required: false
+    max_length: 40
+    example: testing data pipelines
+---
+Hi {{{{ first_name }}}}, {{{{ how_we_know }}}}{{% if topic %}} - your point about {{{{ topic }}}} stayed with me{{% else %}} \
+- I'd like to hear what you're working on now{{% endif %}}. Glad to connect here.
+"""
+
+
+def validate_id(template_id: str) -> str:
+    """Template ids are kebab-case: lowercase letters and digits joined by single hyphens."""
+    if not TEMPLATE_ID.fullmatch(template_id):
+        raise UsageError(f"invalid template id {template_id!r}: use lowercase letters, digits and hyphens, e.g. 'event-pycon'")
+    return template_id
+
+
+def scaffold(template_id: str, relationship_id: str) -> str:
+    """The text of a new template with this id, for this relationship."""
+    relationship = get_relationship(relationship_id)
+    prompt, example = HOW_WE_KNOW.get(relationship.id, ("How do you know them? Say it as a clause.", "we met at PyData Berlin"))
+    title = template_id.replace("-", " ").capitalize()
+    return SCAFFOLD.format(
+        id=template_id,
+        relationship=relationship.id,
+        title=_yaml_str(title),
+        description=_yaml_str(f"{relationship.label}: says how you know them and what stayed with you. Edit me."),
+        prompt=_yaml_str(prompt),
+        example=example,
+    )
+
+
+def _yaml_str(value: str) -> str:
+    """Quote a scalar only when YAML would misread it."""
+    import yaml
+
+    dumped = yaml.safe_dump(value, default_flow_style=True, width=1000).strip()
+    return dumped.removesuffix("...").strip()
+
+
+def editor_command() -> list[str]:
+    """`$VISUAL`, else `$EDITOR`, split like a shell would; a one-line error when neither is set."""
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return shlex.split(value)
+    raise UsageError("--edit needs an editor: set $VISUAL or $EDITOR (e.g. export EDITOR=nano)")
+
+
+def open_in_editor(command: list[str], path: Path) -> int:
+    """Run the editor on path and return its exit status."""
+    try:
+        return subprocess.call([*command, str(path)])
+    except OSError as exc:
+        raise UsageError(f"cannot start editor {command[0]!r}: {exc.strerror or exc}") from None
+
+
+def create(template_id: str, relationship_id: str, folder: Path, *, force: bool = False) -> Path:
+    """Write the scaffold into folder (created if needed) as ID.jinja; refuse to overwrite without force."""
+    from composer.fileio import write_atomic
+
+    validate_id(template_id)
+    text = scaffold(template_id, relationship_id)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot create folder: {exc.strerror or exc}") from None
+    path = folder / f"{template_id}{TEMPLATE_SUFFIX}"
+    write_atomic(path, text, force=force)
+    return path
