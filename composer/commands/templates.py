@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -113,3 +114,68 @@ def _print_template(template: Template, example: str, length: int, limit: int) -
             width=min(console.width, 72),
         )
     )
+
+
+@app.command("new")
+def new_template(
+    template_id: Annotated[str, typer.Argument(metavar="ID", help="The new template's id, in kebab-case (e.g. event-pycon).")],
+    relationship: Annotated[
+        str, typer.Option("--relationship", "-r", help="How the sender knows the recipient (e.g. event, referral).")
+    ],
+    folder: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Folder to write into (default: your user templates folder).", show_default=False),
+    ] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $VISUAL or $EDITOR.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file of the same name.")] = False,
+) -> None:
+    """Write a complete, valid template to start from, and print its path."""
+    from composer.config import user_templates_dir
+    from composer.template_new import create, editor_command, open_in_editor, validate_id
+
+    validate_id(template_id)
+    get_relationship(relationship)
+    editor = editor_command() if edit else None
+    path = create(template_id, relationship, folder or user_templates_dir(), force=force)
+    output.out(str(path))
+    output.info(f"created template {template_id!r}; edit it, then run: invite templates check {path}")
+    if editor is not None:
+        status = open_in_editor(editor, path)
+        if status != 0:
+            output.warn(f"the editor exited with status {status}")
+
+
+@app.command("check")
+def check_templates(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID|PATH]...", help="Template ids, files or folders (default: every template found).", show_default=False
+        ),
+    ] = None,
+    format_: FormatOption = "text",
+    account: Annotated[
+        str, typer.Option("--account", help="The tier the note must fit: free (200, the default) or premium (300).")
+    ] = "free",
+    templates_dir: TemplatesDirOption = None,
+) -> None:
+    """Check templates: metadata, Jinja, variables, sandbox, example note (linted) and length budget."""
+    from composer.config import limit_for_account
+    from composer.errors import EXIT_FINDINGS, EXIT_USAGE, InviteError
+    from composer.template_check import check_files, format_text, select_files
+
+    check_format(format_)
+    limit_for_account(account)
+    config = load_config()
+    files = select_files(targets or [], [*config.template_dirs, *(templates_dir or [])])
+    report = check_files(files, account=account)
+    if format_ == "json":
+        output.out(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        output.out("\n".join(format_text(report, relative_to=Path.cwd())))
+    refused = [r for r in report.results if r.sandbox]
+    if refused:
+        names = ", ".join(str(r.path) for r in refused)
+        raise InviteError(f"refused by the sandbox (security): {names}", exit_code=EXIT_USAGE)
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
