@@ -405,7 +405,9 @@ class Session:
 
 
 def _template_title(template: Template) -> str:
-    return f"{template.title} [{template.tone}]" if template.tone else template.title
+    if template.tone and template.tone.lower() not in template.title.lower():
+        return f"{template.title} [{template.tone}]"
+    return template.title
 
 
 def _editor_stdout() -> Any:

@@ -26,14 +26,14 @@ QMARK = "?"
 
 
 def room_left(question: Question, value: str) -> str | None:
-    """`12 / 40 characters, 28 left` for a question with a max_length, else None."""
+    """`12/40, 28 left` (shown at the right while typing) for a question with a max_length, else None."""
     if question.max_length is None:
         return None
     used = len(value.strip())
     left = question.max_length - used
     if left >= 0:
-        return f"{used} / {question.max_length} characters, {left} left"
-    return f"{used} / {question.max_length} characters, {-left} too many"
+        return f"{used}/{question.max_length}, {left} left"
+    return f"{used}/{question.max_length}, {-left} too many"
 
 
 def answer_validator(question: Question) -> Callable[[str], bool | str]:
@@ -44,7 +44,7 @@ def answer_validator(question: Question) -> Callable[[str], bool | str]:
         if problem is None:
             return True
         if question.max_length is not None and len(value.strip()) > question.max_length:
-            return f"Too long: {room_left(question, value)}; shorten it"
+            return f"Too long: {room_left(question, value)} characters; shorten it"
         return f"Required: {problem}"
 
     return validate
@@ -53,7 +53,7 @@ def answer_validator(question: Question) -> Callable[[str], bool | str]:
 def instruction_for(question: Question) -> str | None:
     """The grey text after the prompt: the help line, marked optional when it is."""
     parts = []
-    if not question.required:
+    if not question.required and not (question.help or "").lower().startswith("optional"):
         parts.append("(optional)")
     if question.help:
         parts.append(question.help)

@@ -145,11 +145,13 @@ def test_validator_reports_room_and_requirement():
     assert validate("PyCon US") is True
     assert validate("  ") == "Required: event is required"
     too_long = validate("EuroPython 2025")
-    assert "15 / 10 characters, 5 too many" in too_long
-    assert room_left(question, "PyCon") == "5 / 10 characters, 5 left"
+    assert too_long == "Too long: 15/10, 5 too many characters; shorten it"
+    assert room_left(question, "PyCon") == "5/10, 5 left"
     optional = Question(name="topic", prompt="Topic?", required=False, help="A few words.", example="x")
     assert answer_validator(optional)("") is True
     assert instruction_for(optional) == "(optional) A few words."
+    said = Question(name="topic", prompt="Topic?", required=False, help="Optional. A few words.", example="x")
+    assert instruction_for(said) == "Optional. A few words."
     assert room_left(optional, "anything") is None
 
 
@@ -165,9 +167,9 @@ def test_invalid_answers_are_asked_again_with_the_reason_shown():
     # prompt_toolkit redraws only what changed, so look for fragments of each message.
     screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown.getvalue())
     assert "Required: event is required" in screen  # blank: asked again
-    assert "Too long" in screen and "15 / 10" in screen  # too long: asked again, room shown
-    assert "0 / 10 characters, 10 lef" in screen  # the live counter at the right
-    assert "8 / 10 characters, 2" in screen
+    assert "Too long" in screen and "15/10" in screen  # too long: asked again, room shown
+    assert "0/10, 10 lef" in screen  # the live counter at the right (its last cell is drawn apart)
+    assert "8/10, 2 lef" in screen
 
 
 def test_prompts_never_touch_stdout(capfd):
