@@ -150,7 +150,7 @@ def check_templates(
     targets: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[ID|PATH]...", help="Template ids, files or folders (default: every template found).", show_default=False
+            metavar="ID|PATH", help="Template ids, files or folders (default: every template found).", show_default=False
         ),
     ] = None,
     format_: FormatOption = "text",
