@@ -293,9 +293,10 @@ class Session:
             self.console.print("[green]No lint findings.[/]")
         for finding in findings or ():
             style = SEVERITY_STYLES.get(finding.severity, "")
+            quoted = finding.excerpt and finding.excerpt not in finding.message
             self.console.print(
                 f"[{style}]{finding.severity}[/] {escape(finding.rule)}: {escape(finding.message)}"
-                + (f' [dim]("{escape(finding.excerpt)}")[/]' if finding.excerpt else "")
+                + (f' [dim]("{escape(finding.excerpt)}")[/]' if quoted else "")
             )
             if finding.hint:
                 self.console.print(f"  [dim]hint:[/] {escape(finding.hint)}")
