@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
+from composer.commands import lint as lint_cmd
 from composer.commands import templates as templates_cmd
 from composer.errors import EXIT_INTERRUPTED, InviteError
 
@@ -62,6 +63,8 @@ def root(
 
 app.command("draft")(draft_cmd.draft)
 app.add_typer(templates_cmd.app, name="templates")
+app.command("lint")(lint_cmd.lint)
+app.command("rules")(lint_cmd.rules)
 
 
 def main() -> None:
