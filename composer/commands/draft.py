@@ -12,7 +12,9 @@ from composer.answers import AnswerSources, load_answers_file, parse_set_options
 from composer.commands.common import AccountOption, LimitOption, TemplatesDirOption, load_library
 from composer.config import load_config, resolve_limit
 from composer.draft import check_answers, choose_template, start_draft
+from composer.errors import EXIT_FINDINGS
 from composer.fileio import write_atomic
+from composer.lint.report import check_fail_on
 
 
 def draft(
@@ -37,6 +39,9 @@ def draft(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the draft saved by an interrupted interactive session.")
     ] = False,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="Exit 1 when linting the note finds this severity or worse: error, warning, info.")
+    ] = "warning",
 ) -> None:
     """Draft a personal connection note from a template.
 
@@ -46,7 +51,8 @@ def draft(
     config = load_config()
     flag_answers = parse_set_options(set_ or [])
     file_answers = load_answers_file(answers) if answers else {}
-    resolve_limit(limit, account, config)  # validates --limit/--account before any work
+    note_limit = resolve_limit(limit, account, config)  # validates --limit/--account before any work
+    check_fail_on(fail_on)
     if output_path is not None and output_path.exists() and not force:
         write_atomic(output_path, "", force=False)  # raises the standard "already exists" error early
     library = load_library(templates_dir, config)
@@ -64,6 +70,7 @@ def draft(
     )
     if prompted is not None:
         _deliver(prompted, output_path, force)
+        _lint_result(prompted, note_limit, fail_on)
         return
     chosen = choose_template(
         library,
@@ -74,6 +81,7 @@ def draft(
     check_answers(chosen, current.answers)
     text = current.render()
     _deliver(text, output_path, force)
+    _lint_result(text, note_limit, fail_on)
 
 
 def _deliver(text: str, output_path: Path | None, force: bool) -> None:
@@ -83,3 +91,11 @@ def _deliver(text: str, output_path: Path | None, force: bool) -> None:
         return
     write_atomic(output_path, text + "\n", force=force)
     output.info(f"wrote the note to {output_path}")
+
+
+def _lint_result(text: str, limit: int, fail_on: str) -> None:
+    """Lint the delivered note: its count and findings go to stderr; exit 1 when one reaches --fail-on."""
+    from composer.lint.report import lint_draft
+
+    if lint_draft(text, limit=limit, fail_on=fail_on):
+        raise typer.Exit(EXIT_FINDINGS)
