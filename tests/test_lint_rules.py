@@ -1,0 +1,187 @@
+"""The lint rules through the library API: per-rule examples from the rules data, offsets, counting."""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.errors import UsageError
+from composer.lint import lint_many, lint_text, rule_ids, select_rules
+from composer.lint import pipeline as pipeline_mod
+from composer.lint.pipeline import load_patterns
+from composer.lint.rules import load_rules
+
+RULES = load_rules()
+FIRES = [(rule.id, text) for rule in RULES.values() for text in rule.fires]
+PASSES = [(rule.id, text) for rule in RULES.values() for text in rule.passes]
+
+
+def fired(text: str, rule: str, **options) -> list:
+    return [f for f in lint_text(text, **options) if f.rule == rule]
+
+
+def test_every_rule_has_examples_that_fire_and_pass():
+    assert len(RULES) >= 10
+    for rule in RULES.values():
+        assert rule.fires, f"{rule.id} has no example that fires"
+        assert rule.passes, f"{rule.id} has no example that passes"
+        assert rule.description and rule.why and rule.hint and rule.message
+
+
+@pytest.mark.parametrize(("rule", "text"), FIRES, ids=[f"{r}:{i}" for i, (r, _) in enumerate(FIRES)])
+def test_rule_fires_on_its_examples(rule: str, text: str):
+    assert fired(text, rule), f"{rule} should fire on {text!r}"
+
+
+@pytest.mark.parametrize(("rule", "text"), PASSES, ids=[f"{r}:{i}" for i, (r, _) in enumerate(PASSES)])
+def test_rule_passes_its_examples(rule: str, text: str):
+    assert not fired(text, rule), f"{rule} should not fire on {text!r}"
+
+
+@pytest.mark.parametrize(("rule", "text"), FIRES + PASSES)
+def test_offsets_match_excerpts(rule: str, text: str):
+    for finding in lint_text(text):
+        assert finding.excerpt == text[finding.start : finding.end]
+        assert 0 <= finding.start <= finding.end <= len(text)
+        assert finding.line >= 1 and finding.column >= 1
+
+
+def test_patterns_file_is_valid():
+    labels = {p["label"] for p in load_patterns()}
+    assert labels <= {"generic-phrase", "sales-pitch", "hook", "hook-lead"}
+    assert all(p["id"] and p["pattern"] for p in load_patterns())
+
+
+# --------------------------------------------------------------------------- generic-phrase robustness
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I’d like to add you to my professional network on LinkedIn.",  # curly apostrophe
+        "I would really love to add you to my network.",  # insertion
+        "i WOULD LIKE TO ADD YOU TO MY PROFESSIONAL NETWORK ON LINKEDIN",  # casing
+        "Hi, I'm hoping to expand our professional network.",
+        "Happened upon your profile today.",
+        "Hope this email finds you well.",
+        "Kindly accept my request.",
+        "Would love to pick your brains!",
+        "Please add me to your LinkedIn network.",
+    ],
+)
+def test_generic_phrase_variants(text: str):
+    assert fired(text, "generic-phrase")
+
+
+def test_generic_phrase_span_is_the_phrase():
+    text = "Hi Sam! I came across your profile yesterday."
+    [finding] = fired(text, "generic-phrase")
+    assert finding.excerpt == "came across your profile"
+    assert (finding.start, finding.line, finding.column) == (10, 1, 11)
+
+
+# --------------------------------------------------------------------------- no-specifics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Maria, I'd like to add you to my network - we met at the Data Council in Austin.",
+        "Hi Beth, we overlapped at Globex. Would love to connect.",
+        "Hi Li, we met at the gym on Saturday and talked about climbing.",
+        'Hi Grace, your book "Quiet Leadership" changed how I run one-on-ones.',
+        "Hi Sam, Jane suggested I reach out to you.",
+    ],
+)
+def test_no_specifics_quiet_on_a_hook_even_with_canned_phrase(text: str):
+    assert not fired(text, "no-specifics")
+
+
+def test_no_specifics_ignores_addressee_signature_and_placeholders():
+    assert fired("Hi Maria, I'd like to add you to my network. - Sam", "no-specifics")
+    assert fired("Hi {{first_name}}, great to meet you at [Event Name]!", "no-specifics")
+    assert fired("Hi Owen, would love to connect.", "no-specifics", name="Owen Price")
+    assert fired("Hi Rob, can we meet next Tuesday for a quick demo?", "no-specifics")
+
+
+# --------------------------------------------------------------------------- length
+
+
+def test_too_long_counts_utf16_units_for_emoji():
+    assert not fired("👋" * 100, "too-long")  # 200 units
+    [finding] = fired("👋" * 101, "too-long")
+    assert "202" in finding.message and "cut 2" in finding.message
+    assert finding.start == 100 and finding.excerpt == "👋"
+
+
+def test_too_long_counts_crlf_once_and_reports_line_and_column():
+    text = "a" * 99 + "\r\n" + "b" * 100  # 200 units in the browser
+    assert not fired(text, "too-long")
+    [finding] = fired(text + "c", "too-long")
+    assert finding.excerpt == "c" and finding.line == 2 and finding.column == 101
+
+
+def test_limit_option():
+    text = "Hi Ana, " + "x" * 250
+    assert fired(text, "too-long")
+    assert not fired(text, "too-long", limit=300)
+
+
+def test_empty_note_only_reports_empty():
+    assert [f.rule for f in lint_text(" \n ")] == ["empty"]
+
+
+# --------------------------------------------------------------------------- other rules
+
+
+def test_link_kinds():
+    messages = [f.message for f in lint_text("Mail jo@example.com, call +1 415 555 0100 or see https://x.io/a.")]
+    assert any("e-mail" in m for m in messages)
+    assert any("phone" in m for m in messages)
+    assert any("https://x.io/a" in m for m in messages)
+
+
+def test_no_greeting_with_name():
+    assert not fired("Hey Ana - loved the talk.", "no-greeting", name="Ana Lima")
+    assert fired("Hey there - loved the talk.", "no-greeting", name="Ana Lima")
+    assert not fired("Thanks for the talk, Ana.", "no-greeting", name="Ana Lima")
+
+
+def test_placeholder_in_shouting_is_not_a_field():
+    assert not fired("HI DEREK, WHAT A GREAT EVENT", "placeholder")
+    assert fired("Hi NAME, what a great event", "placeholder")
+
+
+def test_findings_are_sorted_by_position():
+    findings = lint_text("Hi {{x}}, I came across your profile!!! Visit www.example.com")
+    assert [f.start for f in findings] == sorted(f.start for f in findings)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_select_and_ignore():
+    text = "Join my network on LinkedIn!!!"
+    assert {f.rule for f in lint_text(text, select="shouting")} == {"shouting"}
+    assert "shouting" not in {f.rule for f in lint_text(text, ignore=["shouting", "no-greeting"])}
+    assert select_rules("link,empty") == ["empty", "link"]
+    with pytest.raises(UsageError, match="unknown rule 'nope'"):
+        lint_text(text, select="nope")
+    assert rule_ids() == list(RULES)
+
+
+def test_lint_many_streams_in_order():
+    items = [(i, text, None) for i, text in enumerate(["Let's connect!", "", "Hi Ana, we met at PyCon."])]
+    results = list(lint_many(iter(items), batch_size=2))
+    assert [r[0] for r in results] == [0, 1, 2]
+    assert [f.rule for f in results[1][2]] == ["empty"]
+
+
+def test_blank_pipeline_fallback_warns_once_and_still_lints(monkeypatch, capsys):
+    monkeypatch.setattr(pipeline_mod, "_load_trained", lambda name: None)
+    loaded = pipeline_mod.get_pipeline.__wrapped__(False)  # uncached: the real cache stays intact
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "no-specifics" in err and "spacy.blank" in err
+    assert not loaded.trained and loaded.name == "blank:en"
+    blank_findings = {f.rule for f in lint_text("I came across your profile, let's connect!", blank=True)}
+    assert {"generic-phrase", "no-specifics"} <= blank_findings
+    assert not [f for f in lint_text("Hi Walt, we met at the SVASE event.", blank=True) if f.rule == "no-specifics"]
