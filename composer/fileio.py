@@ -40,12 +40,17 @@ def decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write text to path via a temporary file and a rename; refuse to overwrite without force."""
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Fail early, before any work is done, if writing path would clobber something."""
     if path.is_dir():
         raise UsageError(f"{path}: is a directory; give a file name")
     if path.exists() and not force:
         raise UsageError(f"{path}: already exists; use --force to overwrite it")
+
+
+def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
+    """Write text to path via a temporary file and a rename; refuse to overwrite without force."""
+    refuse_overwrite(path, force)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"{folder}: folder does not exist")

@@ -13,7 +13,7 @@ from composer.commands.common import AccountOption, LimitOption, TemplatesDirOpt
 from composer.config import load_config, resolve_limit
 from composer.draft import check_answers, choose_template, start_draft
 from composer.errors import EXIT_FINDINGS
-from composer.fileio import write_atomic
+from composer.fileio import refuse_overwrite, write_atomic
 from composer.lint.report import check_fail_on
 
 
@@ -53,8 +53,8 @@ def draft(
     file_answers = load_answers_file(answers) if answers else {}
     note_limit = resolve_limit(limit, account, config)  # validates --limit/--account before any work
     check_fail_on(fail_on)
-    if output_path is not None and output_path.exists() and not force:
-        write_atomic(output_path, "", force=False)  # raises the standard "already exists" error early
+    if output_path is not None:
+        refuse_overwrite(output_path, force)  # fail before any prompt, not after the user's work
     library = load_library(templates_dir, config)
     sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
     from composer.interactive import draft_interactively
@@ -62,15 +62,15 @@ def draft(
     prompted = draft_interactively(
         library=library,
         sources=sources,
-        limit=resolve_limit(limit, account, config),
+        limit=note_limit,
         relationship=relationship or sources.selector("relationship"),
         template_id=template or sources.selector("template"),
         resume=resume,
         no_input=no_input,
     )
     if prompted is not None:
+        # The session already showed the count and findings in its panel, and the user chose Done.
         _deliver(prompted, output_path, force)
-        _lint_result(prompted, note_limit, fail_on)
         return
     chosen = choose_template(
         library,
