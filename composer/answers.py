@@ -16,6 +16,7 @@ from typing import Any
 
 from composer.config import Config
 from composer.errors import InputError, UsageError
+from composer.fileio import read_text
 from composer.templates import Question, Template
 
 #: Keys an answers file may hold besides answers: they choose the template.
@@ -36,7 +37,7 @@ def parse_set_options(values: Iterable[str]) -> dict[str, str]:
 
 def load_answers_file(path: Path) -> dict[str, str]:
     """Read a YAML, TOML or JSON mapping of answers; say which file and where when it is broken."""
-    text = _read_text(path)
+    text = read_text(path, what="answers file")
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -60,19 +61,6 @@ def load_answers_file(path: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         raise InputError(f"{path}: answers file must be a mapping of name: value, not a {type(data).__name__}")
     return {str(key): _as_text(path, str(key), value) for key, value in data.items()}
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: answers file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not an answers file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: answers file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read answers file: {exc.strerror or exc}") from None
 
 
 def _as_text(path: Path, key: str, value: Any) -> str:
