@@ -407,6 +407,7 @@ def _excluded_tokens(ctx: Context) -> set[int]:
         sign_off = before.lower_ in c["sign_off"] or (before.text == "," and k > 0 and doc[k - 1].lower_ in c["sign_off"])
         if before.text in {"-", "–", "—", "~"} or newline_before or sign_off:
             excluded.update(tail)
+    excluded.update(_not_hook_tokens(ctx))
     name_parts = {p.lower() for p in re.split(r"[\s.\-]+", ctx.name or "") if len(p) >= 2}
     for token in doc:
         if token.lower_ in name_parts or ctx.in_placeholder(token.idx, token.idx + len(token.text)):
@@ -416,32 +417,90 @@ def _excluded_tokens(ctx: Context) -> set[int]:
     return excluded
 
 
+def _not_hook_tokens(ctx: Context) -> set[int]:
+    """Tokens after a `not-hook-lead` span that describe the sender or name-drop clients.
+
+    `self-intro` ("I'm a Senior Engineer at Google", "we are a staffing agency in India", "my name is
+    Raj") covers the rest of its clause, unless the clause says the thing is shared ("also", "too",
+    "fellow"). `name-drop` ("companies like Acme and Globex") covers the list of names after it.
+    """
+    settings = lexicon()["no_specifics"]
+    shared = set(settings["shared_markers"])
+    clause_end = set(settings["clause_end"])
+    doc = ctx.doc
+    tokens: set[int] = set()
+    for span in ctx.spans("not-hook-lead"):
+        clause: list[int] = []
+        if span.id_ == "name-drop":
+            for token in doc[span.end : span.end + settings["lead_window"]]:
+                if not (_is_capitalised(token) or token.lower_ in {"and", "&", ",", "or"}):
+                    break
+                clause.append(token.i)
+            tokens.update(clause)
+            continue
+        for token in doc[span.end : span.end + 2 * settings["lead_window"]]:
+            if token.text in SENTENCE_END or token.lower_ in clause_end or "\n" in token.text:
+                break
+            clause.append(token.i)
+        if not any(doc[i].lower_ in shared for i in clause) and not any(t.lower_ in shared for t in span):
+            tokens.update(clause)
+    return tokens
+
+
+SENTENCE_BREAK = re.compile(r"[.!?…\n]+(?:\s|$)")
+
+
+def _pitch_sentences(ctx: Context) -> list[tuple[int, int]]:
+    """Character ranges of the sentences that hold a sales pitch (its dates are appointments)."""
+    pitches = ctx.spans("sales-pitch")
+    if not pitches:
+        return []
+    breaks = [0, *(m.end() for m in SENTENCE_BREAK.finditer(ctx.text)), len(ctx.text)]
+    ranges = []
+    for start, end in zip(breaks, breaks[1:], strict=False):
+        if any(start <= span.start_char < end for span in pitches):
+            ranges.append((start, end))
+    return ranges
+
+
 def find_hooks(ctx: Context) -> list[tuple[int, int, str]]:
     """Everything in the note that ties it to this recipient: (start, end, kind)."""
     c = _compiled()
     doc = ctx.doc
     excluded = _excluded_tokens(ctx)
     hooks: list[tuple[int, int, str]] = []
+    pitched = _pitch_sentences(ctx)
+
+    def appointment(start: int) -> bool:
+        """A date in a sentence that pitches ("a webinar on Thursday") is not a shared moment."""
+        return any(s <= start < e for s, e in pitched)
 
     def usable(token: Token) -> bool:
-        return token.i not in excluded and token.lower_ not in c["not_hooks"]
+        return token.i not in excluded and token.lower_.rstrip(".") not in c["not_hooks"]
 
     for token in doc:  # proper-noun-like words not opening a sentence: Globex, McGill, PyCon, Jane
+        if token.is_stop and not token.is_upper:
+            continue  # "Hello, My name is", "Hi, We are": function words, not names
         if usable(token) and _is_capitalised(token) and token.lower_ != "i" and not _sentence_start(doc, token.i):
-            if token.i > 0 and doc[token.i - 1].lower_ in FUTURE and c["specific_date"].fullmatch(token.text):
+            if c["specific_date"].fullmatch(token.text) and (
+                (token.i > 0 and doc[token.i - 1].lower_ in FUTURE) or appointment(token.idx)
+            ):
                 continue  # "next Tuesday" is an appointment being pitched, not a shared moment
             if token.is_upper and (len(token.text) == 1 or _in_caps_run(doc, token.i)):
                 continue  # "I", or shouting ("LET'S CONNECT ALWAYS"), not a name like NYEBN
             hooks.append((token.idx, token.idx + len(token.text), "name"))
     if ctx.trained:
+        cased = any(ch.isupper() for ch in ctx.text)
         for ent in doc.ents:
             if ent.label_ not in c["entity_labels"] or ent.label_ == "DATE":
                 continue
+            if cased and not any(_is_capitalised(t) or t.like_num for t in ent):
+                continue  # a lower-case "entity" in a normally cased note is noise ("a brief intro")
             if any(usable(t) and not t.is_stop and (_is_word(t) or t.like_num) and not t.like_url for t in ent):
                 hooks.append((ent.start_char, ent.end_char, ent.label_))
     for m in c["specific_date"].finditer(ctx.text):
         previous = ctx.text[: m.start()].split()[-1:]
-        if previous and previous[0].lower() in FUTURE:
+        if (previous and previous[0].lower() in FUTURE) or appointment(m.start()):
             continue
         if not ctx.in_placeholder(m.start(), m.end()):
             hooks.append((m.start(), m.end(), "date"))
@@ -456,6 +515,8 @@ def find_hooks(ctx: Context) -> list[tuple[int, int, str]]:
         for token in doc[span.end : span.end + window]:
             if token.text in SENTENCE_END or "\n" in token.text:
                 break
+            if ctx.in_placeholder(token.idx, token.idx + len(token.text)):
+                break  # the slot is an unfilled field: "we met at [Event]"
             if token.i in excluded or token.is_punct or token.is_space or token.is_stop:
                 continue
             if token.lower_ in c["vague"] or token.lower_ in c["not_hooks"]:
@@ -466,8 +527,24 @@ def find_hooks(ctx: Context) -> list[tuple[int, int, str]]:
     return sorted(hooks)
 
 
+def _template_slot(ctx: Context) -> bool:
+    """Whether an unfilled field sits outside the greeting: the note's specifics are still blank.
+
+    "Hi [Name], we met at PyCon" only misses the name; "we met at [Event]" has no hook at all.
+    """
+    c = _compiled()
+    opening = c["greetings"] | c["honorifics"] | {"good"}
+    for start, _ in ctx.placeholders():
+        before = re.findall(r"[^\W\d_]+", ctx.text[:start])
+        if len(before) > 2 or any(w.lower() not in opening for w in before):
+            return True
+    return False
+
+
 def check_no_specifics(ctx: Context) -> list[Hit]:
-    if not ctx.text.strip() or find_hooks(ctx):
+    if not ctx.text.strip():
+        return []
+    if not _template_slot(ctx) and find_hooks(ctx):
         return []
     start, end = _trimmed(ctx.text)
     return [Hit(start, end)]
