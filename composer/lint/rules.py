@@ -439,7 +439,8 @@ def _not_hook_tokens(ctx: Context) -> set[int]:
             tokens.update(clause)
             continue
         for token in doc[span.end : span.end + 2 * settings["lead_window"]]:
-            if token.text in SENTENCE_END or token.lower_ in clause_end or "\n" in token.text:
+            hyphen = token.text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "high-converting"
+            if token.text in SENTENCE_END or (token.lower_ in clause_end and not hyphen) or "\n" in token.text:
                 break
             clause.append(token.i)
         if not any(doc[i].lower_ in shared for i in clause) and not any(t.lower_ in shared for t in span):
