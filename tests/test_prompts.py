@@ -421,7 +421,7 @@ def test_ctrl_c_at_the_first_question_then_resume(library):
         ],
         resume=True,
     )
-    assert note == "Hi Kim, fellow ETH alum here. Your work on robotics caught my eye, and I'd like to connect."
+    assert note == "Hi Kim, fellow ETH alum here. Your work on robotics caught my eye - glad to be in touch."
 
 
 def test_resume_with_nothing_saved_is_a_usage_error(library):
