@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.!?;:])")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+TOO_DEEP = "the template nests too deeply (expressions, macros or calls)"
 
 
 @cache
@@ -30,24 +31,46 @@ def environment() -> SandboxedEnvironment:
     """One sandboxed environment per process; StrictUndefined and no autoescape (plain text)."""
     from jinja2 import StrictUndefined
     from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from composer.sandbox import check_binop
+    from composer import sandbox
 
-    class NoteSandbox(SandboxedEnvironment):
-        """The sandbox, plus caps on `*` and `**` so a template cannot build a gigabyte string."""
+    def refuse(problem: str | None) -> None:
+        if problem:
+            raise SecurityError(problem)
 
-        intercepted_binops = frozenset({"*", "**"})
+    class NoteSandbox(ImmutableSandboxedEnvironment):
+        """The sandbox (lists and dicts immutable), plus a step/time budget and size caps on every step."""
+
+        intercepted_binops = frozenset({"*", "**", "%", "+"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            problem = check_binop(operator, left, right)
-            if problem:
-                raise SecurityError(problem)
-            return super().call_binop(context, operator, left, right)
+            refuse(sandbox.check_binop(operator, left, right))
+            result = super().call_binop(context, operator, left, right)
+            refuse(sandbox.check_size(result))
+            return result
+
+        def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+            sandbox.step()
+            if getattr(obj, "__name__", "") == "join" and args and not isinstance(args[0], list):
+                args = (list(args[0]), *args[1:])  # so the size check sees what str.join will join
+            refuse(sandbox.check_call(obj, args, kwargs))
+            result = super().call(context, obj, *args, **kwargs)
+            refuse(sandbox.check_size(result))
+            return result
+
+        def wrap_str_format(self, value: Any) -> Any:
+            wrapped = super().wrap_str_format(value)
+            if wrapped is not None:
+                refuse(sandbox.check_format_spec(value.__self__))
+            return wrapped
 
     env = NoteSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     for helper in ("lipsum", "cycler", "joiner"):  # Python objects a note never needs
         env.globals.pop(helper, None)
+    env.globals[sandbox.LOOP_GUARD] = sandbox.guarded_loop
+    env.globals[sandbox.SIZE_GUARD] = sandbox.sized
+    env.filters = {name: sandbox.guard_filter(name, func) for name, func in env.filters.items()}
     return env
 
 
@@ -57,10 +80,12 @@ def parse_body(body: str, path: Path, body_line: int = 1) -> set[str]:
 
     try:
         ast = environment().parse(body)
+        return set(meta.find_undeclared_variables(ast))
     except TemplateSyntaxError as exc:
         line = body_line + (exc.lineno or 1) - 1
         raise TemplateError(path, f"Jinja syntax error: {exc.message}", line=line) from None
-    return set(meta.find_undeclared_variables(ast))
+    except RecursionError:
+        raise TemplateError(path, TOO_DEEP) from None
 
 
 def normalise(text: str) -> str:
@@ -77,7 +102,7 @@ def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: in
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    from composer.sandbox import HINT, unsafe_uses
+    from composer.sandbox import HINT, budget, instrument, unsafe_uses
 
     try:
         ast = environment().parse(body)
@@ -85,14 +110,19 @@ def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: in
         if unsafe:
             line, message = unsafe[0]
             raise SandboxError(path, message, line=body_line + line - 1)
-        compiled = environment().from_string(ast)
-        rendered = _render_capped(compiled, dict(answers))
+        compiled = environment().from_string(instrument(ast, environment()))
+        with budget():
+            rendered = _render_capped(compiled, dict(answers))
     except TemplateSyntaxError as exc:
         raise TemplateError(path, f"Jinja syntax error: {exc.message}", line=body_line + (exc.lineno or 1) - 1) from None
     except SecurityError as exc:
         raise SandboxError(path, f"refused by the sandbox: {exc} ({HINT})") from None
     except OverflowError as exc:  # e.g. range() past the sandbox's MAX_RANGE
         raise SandboxError(path, f"refused by the sandbox: {exc}") from None
+    except RecursionError:
+        raise SandboxError(path, f"refused by the sandbox: {TOO_DEEP}") from None
+    except MemoryError:
+        raise SandboxError(path, "refused by the sandbox: the template ran out of memory") from None
     except UndefinedError as exc:
         raise TemplateError(path, f"undefined variable: {exc.message}") from None
     except (JinjaError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError) as exc:

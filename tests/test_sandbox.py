@@ -28,6 +28,13 @@ PAYLOADS = [
     "{{ lipsum }}",
     "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
     "{% set x = self %}{{ x }}",
+    "{{ self.__init__.__globals__.__builtins__ }}",
+    "{{ ''|selectattr('__class__')|list }}",
+    "{{ ''|map('attr', '__class__')|list }}",
+    "{{ [event]|sort(attribute=event)|list }}",
+    "{{ ''|attr('%c%cclass%c%c' % (95, 95, 95, 95)) }}",
+    "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+    "{{ ''|groupby('__class__') }}",
 ]
 
 TEMPLATE = """\
@@ -106,19 +113,91 @@ def test_check_json_marks_sandbox_problems(tmp_path):
     } and problem["message"].startswith("refused by the sandbox: access to attribute '__class__'")
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        "{{ 'a' * 10**9 }}",
-        "{{ 9 ** 999999 }}",
-        "{{ [1] * 1000000 }}",
-        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
-        "{{ range(10**9) | list }}",
-    ],
-)
-def test_resource_exhaustion_is_refused(body):
+RUNTIME_PAYLOADS = [
+    # Python internals reached at render time, past the static checks
+    "{{ '{0.__class__.__mro__}'.format(event) }}",
+    "{{ '{e.__class__}'.format_map({'e': event}) }}",
+    "{{ event['_' ~ '_class__'] }}",
+    "{{ event|attr('upper')|attr('_' ~ '_self__') }}",
+    # memory: one step that would build something huge
+    "{{ 'a' * 10**9 }}",
+    "{{ 9 ** 999999 }}",
+    "{{ [1] * 1000000 }}",
+    "{{ range(10**9) | list }}",
+    "{{ 'x' | center(10**9) }}",
+    "{{ 'x' | indent(10**9) }}",
+    "{{ 'x'.ljust(10**9) }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ '%*d' % (10**9, 1) }}",
+    "{{ '%999999999d' | format(1) }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ '{:>{w}}'.format(1, w=10**9) }}",
+    "{{ range(100000) | join('x' * 10000) }}",
+    "{{ ('x' * 10000).join(range(100000)) }}",
+    "{{ ('x' * 10000) | replace('x', 'y' * 10000) }}",
+    "{{ ('x' * 10000).replace('', 'y' * 10000) }}",
+    "{{ range(3) | slice(10**9) | list }}",
+    # memory: doubling, one small step at a time
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{% set ns = namespace(n=10**100) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
+    "{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}",
+    "{% set d = {} %}{{ d.update({'a': 1}) }}",
+    # CPU: loops and recursion that print nothing, so the output cap never trips
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "{% for a in event * 1000 %}{% for b in event * 1000 %}{% for c in event * 1000 %}{% endfor %}{% endfor %}{% endfor %}",
+    "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}",
+    "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+    "{{ " + "(" * 500 + "1" + ")" * 500 + " }}",
+]
+
+
+@pytest.mark.parametrize("body", RUNTIME_PAYLOADS)
+def test_runtime_escapes_and_resource_exhaustion_are_refused_quickly(body):
+    import time
+
+    started = time.monotonic()
     with pytest.raises(SandboxError, match="refused by the sandbox"):
-        render_body(body, {}, Path("t.jinja"))
+        render_body(body, {"event": "PyCon"}, Path("t.jinja"))
+    assert time.monotonic() - started < 5  # the budget is 2 s; most are refused before they start
+
+
+@pytest.mark.parametrize("body", RUNTIME_PAYLOADS[:4] + RUNTIME_PAYLOADS[-6:-3])
+def test_draft_refuses_runtime_payloads_in_one_line(tmp_path, body):
+    path = evil(tmp_path, body)
+    result = run(
+        "draft", "--templates-dir", str(path.parent), "-t", "evil", "--set", "first_name=Ana", "--set", "event=X", "--no-input"
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {path}") and "refused by the sandbox" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_the_budget_counts_steps_and_time():
+    from jinja2.exceptions import SecurityError
+
+    from composer.sandbox import budget, step
+
+    with budget(max_steps=3) as current:
+        for _ in range(3):
+            step()
+        with pytest.raises(SecurityError, match="more than 3 loop steps"):
+            step()
+    with budget(max_seconds=0) as current, pytest.raises(SecurityError, match="more than 0 seconds"):
+        step()
+    assert current.steps == 1
+    step()  # outside a render nothing is counted
+
+
+def test_ordinary_formatting_and_filters_still_work():
+    body = (
+        "{{ name|center(9) }}|{{ '%-5s|' % name }}{{ '{:>6}'.format(name) }}|{{ '%.2f'|format(2.5) }}|"
+        "{{ [3, 1, 2]|sort|join(', ') }}|{{ (name ~ '!')|upper }}|{{ 'a-b'.replace('-', ' ') }}|"
+        "{% for i in range(10) if i is odd %}{{ loop.index }}{% else %}none{% endfor %}"
+    )
+    assert render_body(body, {"name": "Ana"}, Path("t.jinja")) == "Ana |Ana | Ana|2.50|1, 2, 3|ANA!|a b|12345"
 
 
 def test_a_declared_question_may_be_called_config():
