@@ -234,13 +234,19 @@ def check_link(ctx: Context) -> list[Hit]:
     return [Hit(s, e, {"what": what}) for s, e, what in _non_overlapping(matches)]
 
 
-def _span_hits(ctx: Context, label: str) -> list[Hit]:
-    spans = [(s.start_char, s.end_char) for s in ctx.spans(label) if not ctx.in_placeholder(s.start_char, s.end_char)]
+def _span_hits(ctx: Context, label: str, keep: Callable[[Span], bool] = lambda span: True) -> list[Hit]:
+    spans = [(s.start_char, s.end_char) for s in ctx.spans(label) if not ctx.in_placeholder(s.start_char, s.end_char) and keep(s)]
     return [Hit(s, e) for s, e in _merge(spans)]
 
 
+def _said_by_sender(span: Span) -> bool:
+    """False when the recipient is the phrase's subject ("what you'd like to connect about")."""
+    recipient = lexicon()["generic_phrase"]["recipient_subjects"]
+    return not (span.start > 0 and span.doc[span.start - 1].lower_ in recipient)
+
+
 def check_generic_phrase(ctx: Context) -> list[Hit]:
-    return _span_hits(ctx, "generic-phrase")
+    return _span_hits(ctx, "generic-phrase", keep=_said_by_sender)
 
 
 def check_sales_pitch(ctx: Context) -> list[Hit]:
