@@ -3,24 +3,61 @@
 Each subcommand lives in `composer.commands.<name>`; this module wires them into one typer app and
 owns the single error handler that turns an `InviteError` into one line on stderr and its exit code.
 Nothing here imports spaCy, so `invite --help` stays fast.
+
+Exit codes: 0 fine, 1 findings, 2 usage or input error (click's parsing errors too, as two plain
+lines), 130 interrupted (Ctrl-C), 141 stdout closed early (`invite lint ... | head -1`: quiet, as a
+process killed by SIGPIPE would be).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+
+# typer exports no public name for click's exception classes; these are the ones it raises.
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
 from composer.commands import lint as lint_cmd
 from composer.commands import templates as templates_cmd
-from composer.errors import EXIT_INTERRUPTED, InviteError
+from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, InviteError
 
 
 class InviteGroup(TyperGroup):
     """A typer group whose subcommands' user errors end as one line and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Like typer's, but click's usage errors print as `error: ...` plus a `Try ... -h` line, not a box."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError:
+            code = 2  # the help has been printed already
+        except UsageError as exc:
+            show_usage_error(exc)
+            code = exc.exit_code
+        except ClickException as exc:
+            output.error(exc.format_message())
+            code = exc.exit_code
+        except typer.Abort:
+            output.info("aborted")
+            code = 1
+        # Without standalone mode typer returns the command's value (None) or an Exit's code.
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -32,6 +69,28 @@ class InviteGroup(TyperGroup):
         except KeyboardInterrupt:
             output.info("interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            # The reader went away (`| head -1`): stop quietly; further writes and the final flush go nowhere.
+            silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+
+def show_usage_error(exc: UsageError) -> None:
+    """`error: <what>` and, when the command has a help option, `Try 'invite lint -h' for help.`"""
+    output.error(exc.format_message())
+    ctx = exc.ctx
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        output.info(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.")
+
+
+def silence_stdout() -> None:
+    """Point stdout's file descriptor at /dev/null, so nothing raises BrokenPipeError again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # not a real file (e.g. under CliRunner)
+        pass
 
 
 app = typer.Typer(

@@ -12,6 +12,8 @@ from pathlib import Path
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: stdout was closed by its reader (SIGPIPE: 128 + 13), e.g. `invite lint --format json | head -1`.
+EXIT_BROKEN_PIPE = 141
 
 
 class InviteError(Exception):

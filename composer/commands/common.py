@@ -23,9 +23,24 @@ AccountOption = Annotated[
     str | None,
     typer.Option("--account", help="LinkedIn account tier: free (200 characters) or premium (300).", show_default=False),
 ]
+
+
+def _whole_number(value: str | int) -> int:
+    """Parse --limit; a word or a fraction is a usage error that repeats what was given."""
+    try:
+        return int(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a whole number of characters") from None
+
+
 LimitOption = Annotated[
     int | None,
-    typer.Option("--limit", help="Character limit for the note (overrides --account and config).", show_default=False),
+    typer.Option(
+        "--limit",
+        help="Character limit for the note (overrides --account and config).",
+        show_default=False,
+        parser=_whole_number,
+    ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
 
