@@ -24,6 +24,8 @@ from composer.lint.findings import SEVERITIES
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
+#: Longer than this is not a note (LinkedIn allows 300); refused rather than fed to spaCy (1,000,000 at most).
+MAX_NOTE_CHARS = 100_000
 
 RuleListOption = Annotated[
     str | None,
@@ -54,6 +56,14 @@ def _read_note(path: str) -> tuple[str, str]:
     return path, _strip_final_newline(read_text(Path(path), "file"))
 
 
+def _check_size(label: str, text: str) -> None:
+    if len(text) > MAX_NOTE_CHARS:
+        raise InputError(
+            f"{label}: {len(text):,} characters is too long to be a note; "
+            f"the linter reads up to {MAX_NOTE_CHARS:,} (LinkedIn allows 300)"
+        )
+
+
 def parse_jsonl(text: str, label: str, default_name: str | None) -> list[tuple[Any, str, str | None]]:
     """A batch: one `{"id", "text"[, "name"]}` object a line; blank lines are skipped."""
     items = []
@@ -69,6 +79,7 @@ def parse_jsonl(text: str, label: str, default_name: str | None) -> list[tuple[A
         note = record.get("text")
         if not isinstance(note, str):
             raise InputError(f'{label}:{number}: "text" must be a string')
+        _check_size(f"{label}:{number}", note)
         item_id = record.get("id", number)
         if not isinstance(item_id, str | int) or isinstance(item_id, bool):
             raise InputError(f'{label}:{number}: "id" must be a string or a number')
@@ -96,6 +107,7 @@ def _collect(paths: list[str], jsonl: str | None, name: str | None) -> tuple[str
     items = []
     for path in paths:
         label, text = _read_note(path)
+        _check_size(label, text)
         items.append((label, text, name))
     return "path", items
 
