@@ -49,21 +49,48 @@ def refuse_overwrite(path: Path, force: bool) -> None:
 
 
 def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write text to path via a temporary file and a rename; refuse to overwrite without force."""
+    """Write text to path via a temporary file and a rename; refuse to overwrite without force.
+
+    The temporary file sits next to the target (same file system, so the rename is atomic) and is
+    flushed to disk first: a crash or Ctrl-C leaves either the old file or the new one, never half of
+    one. Without force the new file is hard-linked into place, which fails rather than replace a file
+    that appeared meanwhile.
+    """
     refuse_overwrite(path, force)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise UsageError(f"{folder}: folder does not exist")
+        reason = f"{folder} is not a folder" if folder.exists() else f"folder does not exist ({folder})"
+        raise UsageError(f"{path}: cannot write: {reason}")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UsageError(f"{folder}: cannot write here: {exc.strerror or exc}") from None
+        raise UsageError(f"{path}: cannot write into {folder}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        if not force and path.exists():
-            raise UsageError(f"{path}: already exists; use --force to overwrite it")
-        os.replace(tmp, path)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_new(Path(tmp), path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Move tmp to path only if path does not exist (atomically where hard links work)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise UsageError(f"{path}: already exists; use --force to overwrite it") from None
+    except OSError:  # no hard links here (e.g. some network or FAT file systems)
+        if path.exists():
+            raise UsageError(f"{path}: already exists; use --force to overwrite it") from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()

@@ -340,7 +340,12 @@ class Session:
             if completed.returncode != 0:
                 self.console.print(f"[yellow]The editor exited with {completed.returncode}; the note is unchanged.[/]")
                 return text
-            return path.read_text(encoding="utf-8")
+            try:
+                return path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
+                self.console.print(f"[yellow]Could not read the edited note ({reason}); the note is unchanged.[/]")
+                return text
 
     def change_answer(self, template: Template) -> bool:
         questions = template.all_questions()
