@@ -129,6 +129,18 @@ def check_file(path: Path, source: str = "file", *, account: str = "free", lint:
     except TemplateError as exc:
         result.add(ERROR, "format", exc.detail, exc.line)
         return result
+    try:
+        return _check_parts(result, path, meta_text, body, body_line, account=account, lint=lint)
+    except RecursionError:  # Jinja's parser and our AST walks recurse; a 3,000-deep expression must not crash
+        from composer.render import TOO_DEEP
+
+        result.add(ERROR, "syntax", TOO_DEEP, body_line)
+        return result
+
+
+def _check_parts(
+    result: FileResult, path: Path, meta_text: str, body: str, body_line: int, *, account: str, lint: bool
+) -> FileResult:
     metadata, key_lines = _check_metadata(result, meta_text, path)
     ast = _check_syntax(result, body, body_line)
     if ast is None:

@@ -142,6 +142,13 @@ CASES = [
         2,
         ("evil.jinja:11: refused by the sandbox: access to attribute '__class__'",),
     ),
+    Case(
+        "template-nested-too-deeply",
+        ("draft", "--templates-dir", "tpl-deep", "-t", "deep", *EVENT[2:]),
+        2,
+        ("deep.jinja: the template nests too deeply", "unknown template 'deep'"),
+        lines=2,
+    ),
     Case("unknown-relationship", ("draft", "-r", "pen-pal", "--no-input"), 2, ("unknown relationship 'pen-pal'", "valid: event")),
     Case("unknown-template", ("draft", "-t", "nope", "--no-input"), 2, ("unknown template 'nope'", "valid ids:")),
     Case("templates-show-unknown", ("templates", "show", "nope"), 2, ("unknown template 'nope'",)),
@@ -261,6 +268,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "tpl-syntax/syntax.jinja": TEMPLATE.format(id="syntax", body="Hi {{ first_name }, at {{ event }}."),
         "tpl-undeclared/undeclared.jinja": TEMPLATE.format(id="undeclared", body="Hi {{ first_name }}, {{ mystery }}."),
         "tpl-evil/evil.jinja": TEMPLATE.format(id="evil", body="Hi {{ first_name }}, {{ ''.__class__ }}."),
+        "tpl-deep/deep.jinja": TEMPLATE.format(id="deep", body="{{ " + "(" * 3000 + "event" + ")" * 3000 + " }}"),
         "tpl-taken/taken.jinja": TEMPLATE.format(id="taken", body="Hi {{ first_name }}, at {{ event }}."),
         "bad.yaml": "first_name: Ana\n  event: PyCon\n",
         "bad.json": '{"first_name": "Ana",}',
@@ -322,6 +330,12 @@ def test_binary_stdin_through_the_installed_command(workdir):
     done = subprocess.run([INVITE, "lint", "-"], input=b"Hi \xff\xfe there", capture_output=True, timeout=120)
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.decode() == "error: <stdin>: not UTF-8 text (invalid byte at offset 3); save it as UTF-8\n"
+
+
+def test_templates_check_reports_a_template_nested_too_deeply(invoke, workdir):
+    result = invoke("templates", "check", "tpl-deep/deep.jinja")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stdout.startswith("tpl-deep/deep.jinja:11: error: the template nests too deeply")
 
 
 # ----------------------------------------------------------------------------- not a crash, not an error
