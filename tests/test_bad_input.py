@@ -427,3 +427,15 @@ def test_help_stays_rich_and_usage_errors_stay_plain(invoke):
     assert help_text.exit_code == 0 and "╭─ Options" in help_text.stdout
     bad = invoke("lint", "--limit")
     assert bad.exit_code == 2 and bad.stderr == "error: Option '--limit' requires an argument.\n"
+
+
+def test_terminal_escapes_in_a_pasted_note_are_shown_not_obeyed(invoke, workdir):
+    (workdir / "escapes.txt").write_text("Hi Ana, join my network \x1b[2J\x1b]0;pwned\x07 \u202eevil", encoding="utf-8")
+    result = invoke("lint", "escapes.txt")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    assert "␛[2J␛]0;pwned␇ �evil" in result.stdout
+    source, underline = [line for line in result.stdout.splitlines() if line.startswith(("1 | ", "  | ^"))][:2]
+    assert len(underline) <= len(source)  # one visible symbol per character keeps the underline aligned
+    json_out = invoke("lint", "escapes.txt", "--format", "json").stdout
+    assert "\x1b" not in json_out and "\\u001b" in json_out

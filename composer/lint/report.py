@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: Control characters a pasted note may carry (terminal escapes, bidi overrides) are shown, not obeyed:
+#: C0 and DEL as their Unicode control pictures (␛ for ESC), C1 and bidi controls as �.
+_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)}
+_VISIBLE |= {0x7F: 0x2421} | {code: 0xFFFD for code in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
+def visible(text: str) -> str:
+    """Text safe to print on a terminal: escape sequences and bidi overrides become visible symbols."""
+    return text.translate(_VISIBLE)
 
 
 def make_console(file: IO[str] | None = None) -> Console:
@@ -49,22 +58,22 @@ def render_finding(console: Console, label: str, text: str, finding: Finding) ->
 
     style = SEVERITY_STYLE[finding.severity]
     head = Text()
-    head.append(f"{label}:{finding.line}:{finding.column}: ", style="bold")
+    head.append(f"{visible(label)}:{finding.line}:{finding.column}: ", style="bold")
     head.append(finding.severity, style=style)
     head.append(f"[{finding.rule}]", style=style)
-    head.append(f" {finding.message}")
+    head.append(f" {visible(finding.message)}")
     console.print(head)
     lines = _LINE_BREAK.split(text)
-    source = lines[finding.line - 1].replace("\t", " ") if finding.line - 1 < len(lines) else ""
+    source = visible(lines[finding.line - 1].replace("\t", " ")) if finding.line - 1 < len(lines) else ""
     gutter = " " * len(str(finding.line))
     before = source[: finding.column - 1]
     span_text = text[finding.start : finding.end]
     span_first_line = _LINE_BREAK.split(span_text)[0] if span_text else ""
-    width = max(1, cell_len(span_first_line.replace("\t", " ")))
+    width = max(1, cell_len(visible(span_first_line.replace("\t", " "))))
     console.print(Text(f"{gutter} |", style="blue"))
     console.print(Text(f"{finding.line} | ", style="blue") + Text(source))
     console.print(Text(f"{gutter} | ", style="blue") + Text(" " * cell_len(before) + "^" * width, style=style))
-    console.print(Text(f"{gutter} = ", style="blue") + Text("hint: ", style="bold") + Text(finding.hint))
+    console.print(Text(f"{gutter} = ", style="blue") + Text("hint: ", style="bold") + Text(visible(finding.hint)))
     console.print()
 
 
