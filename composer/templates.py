@@ -135,7 +135,12 @@ def common_questions() -> tuple[Question, ...]:
     return tuple(Question(**item) for item in _load_yaml_list("common_questions.yaml"))
 
 
-COMMON_NAMES = frozenset(q.name for q in common_questions())
+def __getattr__(name: str) -> Any:
+    """`COMMON_NAMES` (the common answers' names) is computed on first use: reading it needs yaml,
+    which `invite --help` should not import."""
+    if name == "COMMON_NAMES":
+        return frozenset(q.name for q in common_questions())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- parsing
