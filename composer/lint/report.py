@@ -62,7 +62,6 @@ def render_finding(console: Console, label: str, text: str, finding: Finding) ->
     head.append(finding.severity, style=style)
     head.append(f"[{finding.rule}]", style=style)
     head.append(f" {visible(finding.message)}")
-    console.print(head)
     lines = _LINE_BREAK.split(text)
     source = visible(lines[finding.line - 1].replace("\t", " ")) if finding.line - 1 < len(lines) else ""
     gutter = " " * len(str(finding.line))
@@ -70,11 +69,15 @@ def render_finding(console: Console, label: str, text: str, finding: Finding) ->
     span_text = text[finding.start : finding.end]
     span_first_line = _LINE_BREAK.split(span_text)[0] if span_text else ""
     width = max(1, cell_len(visible(span_first_line.replace("\t", " "))))
-    console.print(Text(f"{gutter} |", style="blue"))
-    console.print(Text(f"{finding.line} | ", style="blue") + Text(source))
-    console.print(Text(f"{gutter} | ", style="blue") + Text(" " * cell_len(before) + "^" * width, style=style))
-    console.print(Text(f"{gutter} = ", style="blue") + Text("hint: ", style="bold") + Text(visible(finding.hint)))
-    console.print()
+    console.print(  # one print per finding, not six: rich's per-call cost dominated batch text output
+        head,
+        Text(f"{gutter} |", style="blue"),
+        Text(f"{finding.line} | ", style="blue") + Text(source),
+        Text(f"{gutter} | ", style="blue") + Text(" " * cell_len(before) + "^" * width, style=style),
+        Text(f"{gutter} = ", style="blue") + Text("hint: ", style="bold") + Text(visible(finding.hint)),
+        "",
+        sep="\n",
+    )
 
 
 def summary(findings: int, notes_with: int, notes: int) -> str:
