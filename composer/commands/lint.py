@@ -140,22 +140,32 @@ def lint(
         str | None,
         typer.Option("--name", help="The recipient's name; no-greeting then checks the note uses it.", show_default=False),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", metavar="N", help="Lint a --jsonl batch in N processes; output stays in input order."),
+    ] = 1,
 ) -> None:
     """Lint connection notes: canned phrases, no specifics, length, placeholders, pitches and more."""
-    from composer.lint import lint_many, select_rules
+    from composer.lint import DEFAULT_BATCH_SIZE, lint_many, select_rules
     from composer.lint.report import json_line, make_console, reaches, render_finding, summary
 
     check_format(format_)
     if fail_on not in SEVERITIES:
         raise UsageError(f"unknown --fail-on {fail_on!r}; use one of {', '.join(SEVERITIES)}")
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    if jobs > 1 and jsonl is None:
+        raise UsageError("--jobs applies to a --jsonl batch")
     limit_value = resolve_limit(limit, account, load_config())
     chosen = select_rules(select, ignore)
     key, items = _collect(list(paths or []), jsonl, name)
+    n_process = max(1, min(jobs, len(items)))
+    batch_size = max(1, min(DEFAULT_BATCH_SIZE, -(-len(items) // n_process)))  # every worker gets notes
 
     console = make_console() if format_ == "text" else None
     failed = False
     total = notes_with = notes = 0
-    results: Iterator = lint_many(items, limit=limit_value, select=chosen)
+    results: Iterator = lint_many(items, limit=limit_value, select=chosen, batch_size=batch_size, n_process=n_process)
     for label, text, findings in results:
         notes += 1
         total += len(findings)
