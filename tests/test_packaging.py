@@ -88,7 +88,16 @@ def _modules_after(*args: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [("--help",), ("--version",), ("templates", "list"), ("templates", "show", "event-brief"), ("draft", "--help")],
+    [
+        ("--help",),
+        ("--version",),
+        ("templates", "list"),
+        ("templates", "show", "event-brief"),
+        ("draft", "--help"),
+        ("rules",),
+        ("rules", "shouting"),
+        ("lint", "--help"),
+    ],
 )
 def test_fast_commands_never_import_spacy(args):
     modules = _modules_after(*args)
