@@ -12,7 +12,12 @@ compares two commands measured in the same run on the same machine:
 * `invite lint` on one note file vs `python -c "import spacy; spacy.load(<same model>)"`;
 * `invite lint --jsonl` over N generated notes vs raw `nlp.pipe` of the full pipeline, notes/s,
   in one process and with `--jobs 2`;
-* peak memory (max RSS) of the batch runs.
+* peak memory (max RSS) of the batch runs (for `--jobs 2`, of the largest single process).
+
+Every command runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from its
+environment), so the discarded warm-up run leaves the `.pyc` files an installed package has: a
+checkout or a sandbox that disables them would otherwise time Python compiling the project, not
+running it. A command that fails (e.g. an option an older version lacks) is reported as failed.
 """
 
 from __future__ import annotations
@@ -85,23 +90,36 @@ def generate_notes(count: int, seed: int = 7) -> list[dict[str, str]]:
     return notes
 
 
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+class Failed(Exception):
+    """A measured command exited with something other than 0 or 1."""
+
+
 def run_once(cmd: list[str]) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one whole process; its stdout is read to the end."""
-    start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.DEVNULL)
+    with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=errors, env=ENV)
         _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"bench: {' '.join(cmd)} exited {proc.returncode}")
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            errors.seek(0)
+            last = errors.read().decode(errors="replace").strip().splitlines()[-1:] or [""]
+            raise Failed(f"exit {proc.returncode}: {last[0][:70]}")
     return elapsed, usage.ru_maxrss
 
 
-def measure(label: str, cmd: list[str], runs: int) -> dict[str, float]:
-    """Median wall time and max RSS over several runs (one warm-up run first, discarded)."""
-    run_once(cmd)
-    samples = [run_once(cmd) for _ in range(runs)]
+def measure(label: str, cmd: list[str], runs: int) -> dict[str, float] | None:
+    """Median wall time and max RSS over several runs (one warm-up run first, discarded); None if it fails."""
+    try:
+        run_once(cmd)
+        samples = [run_once(cmd) for _ in range(runs)]
+    except Failed as exc:
+        print(f"  {label:<44} failed ({exc})", flush=True)
+        return None
     result = {"median_s": statistics.median(s for s, _ in samples), "max_rss_mib": max(m for _, m in samples) / 1024}
     print(f"  {label:<44} {result['median_s'] * 1000:8.0f} ms   {result['max_rss_mib']:6.0f} MiB", flush=True)
     return result
@@ -127,6 +145,7 @@ def main() -> None:
     python = sys.executable
     model = model_name()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, model {model}, {args.runs} runs each")
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -152,18 +171,21 @@ def main() -> None:
         lint1 = measure("invite lint --jsonl --format json", batch_cmd, args.runs)
         lint2 = measure("invite lint --jsonl --format json --jobs 2", [*batch_cmd, "--jobs", "2"], args.runs)
 
-    def rate(result: dict[str, float]) -> float:
-        return len(notes) / result["median_s"]
+    def ratio(a: dict[str, float] | None, b: dict[str, float] | None) -> str:
+        return f"{a['median_s'] / b['median_s']:.2f}x" if a and b else "  n/a"
 
-    ratio1, ratio2 = rate(lint1) / rate(raw), rate(lint2) / rate(raw)
+    def rate(result: dict[str, float] | None) -> str:
+        return f"{len(notes) / result['median_s']:7.0f} notes/s" if result else "    n/a notes/s"
+
     print("\nratios (lower is better for time, higher for throughput)")
-    print(f"  --help: invite / minimal typer        {help_invite['median_s'] / help_mini['median_s']:.2f}x   (target <= 1.3)")
-    print(f"  one note: invite lint / bare load     {one['median_s'] / load['median_s']:.2f}x   (target <= 1.1)")
-    print(f"  batch: raw full pipeline              {rate(raw):7.0f} notes/s")
-    print(f"  batch: invite lint --jsonl            {rate(lint1):7.0f} notes/s   {ratio1:.2f}x   (target >= 1.3)")
-    print(f"  batch: invite lint --jsonl --jobs 2   {rate(lint2):7.0f} notes/s   {ratio2:.2f}x")
-    rss = {name: f"{r['max_rss_mib']:.0f} MiB" for name, r in (("lint", lint1), ("jobs2", lint2), ("raw", raw))}
-    print(f"  peak memory (max RSS): lint {rss['lint']}, lint --jobs 2 {rss['jobs2']}, raw pipeline {rss['raw']}")
+    print(f"  --help: invite / minimal typer        {ratio(help_invite, help_mini)}   (target <= 1.3)")
+    print(f"  one note: invite lint / bare load     {ratio(one, load)}   (target <= 1.1)")
+    print(f"  batch: raw full pipeline              {rate(raw)}")
+    print(f"  batch: invite lint --jsonl            {rate(lint1)}   {ratio(raw, lint1)}   (target >= 1.3)")
+    print(f"  batch: invite lint --jsonl --jobs 2   {rate(lint2)}   {ratio(raw, lint2)}   (target: above --jobs 1)")
+    rss = {name: f"{r['max_rss_mib']:.0f} MiB" if r else "n/a" for name, r in (("lint", lint1), ("jobs2", lint2), ("raw", raw))}
+    print(f"  peak memory (max RSS): lint {rss['lint']}, --jobs 2 {rss['jobs2']} (largest process), raw pipeline {rss['raw']}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
