@@ -111,8 +111,10 @@ def _interrupt(args: list[str], *, after: float | None = None, cwd: Path) -> sub
 
 
 @posix_only
-def test_ctrl_c_during_a_batch_lint_exits_130_without_a_traceback(big_jsonl):
-    done = _interrupt(["lint", "--format", "json", "--jsonl", str(big_jsonl)], cwd=big_jsonl.parent)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_during_a_batch_lint_exits_130_without_a_traceback(big_jsonl, jobs):
+    """With --jobs 2 the workers get the Ctrl-C too: they must not print tracebacks, nor the parent hang."""
+    done = _interrupt(["lint", "--format", "json", "--jobs", jobs, "--jsonl", str(big_jsonl)], cwd=big_jsonl.parent)
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
     assert done.stderr in ("", "interrupted\n"), done.stderr
@@ -133,10 +135,12 @@ def test_ctrl_c_at_any_moment_of_start_up_exits_130(big_jsonl, after):
 
 
 @posix_only
-@pytest.mark.parametrize("fmt", ["json", "text"])
-def test_a_reader_that_stops_early_gets_a_quiet_exit(big_jsonl, fmt):
+@pytest.mark.parametrize(("fmt", "jobs"), [("json", "1"), ("text", "1"), ("json", "2"), ("text", "2")])
+def test_a_reader_that_stops_early_gets_a_quiet_exit(big_jsonl, fmt, jobs):
     """`invite lint --format json big.jsonl | head -1`: one line out, nothing on stderr, exit 141 (SIGPIPE's)."""
-    script = f'"{INVITE}" lint --format {fmt} --jsonl big.jsonl 2>err.txt | head -1; echo "${{PIPESTATUS[0]}}" > rc.txt'
+    script = (
+        f'"{INVITE}" lint --format {fmt} --jobs {jobs} --jsonl big.jsonl 2>err.txt | head -1; echo "${{PIPESTATUS[0]}}" > rc.txt'
+    )
     done = subprocess.run(
         ["bash", "-c", script],
         cwd=big_jsonl.parent,

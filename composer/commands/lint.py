@@ -21,6 +21,7 @@ from composer.config import load_config, resolve_limit
 from composer.errors import EXIT_FINDINGS, InputError, UsageError
 from composer.fileio import decode, read_text
 from composer.lint.findings import SEVERITIES
+from composer.workers import stoppable_workers
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -166,16 +167,17 @@ def lint(
     failed = False
     total = notes_with = notes = 0
     results: Iterator = lint_many(items, limit=limit_value, select=chosen, batch_size=batch_size, n_process=n_process)
-    for label, text, findings in results:
-        notes += 1
-        total += len(findings)
-        notes_with += bool(findings)
-        failed = failed or reaches(findings, fail_on)
-        if console is None:
-            output.out(json_line(key, label, text, limit_value, findings))
-            continue
-        for finding in findings:
-            render_finding(console, str(label), text, finding)
+    with stoppable_workers(results, n_process > 1):  # Ctrl-C or `| head` must not hang on the workers
+        for label, text, findings in results:
+            notes += 1
+            total += len(findings)
+            notes_with += bool(findings)
+            failed = failed or reaches(findings, fail_on)
+            if console is None:
+                output.out(json_line(key, label, text, limit_value, findings))
+                continue
+            for finding in findings:
+                render_finding(console, str(label), text, finding)
     if console is not None:
         console.print(summary(total, notes_with, notes), style="bold" if total else None, markup=False)
     if failed:

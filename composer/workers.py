@@ -1,0 +1,78 @@
+"""Stopping worker processes cleanly when a batch lint ends early.
+
+`invite lint --jobs N` lints in N forked worker processes (spaCy's `nlp.pipe(n_process=N)`). On its
+own, a Ctrl-C there prints a `KeyboardInterrupt` traceback from every worker, and an early end (the
+reader of stdout went away, `| head -1`) leaves spaCy joining workers that are blocked writing
+results nobody reads: the command hangs. While `stoppable_workers()` is active, a Ctrl-C reaches the
+parent only (workers ignore it), and any early end terminates the workers before spaCy's clean-up
+joins them, so both end in a moment with the usual exit code and no traceback.
+
+One thing is left after that: spaCy's work queues still hold batches for the stopped workers, and
+multiprocessing would wait for them at interpreter exit, forever. `stopped_early()` tells the
+console-script entry point (`composer.__main__`) to skip that wait and end the process directly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import warnings
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
+from typing import Any
+
+_stopped = False
+
+
+def stopped_early() -> bool:
+    """Whether workers were stopped before they finished (so exiting must not wait for their queues)."""
+    return _stopped
+
+
+def stop_workers() -> None:
+    """Terminate the worker processes this process started, and wait for them."""
+    import multiprocessing
+
+    global _stopped
+    children = multiprocessing.active_children()
+    _stopped = _stopped or bool(children)
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=5)
+
+
+@contextmanager
+def stoppable_workers(stream: Generator[Any, None, None], enabled: bool = True) -> Iterator[None]:
+    """Consume `stream` (a generator that may fork lint workers) in the block, and close it after.
+
+    Ctrl-C reaches the parent only; on any early end the workers are stopped before the stream is
+    closed (closing it makes spaCy join them, which would otherwise wait forever).
+    """
+    if not enabled:
+        with closing(stream):
+            yield
+        return
+    parent = os.getpid()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if os.getpid() != parent:
+            return  # a worker (forked with this handler): the parent stops it
+        stop_workers()
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if main_thread else None
+    try:
+        with warnings.catch_warnings(), closing(stream):
+            # spaCy warns that "not all worker processes completed successfully" after we stop them.
+            warnings.filterwarnings("ignore", message=r"\[W127\]")
+            try:
+                yield
+            except BaseException:
+                stop_workers()
+                raise
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
