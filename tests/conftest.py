@@ -27,6 +27,17 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 
 @pytest.fixture
+def xdg(isolated_user_dirs: Path) -> Path:
+    """The isolated XDG config home (user templates live in xdg/invite-composer/templates)."""
+    return isolated_user_dirs / "config"
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+    """Run the CLI in-process; returns typer's Result with separate stdout and stderr."""
+    return CliRunner().invoke(app, list(args), input=input, env=env)
+
+
+@pytest.fixture
 def user_config_dir(isolated_user_dirs: Path) -> Path:
     """The invite-composer folder inside the isolated XDG config home (created on demand)."""
     folder = isolated_user_dirs / "config" / "invite-composer"
@@ -36,10 +47,5 @@ def user_config_dir(isolated_user_dirs: Path) -> Path:
 
 @pytest.fixture
 def invoke():
-    """Run the CLI in-process; returns typer's Result with separate stdout and stderr."""
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
-        return runner.invoke(app, list(args), input=input, env=env)
-
-    return run
+    """`run_cli` as a fixture, for tests that prefer it injected."""
+    return run_cli

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from composer.cli import app
 from composer.errors import SandboxError
 from composer.render import render_body
+from tests.conftest import run_cli as run
 
 PAYLOADS = [
     "{{ ''.__class__.__mro__ }}",
@@ -52,19 +51,6 @@ questions:
 Hi {{{{ first_name }}}}, great meeting you at {{{{ event }}}}.
 {payload}
 """
-
-
-@pytest.fixture(autouse=True)
-def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "xdg"
-    home.mkdir()
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
-    monkeypatch.delenv("INVITE_COMPOSER_CONFIG", raising=False)
-    return home
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
 
 
 def evil(tmp_path: Path, payload: str) -> Path:

@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from composer.cli import app
 from composer.template_check import Budget, budget_message, check_file
 from composer.templates import builtin_templates_dir
+from tests.conftest import run_cli as run
 
 GOOD = """\
 ---
@@ -34,19 +33,6 @@ questions:
 Hi {{{{ first_name }}}}, great meeting you at {{{{ event }}}}{{% if topic %}} \
 and talking about {{{{ topic }}}}{{% endif %}}. I'd enjoy staying in touch here.
 """
-
-
-@pytest.fixture(autouse=True)
-def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "xdg"
-    home.mkdir()
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
-    monkeypatch.delenv("INVITE_COMPOSER_CONFIG", raising=False)
-    return home
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -6,26 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from composer.cli import app
 from composer.templates import parse_template, relationships
-
-
-@pytest.fixture
-def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A throwaway XDG config home, so the real user templates folder is never touched."""
-    home = tmp_path / "xdg"
-    home.mkdir()
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
-    monkeypatch.delenv("INVITE_COMPOSER_CONFIG", raising=False)
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.delenv("EDITOR", raising=False)
-    return home
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
+from tests.conftest import run_cli as run
 
 
 def user_templates(xdg: Path) -> Path:
