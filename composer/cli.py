@@ -18,7 +18,8 @@ from typing import Annotated, Any
 
 import typer
 
-# typer exports no public name for click's exception classes; these are the ones it raises.
+# typer (>= 0.29, see pyproject.toml) vendors click as typer._click and exports no public name for its
+# exception classes; these are the ones it raises.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
