@@ -7,7 +7,6 @@ relationships come from data/relationships.yaml and questions from the chosen te
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from composer import clipboard
 from composer.answers import SELECTOR_KEYS, AnswerSources, answer_problem, known_answers, missing_required
 from composer.draft import Draft, choose_template
+from composer.editor import configured_editor
 from composer.errors import EXIT_INTERRUPTED, InviteError, UsageError
 from composer.fileio import write_atomic
 from composer.length import length_style, note_length
@@ -310,7 +310,7 @@ class Session:
 
     def edit(self, text: str) -> bool:
         """Edit in $VISUAL/$EDITOR when set, else inline; return whether the text changed."""
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        editor = configured_editor()
         new: str | None = None
         if editor:
             new = self.edit_in_editor(text, editor)
@@ -406,7 +406,7 @@ class Session:
         return self.prompter.confirm("This re-renders the note and drops your manual edits. Go on?", default=False)
 
     def _edit_description(self) -> str:
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        editor = configured_editor()
         return f"Opens {editor}." if editor else "Inline; set $EDITOR to use your editor."
 
 

@@ -8,12 +8,12 @@ worst case. The example answers are chosen per relationship so the note reads tr
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
 from pathlib import Path
 
+from composer.editor import configured_editor
 from composer.errors import UsageError
 from composer.templates import TEMPLATE_SUFFIX, get_relationship
 
@@ -93,10 +93,9 @@ def _yaml_str(value: str) -> str:
 
 def editor_command() -> list[str]:
     """`$VISUAL`, else `$EDITOR`, split like a shell would; a one-line error when neither is set."""
-    for variable in ("VISUAL", "EDITOR"):
-        value = os.environ.get(variable, "").strip()
-        if value:
-            return shlex.split(value)
+    editor = configured_editor()
+    if editor:
+        return shlex.split(editor)
     raise UsageError("--edit needs an editor: set $VISUAL or $EDITOR (e.g. export EDITOR=nano)")
 
 
