@@ -72,12 +72,17 @@ def test_check_refuses_with_a_security_error_at_the_line(tmp_path, payload):
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def draft_evil(path: Path):
+    """`invite draft` with the template at path, every answer it needs given."""
+    return run(
+        "draft", "--templates-dir", str(path.parent), "-t", "evil", "--set", "first_name=Ana", "--set", "event=X", "--no-input"
+    )
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_draft_refuses_with_a_security_error(tmp_path, payload):
     path = evil(tmp_path, payload)
-    result = run(
-        "draft", "--templates-dir", str(path.parent), "-t", "evil", "--set", "first_name=Ana", "--set", "event=X", "--no-input"
-    )
+    result = draft_evil(path)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {path}:13: refused by the sandbox:"), result.stderr
@@ -152,9 +157,7 @@ def test_runtime_escapes_and_resource_exhaustion_are_refused_quickly(body):
 @pytest.mark.parametrize("body", RUNTIME_PAYLOADS[:4] + RUNTIME_PAYLOADS[-6:-3])
 def test_draft_refuses_runtime_payloads_in_one_line(tmp_path, body):
     path = evil(tmp_path, body)
-    result = run(
-        "draft", "--templates-dir", str(path.parent), "-t", "evil", "--set", "first_name=Ana", "--set", "event=X", "--no-input"
-    )
+    result = draft_evil(path)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {path}") and "refused by the sandbox" in result.stderr
