@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
+from composer.output import is_tty
+
 #: (tool, extra arguments, environment variable that must be set, or None)
 SYSTEM_TOOLS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("wl-copy", (), "WAYLAND_DISPLAY"),
@@ -85,7 +87,7 @@ def copy(text: str, terminal: TextIO | None = None) -> CopyResult:
     if tool is not None:
         return CopyResult(tool, f"copied to the clipboard with {tool}")
     tried = f" ({'; '.join(failures)})" if failures else ""
-    if _is_terminal(terminal):
+    if is_tty(terminal):
         terminal.write(osc52_sequence(text))
         terminal.flush()
         return CopyResult(
@@ -94,10 +96,3 @@ def copy(text: str, terminal: TextIO | None = None) -> CopyResult:
             "if pasting does not work, your terminal does not allow it: copy the note from the panel",
         )
     return CopyResult(None, f"no clipboard found{tried}; copy the note by hand")
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -23,6 +23,7 @@ from composer.editor import configured_editor
 from composer.errors import EXIT_INTERRUPTED, InviteError, UsageError
 from composer.fileio import write_atomic
 from composer.length import length_style, note_length
+from composer.output import is_tty
 from composer.prompts import Option, Prompter
 from composer.state import DraftState, clear_state, load_state, save_state, state_path
 from composer.templates import Library, Template, get_relationship, relationships
@@ -55,14 +56,7 @@ def default_lint(text: str, limit: int) -> Sequence[Any] | None:
 
 def is_terminal() -> bool:
     """Prompts need a person: stdin to read keys and stderr to draw on (stdout may be redirected)."""
-    return _isatty(sys.stdin) and _isatty(sys.stderr)
-
-
-def _isatty(stream: TextIO | None) -> bool:
-    try:
-        return stream is not None and stream.isatty()
-    except (AttributeError, ValueError):
-        return False
+    return is_tty(sys.stdin) and is_tty(sys.stderr)
 
 
 def needs_prompt(library: Library, sources: AnswerSources, relationship: str | None, template_id: str | None) -> bool:
@@ -417,7 +411,7 @@ def _template_title(template: Template) -> str:
 
 
 def _editor_stdout() -> Any:
-    if _isatty(sys.stdout):
+    if is_tty(sys.stdout):
         return None
     try:
         sys.stderr.fileno()

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import sys
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+def is_tty(stream: TextIO | None) -> bool:
+    """Whether a stream is a terminal; closed, replaced or missing streams are not."""
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def out(text: str) -> None:
