@@ -22,7 +22,7 @@ def main() -> None:
     try:
         run()
     except SystemExit as exc:
-        workers = sys.modules.get("composer.workers")
+        workers = sys.modules.get("composer.lint.workers")
         if workers is not None and workers.stopped_early():
             # Lint workers were stopped mid-batch: multiprocessing would wait at exit for queues they
             # will never drain. Everything has been reported; end now, with the same exit code.

@@ -20,8 +20,9 @@ import typer
 
 # typer (>= 0.29, see pyproject.toml) vendors click as typer._click and exports no public name for its
 # exception classes; these are the ones it raises.
+from typer._click.core import Context, Parameter
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
@@ -30,7 +31,22 @@ from composer.commands import templates as templates_cmd
 from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, InviteError
 
 
-class InviteGroup(TyperGroup):
+class PlainFlagsMixin:
+    """Help shows no type for on/off flags (typer would print `<bool>` beside --force or --help)."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        params: list[Parameter] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class InviteCommand(PlainFlagsMixin, TyperCommand):
+    """Every subcommand: plain flags in help."""
+
+
+class InviteGroup(PlainFlagsMixin, TyperGroup):
     """A typer group whose subcommands' user errors end as one line and an exit code."""
 
     def main(
@@ -39,13 +55,14 @@ class InviteGroup(TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         """Like typer's, but click's usage errors print as `error: ...` plus a `Try ... -h` line, not a box."""
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except NoArgsIsHelpError:
             code = 2  # the help has been printed already
         except UsageError as exc:
@@ -60,7 +77,7 @@ class InviteGroup(TyperGroup):
         # Without standalone mode typer returns the command's value (None) or an Exit's code.
         sys.exit(code if isinstance(code, int) else 0)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except InviteError as exc:
@@ -99,7 +116,8 @@ app = typer.Typer(
     name="invite",
     help="Write a personal note for a LinkedIn connection request, lint it, and manage templates.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode="markdown",  # docstring paragraphs wrap as paragraphs, not at their source line breaks
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -121,10 +139,10 @@ def root(
     """Write a personal note for a LinkedIn connection request, lint it, and manage templates."""
 
 
-app.command("draft")(draft_cmd.draft)
-app.add_typer(templates_cmd.app, name="templates")
-app.command("lint")(lint_cmd.lint)
-app.command("rules")(lint_cmd.rules)
+app.command("draft", cls=InviteCommand)(draft_cmd.draft)
+app.add_typer(templates_cmd.app, name="templates", cls=InviteGroup)
+app.command("lint", cls=InviteCommand)(lint_cmd.lint)
+app.command("rules", cls=InviteCommand)(lint_cmd.rules)
 
 
 def main() -> None:

@@ -1,41 +1,58 @@
-"""User configuration and the per-user folders.
+"""Configuration: the user's `config.toml`, a project's settings, and the per-user folders.
 
-`config.toml` lives in the platformdirs user config dir (or wherever `INVITE_COMPOSER_CONFIG`
-points). It holds defaults a user would otherwise type every time: their name, their LinkedIn
-account tier (which sets the character limit) and extra template folders.
+Two files can hold settings, with the same keys:
+
+- the user config, `config.toml` in the platformdirs user config dir (or wherever
+  `INVITE_COMPOSER_CONFIG` points): a user's name, account tier, extra template folders and lint
+  defaults;
+- a project config, for teams that keep templates and notes in a repository: the first
+  `.invite.toml`, or `pyproject.toml` with a `[tool.invite]` table, found from the current folder
+  upwards.
+
+Flags win over the project, and the project over the user; template folders add up (user's first,
+so the project's override them). Relative folders are relative to the file that names them.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+import platformdirs
 
 from composer.errors import InputError, UsageError
+from composer.fileio import read_text
 
 APP_NAME = "invite-composer"
 CONFIG_ENV = "INVITE_COMPOSER_CONFIG"
+PROJECT_FILE = ".invite.toml"
 
 #: LinkedIn's note limits per account tier, in UTF-16 code units as the browser counts them.
 ACCOUNT_LIMITS: dict[str, int] = {"free": 200, "premium": 300}
 DEFAULT_ACCOUNT = "free"
+SEVERITIES = ("info", "warning", "error")
 
-_KNOWN_KEYS = {"sender_name", "account", "template_dirs"}
+_KNOWN_KEYS = {"sender_name", "account", "template_dirs", "lint"}
+_LINT_KEYS = {"select", "ignore", "fail_on"}
 
 
 def user_config_dir() -> Path:
     """The per-user config folder (holds config.toml and templates/)."""
-    import platformdirs
-
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
 def user_state_dir() -> Path:
     """The per-user state folder (holds the draft in progress)."""
-    import platformdirs
-
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (holds the history database)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def user_templates_dir() -> Path:
@@ -50,13 +67,29 @@ def config_path() -> Path:
 
 
 @dataclass(frozen=True)
+class LintDefaults:
+    """`[lint]`: what `invite lint` and `invite draft` use when no flag says otherwise."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
-    """Settings from config.toml; every field has a sensible default when the file is absent."""
+    """Settings from config files; every field has a sensible default when no file sets it."""
 
     sender_name: str | None = None
     account: str | None = None
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)
-    path: Path | None = None
+    lint: LintDefaults = field(default_factory=LintDefaults)
+    #: the files the settings came from, user first
+    paths: tuple[Path, ...] = ()
+
+    @property
+    def path(self) -> Path | None:
+        """The last file read (the one whose settings won)."""
+        return self.paths[-1] if self.paths else None
 
 
 def limit_for_account(account: str) -> int:
@@ -79,34 +112,88 @@ def resolve_limit(limit: int | None, account: str | None, config: Config) -> int
     return limit_for_account(config.account or DEFAULT_ACCOUNT)
 
 
-def load_config(path: Path | None = None) -> Config:
-    """Read config.toml; a missing file is an empty config, a malformed one an error naming it."""
+# --------------------------------------------------------------------------- reading
+
+
+def load_config(path: Path | None = None, *, project_from: Path | None = None) -> Config:
+    """The user config (or `path`), then the project config found upwards from `project_from` (default: cwd)."""
     path = path or config_path()
-    if not path.exists():
-        if os.environ.get(CONFIG_ENV):
+    config = Config()
+    if path.exists() or os.environ.get(CONFIG_ENV):
+        if not path.exists():
             raise InputError(f"{path}: config file not found (set by {CONFIG_ENV})")
-        return Config()
+        config = merge(config, _settings(_read_toml(path), path), path)
+    project = find_project_config(project_from or Path.cwd())
+    if project is not None:
+        project_path, data = project
+        config = merge(config, _settings(data, project_path), project_path)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path, "config file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: malformed config: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read config: {_reason(exc)}") from None
-    return _config_from_mapping(data, path)
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting deeper than Python's stack
+        raise InputError(f"{path}: unusable config: {str(exc)[:120] or type(exc).__name__}") from None
 
 
-def _config_from_mapping(data: dict, path: Path) -> Config:
+def _upwards(start: Path) -> Iterator[Path]:
+    folder = start.resolve()
+    yield folder
+    yield from folder.parents
+
+
+def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest `.invite.toml`, or `pyproject.toml` with `[tool.invite]`, from start upwards."""
+    for folder in _upwards(start):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("invite")
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise InputError(f"{pyproject}: [tool.invite] must be a table")
+                return pyproject, table
+    return None
+
+
+def merge(base: Config, settings: dict[str, Any], path: Path) -> Config:
+    """`settings` (already checked) over `base`; template folders add up."""
+    lint = replace(base.lint, **settings.pop("lint", {}))
+    dirs = base.template_dirs + settings.pop("template_dirs", ())
+    return replace(base, **settings, lint=lint, template_dirs=dirs, paths=(*base.paths, path))
+
+
+def _settings(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Check one file's settings and return them as Config fields; a wrong one is an error naming the file."""
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
         known = ", ".join(sorted(_KNOWN_KEYS))
         raise InputError(f"{path}: unknown config key {unknown[0]!r} (known keys: {known})")
+    settings: dict[str, Any] = {}
     sender = data.get("sender_name")
-    if sender is not None and not isinstance(sender, str):
-        raise InputError(f"{path}: sender_name must be a string")
+    if sender is not None:
+        if not isinstance(sender, str):
+            raise InputError(f"{path}: sender_name must be a string")
+        settings["sender_name"] = sender
     account = data.get("account")
-    if account is not None and account not in ACCOUNT_LIMITS:
-        raise InputError(f'{path}: account must be "free" or "premium", got {account!r}')
-    dirs = data.get("template_dirs", [])
+    if account is not None:
+        if not isinstance(account, str) or account not in ACCOUNT_LIMITS:
+            raise InputError(f'{path}: account must be "free" or "premium", got {_short(account)}')
+        settings["account"] = account
+    if "template_dirs" in data:
+        settings["template_dirs"] = _template_dirs(data["template_dirs"], path)
+    if "lint" in data:
+        settings["lint"] = _lint_settings(data["lint"], path)
+    return settings
+
+
+def _template_dirs(dirs: Any, path: Path) -> tuple[Path, ...]:
     if isinstance(dirs, str):
         dirs = [dirs]
     if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
@@ -115,10 +202,31 @@ def _config_from_mapping(data: dict, path: Path) -> Config:
     for folder in resolved:
         if not folder.is_dir():
             raise InputError(f"{path}: template_dirs entry {str(folder)!r} is not a folder")
-    return Config(sender_name=sender, account=account, template_dirs=resolved, path=path)
+    return resolved
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return getattr(exc, "strerror", None) or str(exc)
+def _lint_settings(table: Any, path: Path) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: [lint] must be a table")
+    unknown = sorted(set(table) - _LINT_KEYS)
+    if unknown:
+        raise InputError(f"{path}: unknown [lint] key {unknown[0]!r} (known keys: {', '.join(sorted(_LINT_KEYS))})")
+    settings: dict[str, Any] = {}
+    for key in ("select", "ignore"):
+        if key in table:
+            value = table[key]
+            if isinstance(value, str):
+                value = [part.strip() for part in value.split(",") if part.strip()]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"{path}: [lint] {key} must be a list of rule ids")
+            settings[key] = tuple(value)
+    if "fail_on" in table:
+        if table["fail_on"] not in SEVERITIES:
+            raise InputError(f"{path}: [lint] fail_on must be one of {', '.join(SEVERITIES)}, got {_short(table['fail_on'])}")
+        settings["fail_on"] = table["fail_on"]
+    return settings
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

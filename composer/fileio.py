@@ -13,6 +13,9 @@ from pathlib import Path
 
 from composer.errors import InputError, UsageError
 
+#: The mode of files only their owner may read (the saved draft).
+PRIVATE = 0o600
+
 
 def read_text(path: Path, what: str = "file") -> str:
     """Read a UTF-8 text file or raise an InputError naming the file and the reason."""
@@ -21,12 +24,16 @@ def read_text(path: Path, what: str = "file") -> str:
     except FileNotFoundError:
         raise InputError(f"{path}: no such {what}") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a {what}") from None
+        raise InputError(f"{path}: is a directory, not {_article(what)} {what}") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return decode(data, str(path))
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def decode(data: bytes, name: str) -> str:
@@ -48,13 +55,31 @@ def refuse_overwrite(path: Path, force: bool) -> None:
         raise UsageError(f"{path}: already exists; use --force to overwrite it")
 
 
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def target_mode(path: Path, mode: int | None) -> int:
+    """The mode a written file ends with: `mode` if given, else the replaced file's, else 0666 minus the umask."""
+    if mode is not None:
+        return mode
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def write_atomic(path: Path, text: str, *, force: bool = False, mode: int | None = None) -> None:
     """Write text to path via a temporary file and a rename; refuse to overwrite without force.
 
     The temporary file sits next to the target (same file system, so the rename is atomic) and is
     flushed to disk first: a crash or Ctrl-C leaves either the old file or the new one, never half of
     one. Without force the new file is hard-linked into place, which fails rather than replace a file
-    that appeared meanwhile.
+    that appeared meanwhile. The file gets the mode a new file would (0666 minus the umask), or keeps
+    the mode of the file it replaces, or `mode` when given (the draft state is `PRIVATE`).
     """
     refuse_overwrite(path, force)
     folder = path.parent if str(path.parent) else Path(".")
@@ -67,6 +92,7 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
         raise UsageError(f"{path}: cannot write into {folder}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            os.fchmod(handle.fileno(), target_mode(path, mode))
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

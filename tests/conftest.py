@@ -1,7 +1,14 @@
-"""Shared fixtures: every test runs with its own empty user folders, never the real ones."""
+"""Shared fixtures: every test runs with its own empty user folders, never the real ones.
+
+The real home is replaced before anything else runs (`pytest_configure`), so module- and
+session-scoped fixtures, and the programs tests start, never see the real config, templates or
+state either; each test then gets fresh folders of its own (`isolated_user_dirs`).
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +18,21 @@ from composer.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
+
+
+#: Variables that point the tool (or the programs it starts) at a user's own files.
+PERSONAL = ("INVITE_COMPOSER_CONFIG", "VISUAL", "EDITOR", "TMUX", "STY", "WAYLAND_DISPLAY", "DISPLAY")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before collection: a throwaway home and XDG folders for the whole run."""
+    home = Path(tempfile.mkdtemp(prefix="invite-tests-home-"))
+    os.environ["HOME"] = str(home)
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"), ("XDG_DATA_HOME", "data")):
+        (home / sub).mkdir()
+        os.environ[var] = str(home / sub)
+    for var in PERSONAL:
+        os.environ.pop(var, None)
 
 
 @pytest.fixture(autouse=True)

@@ -146,7 +146,7 @@ CASES = [
         "template-nested-too-deeply",
         ("draft", "--templates-dir", "tpl-deep", "-t", "deep", *EVENT[2:]),
         2,
-        ("deep.jinja: the template nests too deeply", "unknown template 'deep'"),
+        ("deep.jinja:11: the template nests too deeply", "unknown template 'deep'"),
         lines=2,
     ),
     Case("unknown-relationship", ("draft", "-r", "pen-pal", "--no-input"), 2, ("unknown relationship 'pen-pal'", "valid: event")),

@@ -148,7 +148,7 @@ def test_bad_flags_are_one_line_errors(invoke, args, expected):
 def test_too_long_answer_is_refused(invoke):
     result = invoke("draft", "-r", "event", "--set", "first_name=Ana", "--set", f"event={'x' * 41}", "--no-input")
     assert result.exit_code == 2
-    assert "event is 41 characters; the template allows 40" in result.stderr
+    assert '"Which event did you meet at?" (event) is 41 characters; the template allows 40' in result.stderr
 
 
 @pytest.mark.parametrize(

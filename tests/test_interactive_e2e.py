@@ -74,7 +74,7 @@ def test_pty_session_arrow_keys_answers_done_note_on_stdout(env, tmp_path):
     child.send("data pipelines" + Keyboard.Enter)
     child.expect("What next")
     transcript_before_menu = child.before
-    child.send(Keyboard.Down * 5 + Keyboard.Enter)  # copy, edit, change, template, save, DONE
+    child.send(Keyboard.Down * 6 + Keyboard.Enter)  # copy, edit, change, template, relationship, save, DONE
     assert finish(child) == 0
     note = "Hi Ana, Elena Ruiz suggested I reach out about data pipelines - could we connect?"
     assert out.read_text(encoding="utf-8") == note + "\n"  # only the note: prompts went to the terminal
@@ -100,7 +100,7 @@ def test_pty_ctrl_c_exits_130_and_resume_finishes_with_the_note_on_stdout(env, t
     child.expect("talk about")
     child.send(Keyboard.Enter)
     child.expect("What next")
-    child.send(Keyboard.Down * 5 + Keyboard.Enter)
+    child.send(Keyboard.Down * 6 + Keyboard.Enter)
     child.expect("Hi Ana, great meeting you at PyCon US. I'd enjoy staying in touch here.")
     assert finish(child) == 0
     assert not state_file.exists()

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from composer.lint import lint_many
-from composer.lint.components import ENTITY_RULES, requirements
-from composer.lint.pipeline import FINDINGS_KEY, LINT_PIPE, NAME_KEY, SPANS_KEY, get_pipeline, load_patterns
+from composer.lint.keys import FINDINGS_KEY, LINT_PIPE, NAME_KEY, SPANS_KEY
+from composer.lint.pipeline import get_pipeline, load_patterns
+from composer.lint.ruler import requirements
+from composer.lint.step import ENTITY_RULES
 
 DATA = Path(__file__).parent / "data"
 EXTRA_NOTES = [

@@ -7,8 +7,8 @@ import pytest
 from composer.errors import UsageError
 from composer.lint import lint_many, lint_text, rule_ids, select_rules
 from composer.lint import pipeline as pipeline_mod
+from composer.lint.catalog import load_rules
 from composer.lint.pipeline import load_patterns
-from composer.lint.rules import load_rules
 
 RULES = load_rules()
 FIRES = [(rule.id, text) for rule in RULES.values() for text in rule.fires]

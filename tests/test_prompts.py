@@ -24,15 +24,17 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Console
 
-from composer import clipboard
-from composer.answers import AnswerSources
 from composer.config import Config
+from composer.draft import clipboard
+from composer.draft.answers import AnswerSources
+from composer.draft.prompts import Prompter, answer_validator, instruction_for, question_prompt, room_left
+from composer.draft.resolve import resolve
+from composer.draft.session import DraftInterrupted, run_session
+from composer.draft.state import DraftState, load_state, save_state, state_path
 from composer.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
-from composer.interactive import DraftInterrupted, draft_interactively, needs_prompt
 from composer.lint.findings import Finding
-from composer.prompts import Prompter, answer_validator, instruction_for, question_prompt, room_left
-from composer.state import DraftState, load_state, save_state, state_path
-from composer.templates import Question, discover, get_relationship, relationships
+from composer.templates.library import discover
+from composer.templates.model import Question, get_relationship, relationships
 
 DOWN = "\x1b[B"
 UP = "\x1b[A"
@@ -76,7 +78,7 @@ def pick_template(library, relationship_id: str, template_id: str, exclude: str 
 
 
 def menu(action: str, several_templates: bool = True) -> str:
-    order = ["copy", "edit", "change", *(["template"] if several_templates else []), "save", "done"]
+    order = ["copy", "edit", "change", *(["template"] if several_templates else []), "relationship", "save", "done"]
     return DOWN * order.index(action) + ENTER
 
 
@@ -88,24 +90,36 @@ def replace_default(text: str) -> str:
     return CTRL_U + text + ENTER
 
 
-def session(library, keys: list[str], *, flags=None, file=None, config=None, output=None, **options):
-    """Run one session on the scripted keys; return (note, what the panel console showed)."""
+def session(
+    library,
+    keys: list[str],
+    *,
+    flags=None,
+    file=None,
+    config=None,
+    output=None,
+    relationship=None,
+    template_id=None,
+    limit=200,
+    lint=None,
+    resume=False,
+):
+    """Run one session on the scripted keys, as `invite draft` does on a terminal; return (note, what the panel showed)."""
     console = Console(file=io.StringIO(), width=100, color_system=None)
     sources = AnswerSources(flags=flags or {}, file=file or {}, config=config or Config())
-    options.setdefault("lint", length_only_lint)
-    options.setdefault("limit", 200)
-    options.setdefault("relationship", None)
-    options.setdefault("template_id", None)
+    resolution = resolve(library, sources, relationship, template_id)
     with create_pipe_input() as inp:
         inp.send_text("".join(keys))
         inp.close()
-        note = draft_interactively(
-            library=library,
-            sources=sources,
-            interactive=True,
+        note = run_session(
+            library,
+            sources,
+            resolution,
+            limit,
+            resume=resume,
             prompter=Prompter(inp, output or DummyOutput()),
             console=console,
-            **options,
+            lint=lint or length_only_lint,
         )
     return note, console.file.getvalue()
 
@@ -143,7 +157,7 @@ def test_validator_reports_room_and_requirement():
     question = Question(name="event", prompt="Which event?", max_length=10, example="PyCon")
     validate = answer_validator(question)
     assert validate("PyCon US") is True
-    assert validate("  ") == "Required: event is required"
+    assert validate("  ") == '"Which event?" needs an answer'  # said with the prompt, not the variable
     too_long = validate("EuroPython 2025")
     assert too_long == "Too long: 15/10, 5 too many characters; shorten it"
     assert room_left(question, "PyCon") == "5/10, 5 left"
@@ -166,7 +180,7 @@ def test_invalid_answers_are_asked_again_with_the_reason_shown():
     assert result == "PyCon US"
     # prompt_toolkit redraws only what changed, so look for fragments of each message.
     screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown.getvalue())
-    assert "Required: event is required" in screen  # blank: asked again
+    assert '"Which event did you meet at?" needs an answer' in screen  # blank: asked again
     assert "Too long" in screen and "15/10" in screen  # too long: asked again, room shown
     assert "0/10, 10 lef" in screen  # the live counter at the right (its last cell is drawn apart)
     assert "8/10, 2 lef" in screen
@@ -201,7 +215,7 @@ def test_event_session_end_to_end(library):
     )
     assert "Met at an event (warm)" in shown
     assert f"{len(note)} / 200" in shown
-    assert load_state() is None  # finished drafts are not kept
+    assert load_state().text == note  # kept until the command has delivered the note (see test_draft_cli)
 
 
 def test_content_session_reasks_an_answer_that_is_too_long(library):
@@ -244,17 +258,16 @@ def test_reply_session_with_flags_not_asked_again(library):
 
 def test_answers_file_and_flags_choose_everything_so_nothing_is_asked(library):
     sources = AnswerSources(flags={"first_name": "Ana"}, file={"event": "PyCon"}, config=Config())
-    assert not needs_prompt(library, sources, None, "event-brief")
-    assert needs_prompt(library, sources, "event", None)  # template not chosen yet
-    assert needs_prompt(library, sources, None, "event-warm")  # topic is required there
-    note, _ = session(library, [], flags={"first_name": "Ana"}, file={"event": "PyCon"}, template_id="event-brief")
-    assert note is None  # the caller takes the non-interactive path
+    assert not resolve(library, sources, None, "event-brief").needs_prompt
+    assert resolve(library, sources, "event", None).needs_prompt  # template not chosen yet
+    assert resolve(library, sources, None, "event-warm").needs_prompt  # topic is required there
+    assert resolve(library, AnswerSources(flags={}, file={}, config=Config()), None, None).needs_prompt
 
 
 def test_invalid_flag_value_is_asked_again_in_a_session(library):
     keys = [replace_default("PyCon"), ENTER, menu("done")]
     note, shown = session(library, keys, flags={"first_name": "Ana", "event": "x" * 41}, template_id="event-brief")
-    assert "event is 41 characters; the template allows 40" in shown
+    assert '"Which event did you meet at?" (event) is 41 characters; the template allows 40' in shown
     assert note.startswith("Hi Ana, great meeting you at PyCon.")
 
 
@@ -376,7 +389,7 @@ def test_over_the_limit_asks_before_finishing(library):
     note, shown = session(library, keys, limit=40)
     assert note.startswith("Hi Ana")
     assert f"{len(note)} / 40" in shown
-    assert "error Length:" in shown and "hint: shorten it" in shown
+    assert "draft:1:1: error[Length] " in shown and "= hint: shorten it" in shown
 
 
 # ----------------------------------------------------------------------------- Ctrl-C and --resume
@@ -392,7 +405,7 @@ def test_ctrl_c_keeps_the_draft_and_resume_continues_it(library):
     assert saved["template"] == "event-warm" and saved["answers"] == {"first_name": "Ana"}
     note, _ = session(library, [answer("PyCon"), answer("wheels"), menu("done")], resume=True)
     assert note.startswith("Hi Ana, I enjoyed our chat at PyCon about wheels.")
-    assert load_state() is None
+    assert load_state().text == note  # forgotten only once delivered
 
 
 def test_ctrl_c_in_the_menu_keeps_manual_edits_for_resume(library):
@@ -432,12 +445,13 @@ def test_resume_with_nothing_saved_is_a_usage_error(library):
 
 
 def test_resume_without_a_terminal_is_refused(library):
+    from tests.conftest import run_cli
+
     save_state(DraftState(template="event-brief", answers={"first_name": "Ana"}))
-    sources = AnswerSources(flags={}, file={}, config=Config())
-    with pytest.raises(UsageError, match="needs a terminal"):
-        draft_interactively(
-            library=library, sources=sources, limit=200, relationship=None, template_id=None, resume=True, interactive=False
-        )
+    result = run_cli("draft", "--resume")  # CliRunner's stdin is not a terminal
+    assert result.exit_code == EXIT_USAGE
+    assert "--resume needs a terminal" in result.stderr
+    assert load_state() is not None  # the draft is untouched
 
 
 # ----------------------------------------------------------------------------- panel, lint and copy
@@ -452,12 +466,13 @@ def test_panel_shows_count_findings_and_hints(library):
 
     note, shown = session(library, [*event_brief_keys(), menu("done")], lint=lint)
     assert f"{len(note)} / 200" in shown
-    assert 'warning Invite.Generic: generic opener ("Hi")' in shown
+    assert "draft:1:1: warning[Invite.Generic] generic opener" in shown  # the linter's own format
+    assert "1 | Hi Ana, great meeting you at PyCon." in shown and "  | ^^\n" in shown
     assert "hint: say where you met" in shown
 
 
 def test_panel_uses_the_real_linter(library):
-    from composer.interactive import default_lint
+    from composer.draft.panel import default_lint
 
     note, shown = session(library, [*event_brief_keys(), menu("done")], lint=default_lint)
     try:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from composer.errors import TemplateError
 from composer.length import note_length
 from composer.lint import lint_text
-from composer.render import normalise, render_body
+from composer.templates.render import normalise, render_body
 
 # ----------------------------------------------------------------------------- text people paste
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from composer.errors import TemplateError
-from composer.render import normalise, render, render_body
-from composer.templates import parse_template
+from composer.templates.parse import parse_template
+from composer.templates.render import normalise, render, render_body
 
 TEMPLATE = """---
 id: met

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from composer.render import normalise, render
-from composer.templates import discover
+from composer.templates.library import discover
+from composer.templates.render import normalise, render
 
 TEMPLATES = sorted(discover().templates.values(), key=lambda t: t.id)
 

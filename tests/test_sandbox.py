@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from composer.errors import SandboxError
-from composer.render import render_body
+from composer.templates.render import render_body
 from tests.conftest import run_cli as run
 
 PAYLOADS = [
@@ -167,7 +167,7 @@ def test_draft_refuses_runtime_payloads_in_one_line(tmp_path, body):
 def test_the_budget_counts_steps_and_time():
     from jinja2.exceptions import SecurityError
 
-    from composer.sandbox import budget, step
+    from composer.templates.sandbox import budget, step
 
     with budget(max_steps=3) as current:
         for _ in range(3):

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from composer.template_check import Budget, budget_message, check_file
-from composer.templates import builtin_templates_dir
+from composer.template_check import check_file
+from composer.templates.budget import Budget, budget_message
+from composer.templates.library import builtin_templates_dir
 from tests.conftest import run_cli as run
 
 GOOD = """\

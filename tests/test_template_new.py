@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from composer.templates import parse_template, relationships
+from composer.templates.model import relationships
+from composer.templates.parse import parse_template
 from tests.conftest import run_cli as run
 
 

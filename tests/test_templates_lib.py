@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from composer.length import note_length
-from composer.render import render
-from composer.templates import builtin_templates_dir, discover, relationships
+from composer.templates.library import builtin_templates_dir, discover
+from composer.templates.model import relationships
+from composer.templates.render import render
 
 USER_TEMPLATE = """---
 id: event-brief

@@ -1,27 +1,38 @@
-"""Options and helpers shared by several subcommands."""
+"""Options and helpers shared by several subcommands.
+
+This module is imported when the CLI starts (for `invite --help`), so it imports nothing heavy:
+the templates subsystem (jinja2, yaml) is imported inside `load_library`, when a command runs.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from composer import output
 from composer.config import Config, load_config
-from composer.templates import Library, discover
+from composer.errors import UsageError
+from composer.lint.findings import check_fail_on
+
+if TYPE_CHECKING:
+    from composer.templates.library import Library
 
 TemplatesDirOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--templates-dir",
+        metavar="DIR",
         help="Extra folder of templates (repeatable); overrides built-in and user templates with the same id.",
         show_default=False,
     ),
 ]
 AccountOption = Annotated[
     str | None,
-    typer.Option("--account", help="LinkedIn account tier: free (200 characters) or premium (300).", show_default=False),
+    typer.Option(
+        "--account", metavar="TIER", help="LinkedIn account tier: free (200 characters) or premium (300).", show_default=False
+    ),
 ]
 
 
@@ -37,27 +48,43 @@ LimitOption = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="N",
         help="Character limit for the note (overrides --account and config).",
         show_default=False,
         parser=_whole_number,
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
+FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="Output format: text or json.")]
+FailOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        metavar="SEVERITY",
+        help="Exit 1 when a finding is at least this severe: error, warning (the default) or info.",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
 
 
 def load_library(templates_dirs: list[Path] | None, config: Config | None = None) -> Library:
     """Discover templates from every source and warn (on stderr) about files that did not load."""
+    from composer.templates.library import discover
+
     config = config or load_config()
     library = discover([*config.template_dirs, *(templates_dirs or [])])
     for problem in library.problems:
-        output.warn(f"skipped {problem}")
+        output.warn(output.visible(f"skipped {problem}"))
     return library
 
 
 def check_format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
     """Validate --format with a one-line error."""
-    from composer.errors import UsageError
-
     if value not in allowed:
         raise UsageError(f"unknown --format {value!r}; use one of {', '.join(allowed)}")
     return value
+
+
+def fail_on_level(flag: str | None, config: Config) -> str:
+    """--fail-on, else the config's `[lint] fail_on`, else warning; validated."""
+    return check_fail_on(flag or config.lint.fail_on or "warning")

@@ -1,87 +1,146 @@
-"""`invite draft`: fill a template from flags, an answers file, config and (on a terminal) prompts."""
+"""`invite draft`: fill a template from flags, an answers file, config and (on a terminal) prompts.
+
+One decision, one ending. `resolve` decides once what the flags leave open; a terminal session asks
+for it, otherwise a missing answer is an error. Either way the note ends the same: delivered (stdout
+or --output), then linted (its count and findings on stderr), exit 1 when a finding reaches
+--fail-on. The saved draft is forgotten only after the note was delivered.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from composer import output
-from composer.answers import AnswerSources, load_answers_file, parse_set_options
-from composer.commands.common import AccountOption, LimitOption, TemplatesDirOption, load_library
-from composer.config import load_config, resolve_limit
-from composer.draft import check_answers, choose_template, start_draft
-from composer.errors import EXIT_FINDINGS
+from composer.commands.common import (
+    AccountOption,
+    FailOnOption,
+    ForceOption,
+    LimitOption,
+    TemplatesDirOption,
+    fail_on_level,
+    load_library,
+)
+from composer.config import Config, load_config, resolve_limit
+from composer.errors import EXIT_FINDINGS, UsageError
 from composer.fileio import refuse_overwrite, write_atomic
-from composer.lint.report import check_fail_on
+
+if TYPE_CHECKING:
+    from composer.draft.answers import AnswerSources
+    from composer.draft.resolve import Resolution
+    from composer.templates.library import Library
+    from composer.templates.model import Template
 
 
 def draft(
     relationship: Annotated[
-        str | None, typer.Option("--relationship", "-r", help="How you know them (see `invite templates list`).")
+        str | None,
+        typer.Option("--relationship", "-r", metavar="ID", help="How you know them (see `invite templates list`)."),
     ] = None,
-    template: Annotated[str | None, typer.Option("--template", "-t", help="Template id to use.")] = None,
+    template: Annotated[str | None, typer.Option("--template", "-t", metavar="ID", help="Template id to use.")] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="An answer as KEY=VALUE (repeatable).", show_default=False)
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=VALUE", help="An answer (repeatable).", show_default=False),
     ] = None,
     answers: Annotated[
-        Path | None, typer.Option("--answers", help="Answers file (YAML, TOML or JSON).", show_default=False)
+        Path | None,
+        typer.Option("--answers", metavar="FILE", help="Answers file (YAML, TOML or JSON).", show_default=False),
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if an answer is missing.")] = False,
     account: AccountOption = None,
     limit: LimitOption = None,
     output_path: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the note to this file instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the note to this file instead of stdout."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Allow --output to replace an existing file.")] = False,
+    force: ForceOption = False,
     templates_dir: TemplatesDirOption = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the draft saved by an interrupted interactive session.")
     ] = False,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 when linting the note finds this severity or worse: error, warning, info.")
-    ] = "warning",
+    fail_on: FailOnOption = None,
 ) -> None:
     """Draft a personal connection note from a template.
 
     On a terminal, anything the flags leave open is asked interactively; with --no-input or no
-    terminal, missing answers are an error naming each one.
+    terminal, missing answers are an error naming each one. Either way the note is linted, and the
+    command exits 1 when a finding reaches --fail-on (the note is still delivered).
     """
+    from composer.draft.answers import AnswerSources, load_answers_file, parse_set_options
+    from composer.draft.resolve import resolve
+
     config = load_config()
     flag_answers = parse_set_options(set_ or [])
     file_answers = load_answers_file(answers) if answers else {}
     note_limit = resolve_limit(limit, account, config)  # validates --limit/--account before any work
-    check_fail_on(fail_on)
+    level = fail_on_level(fail_on, config)
     if output_path is not None:
         refuse_overwrite(output_path, force)  # fail before any prompt, not after the user's work
     library = load_library(templates_dir, config)
     sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
-    from composer.interactive import draft_interactively
+    resolution = resolve(library, sources, relationship, template)
+    interactive = not no_input and output.is_terminal()
+    if resume:
+        from composer.draft.session import saved_draft
 
-    prompted = draft_interactively(
-        library=library,
-        sources=sources,
-        limit=note_limit,
-        relationship=relationship or sources.selector("relationship"),
-        template_id=template or sources.selector("template"),
-        resume=resume,
-        no_input=no_input,
-    )
-    if prompted is not None:
-        # The session already showed the count and findings in its panel, and the user chose Done.
-        _deliver(prompted, output_path, force)
-        return
-    chosen = choose_template(
-        library,
-        relationship or sources.selector("relationship"),
-        template or sources.selector("template"),
-    )
-    current = start_draft(chosen, sources)
-    check_answers(chosen, current.answers)
-    text = current.render()
+        saved_draft()  # nothing saved, or a damaged file: say so first
+    if resume and not interactive:
+        raise UsageError("--resume needs a terminal to continue the draft; run it without --no-input in a terminal")
+    in_session = resume or (interactive and resolution.needs_prompt)
+    if in_session:
+        text = _session(library, sources, resolution, note_limit, resume)
+    else:
+        from composer.templates.render import render
+
+        chosen = resolution.require_complete()
+        _warn_unknown(sources, chosen)
+        text = render(chosen, resolution.answers)
     _deliver(text, output_path, force)
-    _lint_result(text, note_limit, fail_on)
+    if in_session:
+        from composer.draft.state import clear_state
+
+        clear_state()  # only now: the note is safely delivered
+    if _lint(text, note_limit, level, config, show=not in_session):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _warn_unknown(sources: AnswerSources, template: Template) -> None:
+    from composer.draft.answers import unknown_answers
+
+    unknown = unknown_answers(template, sources)
+    if unknown:
+        asked = ", ".join(q.name for q in template.all_questions())
+        output.warn(f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})")
+
+
+def _session(library: Library, sources: AnswerSources, resolution: Resolution, limit: int, resume: bool) -> str:
+    """Run the interactive session (from the saved draft with --resume) and return the finished note."""
+    from composer.draft.session import run_session
+    from composer.lint import Finding, lint_text
+
+    config = sources.config
+
+    def lint(text: str, limit: int) -> list[Finding]:
+        return lint_text(text, limit=limit, select=config.lint.select, ignore=config.lint.ignore)
+
+    return run_session(library, sources, resolution, limit, resume=resume, lint=lint)
+
+
+def _lint(text: str, limit: int, fail_on: str, config: Config, *, show: bool) -> bool:
+    """Lint the delivered note; show its count and findings on stderr unless the session's panel did. True at --fail-on."""
+    from composer.lint import lint_text
+    from composer.lint.report import count_line, print_findings, reaches
+
+    findings = lint_text(text, limit=limit, select=config.lint.select, ignore=config.lint.ignore)
+    if show:
+        console = output.console()
+        console.print(count_line(text, limit))
+        if findings:
+            console.print()
+        print_findings(console, "draft", text, findings)
+    return reaches(findings, fail_on)
 
 
 def _deliver(text: str, output_path: Path | None, force: bool) -> None:
@@ -91,11 +150,3 @@ def _deliver(text: str, output_path: Path | None, force: bool) -> None:
         return
     write_atomic(output_path, text + "\n", force=force)
     output.info(f"wrote the note to {output_path}")
-
-
-def _lint_result(text: str, limit: int, fail_on: str) -> None:
-    """Lint the delivered note: its count and findings go to stderr; exit 1 when one reaches --fail-on."""
-    from composer.lint.report import lint_draft
-
-    if lint_draft(text, limit=limit, fail_on=fail_on):
-        raise typer.Exit(EXIT_FINDINGS)

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from composer import output
-from composer.commands.common import AccountOption, FormatOption, LimitOption, check_format
+from composer.commands.common import AccountOption, FailOnOption, FormatOption, LimitOption, check_format, fail_on_level
 from composer.config import load_config, resolve_limit
 from composer.errors import EXIT_FINDINGS, InputError, UsageError
 from composer.fileio import decode, read_text
-from composer.lint.findings import SEVERITIES
-from composer.workers import stoppable_workers
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -30,7 +27,7 @@ MAX_NOTE_CHARS = 100_000
 
 RuleListOption = Annotated[
     str | None,
-    typer.Option(help="Comma-separated rule ids (see `invite rules`).", show_default=False),
+    typer.Option(metavar="RULES", help="Comma-separated rule ids (see `invite rules`).", show_default=False),
 ]
 
 
@@ -117,7 +114,9 @@ def lint(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Note files to lint, one note each; '-' (or no path with piped input) reads stdin.", show_default=False
+            metavar="[FILE]...",
+            help="Note files to lint, one note each; '-' (or no path with piped input) reads stdin.",
+            show_default=False,
         ),
     ] = None,
     jsonl: Annotated[
@@ -132,14 +131,14 @@ def lint(
     format_: FormatOption = "text",
     select: RuleListOption = None,
     ignore: RuleListOption = None,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe: error, warning or info.")
-    ] = "warning",
+    fail_on: FailOnOption = None,
     account: AccountOption = None,
     limit: LimitOption = None,
     name: Annotated[
         str | None,
-        typer.Option("--name", help="The recipient's name; no-greeting then checks the note uses it.", show_default=False),
+        typer.Option(
+            "--name", metavar="NAME", help="The recipient's name; no-greeting then checks the note uses it.", show_default=False
+        ),
     ] = None,
     jobs: Annotated[
         int,
@@ -148,25 +147,28 @@ def lint(
 ) -> None:
     """Lint connection notes: canned phrases, no specifics, length, placeholders, pitches and more."""
     from composer.lint import DEFAULT_BATCH_SIZE, lint_many, select_rules
-    from composer.lint.report import json_line, make_console, reaches, render_finding, summary
+    from composer.lint.report import json_line, print_findings, reaches, summary
+    from composer.lint.workers import stoppable_workers
 
     check_format(format_)
-    if fail_on not in SEVERITIES:
-        raise UsageError(f"unknown --fail-on {fail_on!r}; use one of {', '.join(SEVERITIES)}")
+    config = load_config()
+    fail_on = fail_on_level(fail_on, config)
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if jobs > 1 and jsonl is None:
         raise UsageError("--jobs applies to a --jsonl batch")
-    limit_value = resolve_limit(limit, account, load_config())
-    chosen = select_rules(select, ignore)
+    limit_value = resolve_limit(limit, account, config)
+    chosen = select_rules(
+        select if select is not None else config.lint.select, ignore if ignore is not None else config.lint.ignore
+    )
     key, items = _collect(list(paths or []), jsonl, name)
     n_process = max(1, min(jobs, len(items)))
     batch_size = max(1, min(DEFAULT_BATCH_SIZE, -(-len(items) // n_process)))  # every worker gets notes
 
-    console = make_console() if format_ == "text" else None
+    console = output.console(stdout=True) if format_ == "text" else None
     failed = False
     total = notes_with = notes = 0
-    results: Iterator = lint_many(items, limit=limit_value, select=chosen, batch_size=batch_size, n_process=n_process)
+    results = lint_many(items, limit=limit_value, select=chosen, batch_size=batch_size, n_process=n_process)
     with stoppable_workers(results, n_process > 1):  # Ctrl-C or `| head` must not hang on the workers
         for label, text, findings in results:
             notes += 1
@@ -176,8 +178,7 @@ def lint(
             if console is None:
                 output.out(json_line(key, label, text, limit_value, findings))
                 continue
-            for finding in findings:
-                render_finding(console, str(label), text, finding)
+            print_findings(console, str(label), text, findings)
     if console is not None:
         console.print(summary(total, notes_with, notes), style="bold" if total else None, markup=False)
     if failed:
@@ -185,11 +186,13 @@ def lint(
 
 
 def rules(
-    rule: Annotated[str | None, typer.Argument(help="A rule id to explain, with examples.", show_default=False)] = None,
+    rule: Annotated[
+        str | None, typer.Argument(metavar="[RULE]", help="A rule id to explain, with examples.", show_default=False)
+    ] = None,
     format_: FormatOption = "text",
 ) -> None:
     """List the lint rules, or explain one with examples that fire and that pass."""
-    from composer.lint.rules import load_rules
+    from composer.lint.catalog import load_rules
 
     check_format(format_)
     known = load_rules()

@@ -1,4 +1,9 @@
-"""`invite templates list|show`: browse the template library (never imports spaCy)."""
+"""`invite templates list|show|new|check`: browse, scaffold and check the template library (never imports spaCy,
+except `check`, which lints each template's example note).
+
+Everything a template file says (its title, description, prompts, body, even its path) is shown
+through `output.visible`, so a shared template cannot send escape sequences to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,10 @@ import typer
 
 from composer import output
 from composer.commands.common import FormatOption, TemplatesDirOption, check_format, load_library
-from composer.config import load_config, resolve_limit
-from composer.length import length_style, note_length
-from composer.render import render
-from composer.templates import Template, get_relationship
+from composer.config import limit_for_account, load_config, resolve_limit, user_templates_dir
+from composer.errors import EXIT_FINDINGS, EXIT_USAGE, InviteError
+from composer.output import visible
+from composer.templates.model import Template, get_relationship
 
 app = typer.Typer(help="List, show, scaffold and check message templates.", no_args_is_help=True)
 
@@ -34,12 +39,14 @@ def _summary(template: Template) -> dict[str, object]:
 @app.command("list")
 def list_templates(
     relationship: Annotated[
-        str | None, typer.Option("--relationship", "-r", help="Only templates for this relationship.")
+        str | None, typer.Option("--relationship", "-r", metavar="ID", help="Only templates for this relationship.")
     ] = None,
     format_: FormatOption = "text",
     templates_dir: TemplatesDirOption = None,
 ) -> None:
     """List templates with their relationship, title and source (built-in, user or folder)."""
+    from rich.table import Table
+
     check_format(format_)
     if relationship:
         get_relationship(relationship)
@@ -50,15 +57,13 @@ def list_templates(
     if format_ == "json":
         output.out(json.dumps([_summary(t) for t in templates], indent=2, ensure_ascii=False))
         return
-    from rich.table import Table
-
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("id", "relationship", "tone", "title", "source"):
         table.add_column(column)
     for t in templates:
         source = f"{t.source} (overrides {t.overrides})" if t.overrides else t.source
-        table.add_row(t.id, t.relationship, t.tone or "", t.title, source)
-    output.stdout_console().print(table)
+        table.add_row(visible(t.id), t.relationship, t.tone or "", visible(t.title), source)
+    output.console(stdout=True).print(table)
 
 
 @app.command("show")
@@ -67,78 +72,115 @@ def show_template(
     format_: FormatOption = "text",
     templates_dir: TemplatesDirOption = None,
 ) -> None:
-    """Show a template's metadata, questions, body, and the note its examples produce."""
+    """Show a template's metadata, questions, body, the note its examples produce, and the room each answer has."""
+    from composer.templates.budget import answer_room
+    from composer.templates.render import render
+
     check_format(format_)
     config = load_config()
     template = load_library(templates_dir, config).get(template_id)
     example = render(template, template.examples())
     limit = resolve_limit(None, None, config)
-    length = note_length(example)
+    room = answer_room(template)
     if format_ == "json":
+        from composer.length import note_length
+
         data = _summary(template) | {
             "questions": [q.__dict__ for q in template.all_questions()],
             "body": template.body,
             "example": example,
-            "length": length,
+            "length": note_length(example),
             "limit": limit,
+            "room": room,
         }
         output.out(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    _print_template(template, example, length, limit)
+    _print_template(template, example, limit, room)
 
 
-def _print_template(template: Template, example: str, length: int, limit: int) -> None:
-    from rich.markup import escape
+def _print_template(template: Template, example: str, limit: int, room: dict[str, dict[str, int | None]]) -> None:
     from rich.panel import Panel
+    from rich.text import Text
 
-    console = output.stdout_console()
-    console.print(f"[bold]{escape(template.title)}[/bold]  ({template.id})")
-    console.print(f"relationship: {template.relationship}    tone: {template.tone or '-'}    source: {template.source}")
-    console.print(f"path: {escape(str(template.path))}")
-    console.print(escape(template.description))
-    console.print("\n[bold]Questions[/bold]")
+    from composer.length import length_style, note_length
+
+    console = output.console(stdout=True)
+
+    def line(text: str, style: str | None = None) -> None:
+        console.print(Text(visible(text), style=style or ""))
+
+    line(f"{template.title}  ({template.id})", "bold")
+    line(f"relationship: {template.relationship}    tone: {template.tone or '-'}    source: {template.source}")
+    line(f"path: {template.path}")
+    line(template.description)
+    line("")
+    line("Questions", "bold")
     for q in template.all_questions():
         flags = "required" if q.required else "optional"
         if q.max_length:
             flags += f", max {q.max_length}"
-        console.print(f"  {q.name} ({flags}): {escape(q.prompt)}  e.g. {escape(q.example or '')!r}")
-    console.print("\n[bold]Body[/bold]")
-    console.print(escape(template.body.rstrip("\n")))
+        tiers = " / ".join(f"{n} {tier}" for tier, n in room.get(q.name, {}).items() if n is not None)
+        line(f"  {q.name} ({flags}): {q.prompt}  e.g. {q.example or ''!r}" + (f"  room: {tiers}" if tiers else ""))
+    line("")
+    line("Body", "bold")
+    line(template.body.rstrip("\n"))
+    length = note_length(example)
     style = length_style(length, limit)
     console.print(
         Panel(
-            escape(example),
+            Text(visible(example)),
             title="Example",
-            subtitle=f"[{style}]{length} / {limit}[/{style}]",
+            subtitle=Text(f"{length} / {limit}", style=style),
             expand=False,
             width=min(console.width, 72),
         )
     )
+    console.print(Text("room: how long each answer may be, with the others at their examples", style="dim"))
 
 
 @app.command("new")
 def new_template(
     template_id: Annotated[str, typer.Argument(metavar="ID", help="The new template's id, in kebab-case (e.g. event-pycon).")],
     relationship: Annotated[
-        str, typer.Option("--relationship", "-r", help="How the sender knows the recipient (e.g. event, referral).")
-    ],
+        str | None,
+        typer.Option("--relationship", "-r", metavar="ID", help="How the sender knows the recipient (e.g. event, referral)."),
+    ] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", metavar="TEMPLATE", help="Start from a copy of this template (a built-in one included)."),
+    ] = None,
     folder: Annotated[
         Path | None,
-        typer.Option("--dir", help="Folder to write into (default: your user templates folder).", show_default=False),
+        typer.Option(
+            "--dir", metavar="DIR", help="Folder to write into (default: your user templates folder).", show_default=False
+        ),
     ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $VISUAL or $EDITOR.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file of the same name.")] = False,
+    templates_dir: TemplatesDirOption = None,
 ) -> None:
-    """Write a complete, valid template to start from, and print its path."""
-    from composer.config import user_templates_dir
-    from composer.template_new import create, editor_command, open_in_editor, validate_id
+    """Write a new template to start from (a complete scaffold, or a copy of another with --from) and print its path."""
+    from composer.editor import open_in_editor, required_editor
+    from composer.errors import UsageError
+    from composer.templates.scaffold import copy_of, create, scaffold, validate_id
 
     validate_id(template_id)
-    get_relationship(relationship)
-    editor = editor_command() if edit else None
-    path = create(template_id, relationship, folder or user_templates_dir(), force=force)
+    if from_ is None and relationship is None:
+        raise UsageError("say what the template is for: --relationship/-r ID, or --from TEMPLATE to copy one")
+    if relationship:
+        get_relationship(relationship)
+    editor = required_editor() if edit else None
+    if from_ is not None:
+        source = load_library(templates_dir).get(from_)
+        if relationship and relationship != source.relationship:
+            raise UsageError(f"--from {from_!r} is a {source.relationship!r} template; drop -r or pick one for {relationship!r}")
+        text = copy_of(source, template_id)
+    else:
+        assert relationship is not None
+        text = scaffold(template_id, relationship)
+    path = create(template_id, text, folder or user_templates_dir(), force=force)
     output.out(str(path))
-    output.info(f"created template {template_id!r}; edit it, then run: invite templates check {path}")
+    output.info(visible(f"created template {template_id!r}; edit it, then run: invite templates check {path}"))
     if editor is not None:
         status = open_in_editor(editor, path)
         if status != 0:
@@ -150,18 +192,17 @@ def check_templates(
     targets: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID|PATH", help="Template ids, files or folders (default: every template found).", show_default=False
+            metavar="[ID|PATH]...", help="Template ids, files or folders (default: every template found).", show_default=False
         ),
     ] = None,
     format_: FormatOption = "text",
     account: Annotated[
-        str, typer.Option("--account", help="The tier the note must fit: free (200, the default) or premium (300).")
+        str,
+        typer.Option("--account", metavar="TIER", help="The tier the note must fit: free (200, the default) or premium (300)."),
     ] = "free",
     templates_dir: TemplatesDirOption = None,
 ) -> None:
     """Check templates: metadata, Jinja, variables, sandbox, example note (linted) and length budget."""
-    from composer.config import limit_for_account
-    from composer.errors import EXIT_FINDINGS, EXIT_USAGE, InviteError
     from composer.template_check import check_files, format_text, select_files
 
     check_format(format_)
@@ -176,6 +217,6 @@ def check_templates(
     refused = [r for r in report.results if r.sandbox]
     if refused:
         names = ", ".join(str(r.path) for r in refused)
-        raise InviteError(f"refused by the sandbox (security): {names}", exit_code=EXIT_USAGE)
+        raise InviteError(visible(f"refused by the sandbox (security): {names}"), exit_code=EXIT_USAGE)
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from composer.errors import UsageError
+
 SEVERITIES = ("info", "warning", "error")
 
 
 def severity_rank(severity: str) -> int:
     """info < warning < error, for --fail-on and sorting."""
     return SEVERITIES.index(severity)
+
+
+def check_fail_on(value: str) -> str:
+    """Validate a --fail-on severity with a one-line usage error."""
+    if value not in SEVERITIES:
+        raise UsageError(f"unknown --fail-on {value!r}; use one of {', '.join(SEVERITIES)}")
+    return value
 
 
 @dataclass(frozen=True)

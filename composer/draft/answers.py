@@ -17,7 +17,7 @@ from typing import Any
 from composer.config import Config
 from composer.errors import InputError, UsageError
 from composer.fileio import read_text
-from composer.templates import Question, Template
+from composer.templates.model import Question, Template
 
 #: Keys an answers file may hold besides answers: they choose the template.
 SELECTOR_KEYS = ("relationship", "template")
@@ -35,27 +35,50 @@ def parse_set_options(values: Iterable[str]) -> dict[str, str]:
     return answers
 
 
-def load_answers_file(path: Path) -> dict[str, str]:
-    """Read a YAML, TOML or JSON mapping of answers; say which file and where when it is broken."""
-    text = read_text(path, what="answers file")
-    suffix = path.suffix.lower()
+def _parse_json(text: str, path: Path) -> Any:
     try:
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting deeper than Python's stack
+        raise InputError(f"{path}: unusable JSON: {_short(exc)}") from None
+
+
+def _parse_toml(text: str, path: Path) -> Any:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: malformed TOML: {exc}") from None
-    except Exception as exc:  # yaml.YAMLError, imported lazily
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: unusable TOML: {_short(exc)}") from None
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise InputError(f"{where}: malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: unusable YAML: {_short(exc)}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+#: How each answers-file format is read, by file suffix; anything else is read as YAML.
+PARSERS = {".json": _parse_json, ".toml": _parse_toml}
+
+
+def load_answers_file(path: Path) -> dict[str, str]:
+    """Read a YAML, TOML or JSON mapping of answers; say which file, which format and where when it is broken."""
+    text = read_text(path, what="answers file")
+    data = PARSERS.get(path.suffix.lower(), _parse_yaml)(text, path)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -103,13 +126,19 @@ def known_answers(template: Template, sources: AnswerSources) -> dict[str, str]:
 
 
 def answer_problem(question: Question, value: str | None) -> str | None:
-    """Why an answer is not acceptable (missing or too long), or None when it is fine."""
+    """Why an answer is not acceptable (missing or too long), or None when it is fine; said with the question's prompt."""
     text = (value or "").strip()
     if question.required and not text:
-        return f"{question.name} is required"
+        return f'"{question.prompt}" needs an answer'
     if question.max_length is not None and len(text) > question.max_length:
-        return f"{question.name} is {len(text)} characters; the template allows {question.max_length}"
+        return f'"{question.prompt}" ({question.name}) is {len(text)} characters; the template allows {question.max_length}'
     return None
+
+
+def unknown_answers(template: Template, sources: AnswerSources) -> list[str]:
+    """`--set` keys the template never asks for (they would be silently dropped otherwise)."""
+    asked = {q.name for q in template.all_questions()}
+    return [key for key in sources.flags if key not in asked and key not in SELECTOR_KEYS]
 
 
 def missing_required(template: Template, answers: Mapping[str, str]) -> list[Question]:

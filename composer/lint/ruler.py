@@ -1,42 +1,26 @@
-"""The linter's two spaCy components; this module imports spaCy, so only `pipeline.get_pipeline` imports it.
+"""`invite_ruler`: the canned phrases, sales lines and hook phrases of `patterns.jsonl`, as spans.
 
-* `invite_ruler` marks the canned phrases, sales lines and hook phrases of `patterns.jsonl` in
-  `doc.spans[SPANS_KEY]`, exactly as spaCy's `SpanRuler` would (same spans, labels, ids and order),
-  but only runs the patterns a note can match. spaCy's `Matcher` tries every pattern at every token
-  and evaluates each `{"IN": [...]}` set in Python, which made the ruler cost more than the rest of
-  the lint. Here each token pattern gets its own matcher and its *requirements*: for every token it
-  cannot match without (no `?`, `*`, `!` or `{0,n}`), the words that token allows (`LOWER`, `NORM`
-  or `ORTH`, one value or an `IN` list). A note only runs the patterns whose requirements its words
-  all meet (a few of 150); patterns without any always run. The test suite checks the spans
-  against `SpanRuler` on every labeled note.
-* `invite_lint` runs the rules on each doc and stores the findings (as plain tuples, so they survive
-  `Doc.to_bytes` when `nlp.pipe(n_process=...)` runs it in worker processes) in
-  `doc.user_data[FINDINGS_KEY]`. It reads the recipient's name from `doc.user_data[NAME_KEY]`.
-  Named entities only ever add hooks, so they can only clear a `no-specifics` finding: the `ner`
-  component (disabled in the pipeline) runs, batched, on just the notes where an entity-dependent
-  rule fired without entities, and the rules run again on those. The findings are the same as with
-  NER on every note (the test suite checks that too) at a quarter of the NER cost.
+It marks them in `doc.spans[SPANS_KEY]` exactly as spaCy's `SpanRuler` would (same spans, labels,
+ids and order), but only runs the patterns a note can match. spaCy's `Matcher` tries every pattern
+at every token and evaluates each `{"IN": [...]}` set in Python, which made the ruler cost more than
+the rest of the lint. Here each token pattern gets its own matcher and its *requirements*: for every
+token it cannot match without (no `?`, `*`, `!` or `{0,n}`), the words that token allows (`LOWER`,
+`NORM` or `ORTH`, one value or an `IN` list). A note only runs the patterns whose requirements its
+words all meet (a few of 150); patterns without any always run. The test suite checks the spans
+against `SpanRuler` on every labeled note.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import fields
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import minibatch
 
-from composer.lint.findings import Finding
-from composer.lint.pipeline import FINDINGS_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE, SPANS_KEY
-
-#: Rules whose result can change once the doc has named entities (they may only stop firing).
-ENTITY_RULES = frozenset({"no-specifics"})
-#: Finding fields in order: a finding travels between processes as a tuple of these.
-FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+from composer.lint.keys import RULER_PIPE, SPANS_KEY
 
 _ANCHOR_ATTRS = {"LOWER": "LOWER", "NORM": "NORM", "ORTH": "ORTH", "TEXT": "ORTH"}
 _ATTR_COLUMNS = ("LOWER", "NORM", "ORTH")
@@ -153,70 +137,6 @@ class AnchoredSpanRuler:
         return doc
 
 
-def encode(findings: list[Finding]) -> list[tuple[Any, ...]]:
-    return [tuple(getattr(f, name) for name in FINDING_FIELDS) for f in findings]
-
-
-def decode(values: list[Any] | None) -> list[Finding]:
-    return [Finding(*item) for item in values or ()]
-
-
-class LintStep:
-    """Runs the rules on each doc; NER (when there is one) only on the docs that need entities."""
-
-    def __init__(self, name: str = LINT_PIPE, trained: bool = False) -> None:
-        self.name = name
-        self.trained = trained
-        self.ner: Any = None  # the pipeline's own (disabled) ner component, set by get_pipeline
-
-    def __call__(self, doc: Doc, **options: Any) -> Doc:
-        for done in self.pipe([doc], **options):
-            return done
-        return doc
-
-    def pipe(
-        self,
-        docs: Iterable[Doc],
-        *,
-        batch_size: int = 256,
-        limit: int | None = None,
-        rules: list[str] | None = None,
-        lazy_entities: bool = True,
-    ) -> Iterator[Doc]:
-        from composer.lint import DEFAULT_LIMIT
-        from composer.lint.rules import load_rules
-
-        chosen = list(rules) if rules is not None else list(load_rules())
-        limit = DEFAULT_LIMIT if limit is None else limit
-        ner = self.ner if self.trained else None
-        entity_rules = ENTITY_RULES.intersection(chosen)
-        for batch in minibatch(docs, batch_size):
-            if ner is not None and not lazy_entities:
-                batch = list(ner.pipe(batch, batch_size=len(batch)))
-            pending = []
-            for doc in batch:
-                findings = self._check(doc, limit, chosen)
-                if ner is not None and lazy_entities and entity_rules and any(f.rule in entity_rules for f in findings):
-                    pending.append(doc)
-                else:
-                    doc.user_data[FINDINGS_KEY] = encode(findings)
-            if pending:
-                for doc in ner.pipe(pending, batch_size=len(pending)):
-                    doc.user_data[FINDINGS_KEY] = encode(self._check(doc, limit, chosen))
-            yield from batch
-
-    def _check(self, doc: Doc, limit: int, chosen: list[str]) -> list[Finding]:
-        from composer.lint.rules import Context, run_checks
-
-        ctx = Context(text=doc.text, doc=doc, limit=limit, name=doc.user_data.get(NAME_KEY), trained=self.trained)
-        return run_checks(ctx, chosen)
-
-
 @Language.factory(RULER_PIPE, default_config={"spans_key": SPANS_KEY, "validate": False})
 def make_ruler(nlp: Language, name: str, spans_key: str, validate: bool) -> AnchoredSpanRuler:
     return AnchoredSpanRuler(nlp, name=name, spans_key=spans_key, validate=validate)
-
-
-@Language.factory(LINT_PIPE, default_config={"trained": False})
-def make_lint_step(nlp: Language, name: str, trained: bool) -> LintStep:
-    return LintStep(name=name, trained=trained)

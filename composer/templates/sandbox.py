@@ -23,10 +23,13 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from functools import cache, wraps
+from typing import Any
 
-if TYPE_CHECKING:
-    from jinja2 import nodes
+from jinja2 import StrictUndefined, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 
 #: Names a template must not use unless it declares a question with that name (then it is just text).
 #: Jinja's own helpers lead to Python functions and classes; the rest are server-side template idioms
@@ -61,6 +64,7 @@ LOOP_GUARD = "_invite_loop"
 SIZE_GUARD = "_invite_sized"
 
 HINT = "templates may only use their answers, not Python internals"
+TOO_DEEP = "the template nests too deeply (expressions, macros or calls)"
 
 
 def _private(name: str) -> bool:
@@ -68,8 +72,6 @@ def _private(name: str) -> bool:
 
 
 def _const_str(node: nodes.Node) -> str | None:
-    from jinja2 import nodes
-
     if isinstance(node, nodes.Const) and isinstance(node.value, str):
         return node.value
     return None
@@ -77,18 +79,16 @@ def _const_str(node: nodes.Node) -> str | None:
 
 def unsafe_uses(ast: nodes.Template, allowed_names: Iterable[str] = ()) -> list[tuple[int, str]]:
     """(line within the body, message) for every construct that reaches for Python internals."""
-    from jinja2 import nodes
-
     allowed = set(allowed_names)
     found: list[tuple[int, str]] = []
     for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, nodes.Filter, nodes.Test, nodes.For)):
-        message = _problem(node, allowed, nodes)
+        message = _problem(node, allowed)
         if message:
             found.append((node.lineno, f"refused by the sandbox: {message}; {HINT}"))
     return sorted(set(found))
 
 
-def _problem(node: Any, allowed: set[str], nodes: Any) -> str | None:
+def _problem(node: Any, allowed: set[str]) -> str | None:
     if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
         return f"access to attribute {node.attr!r} is not allowed"
     if isinstance(node, nodes.Getitem):
@@ -217,8 +217,6 @@ class Budget:
         self.deadline = time.monotonic() + max_seconds
 
     def step(self) -> None:
-        from jinja2.exceptions import SecurityError
-
         self.steps += 1
         if self.steps > self.max_steps:
             raise SecurityError(f"the template ran more than {self.max_steps} loop steps and calls")
@@ -261,12 +259,11 @@ def sized(value: Any) -> Any:
 
 def instrument(ast: nodes.Template, environment: Any) -> nodes.Template:
     """Wrap every loop's iterable in `LOOP_GUARD(...)` and every `~` in `SIZE_GUARD(...)`, in place."""
-    from jinja2 import nodes
-    from jinja2.visitor import NodeTransformer
 
-    def guard(name: str, node: nodes.Expr) -> nodes.Expr:
+    def guard(name: str, node: nodes.Node) -> nodes.Expr:
         call = nodes.Call(nodes.Name(name, "load"), [node], [], None, None, lineno=node.lineno)
-        return call.set_environment(environment)
+        call.set_environment(environment)
+        return call
 
     class Instrument(NodeTransformer):
         def visit_For(self, node: nodes.For) -> nodes.Node:
@@ -283,10 +280,6 @@ def instrument(ast: nodes.Template, environment: Any) -> nodes.Template:
 
 def guard_filter(name: str, func: Any) -> Any:
     """A filter that counts as a step, refuses huge widths and joins, and size-checks its result."""
-    from functools import wraps
-
-    from jinja2.exceptions import SecurityError
-
     skip = 2 if getattr(func, "jinja_pass_arg", None) is not None else 1  # (context,) value, *args
 
     @wraps(func)
@@ -326,3 +319,50 @@ def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str |
     if name == "replace" and len(args) >= 2:
         return check_replace(owner, *args[:3])
     return None
+
+
+# --------------------------------------------------------------------------- the environment
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise SecurityError(problem)
+
+
+class NoteSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (lists and dicts immutable), plus the step/time budget and size caps on every step."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _refuse(check_binop(operator, left, right))
+        result = super().call_binop(context, operator, left, right)
+        _refuse(check_size(result))
+        return result
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        step()
+        if getattr(obj, "__name__", "") == "join" and args and not isinstance(args[0], list):
+            args = (list(args[0]), *args[1:])  # so the size check sees what str.join will join
+        _refuse(check_call(obj, args, kwargs))
+        result = super().call(context, obj, *args, **kwargs)
+        _refuse(check_size(result))
+        return result
+
+    def wrap_str_format(self, value: Any) -> Any:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _refuse(check_format_spec(value.__self__))
+        return wrapped
+
+
+@cache
+def environment() -> NoteSandbox:
+    """One sandboxed environment per process: StrictUndefined, no autoescape (plain text), guarded filters."""
+    env = NoteSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    for helper in ("lipsum", "cycler", "joiner"):  # Python objects a note never needs
+        env.globals.pop(helper, None)
+    env.globals[LOOP_GUARD] = guarded_loop
+    env.globals[SIZE_GUARD] = sized
+    env.filters = {name: guard_filter(name, func) for name, func in env.filters.items()}
+    return env

@@ -9,13 +9,14 @@ worst case. The example answers are chosen per relationship so the note reads tr
 from __future__ import annotations
 
 import re
-import shlex
-import subprocess
 from pathlib import Path
 
-from composer.editor import configured_editor
+import yaml
+
 from composer.errors import UsageError
-from composer.templates import TEMPLATE_SUFFIX, get_relationship
+from composer.fileio import write_atomic
+from composer.templates.model import TEMPLATE_SUFFIX, Template, get_relationship
+from composer.templates.parse import FRONT_MATTER_FENCE
 
 TEMPLATE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -85,34 +86,30 @@ def scaffold(template_id: str, relationship_id: str) -> str:
 
 def _yaml_str(value: str) -> str:
     """Quote a scalar only when YAML would misread it."""
-    import yaml
-
     dumped = yaml.safe_dump(value, default_flow_style=True, width=1000).strip()
     return dumped.removesuffix("...").strip()
 
 
-def editor_command() -> list[str]:
-    """`$VISUAL`, else `$EDITOR`, split like a shell would; a one-line error when neither is set."""
-    editor = configured_editor()
-    if editor:
-        return shlex.split(editor)
-    raise UsageError("--edit needs an editor: set $VISUAL or $EDITOR (e.g. export EDITOR=nano)")
+_ID_LINE = re.compile(r"^id:.*$", re.MULTILINE)
 
 
-def open_in_editor(command: list[str], path: Path) -> int:
-    """Run the editor on path and return its exit status."""
-    try:
-        return subprocess.call([*command, str(path)])
-    except OSError as exc:
-        raise UsageError(f"cannot start editor {command[0]!r}: {exc.strerror or exc}") from None
+def copy_of(template: Template, new_id: str) -> str:
+    """A template's own file text with a new id, to edit into a new template (`templates new ID --from OTHER`).
+
+    The front matter keeps its comments and order; only the `id:` line changes. A template whose
+    front matter does not have a plain `id:` line gets one added.
+    """
+    text = template.path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE), len(lines))
+    front = "\n".join(lines[1:end])
+    front = _ID_LINE.sub(f"id: {new_id}", front, count=1) if _ID_LINE.search(front) else f"id: {new_id}\n{front}"
+    return "\n".join([lines[0], front, *lines[end:]])
 
 
-def create(template_id: str, relationship_id: str, folder: Path, *, force: bool = False) -> Path:
-    """Write the scaffold into folder (created if needed) as ID.jinja; refuse to overwrite without force."""
-    from composer.fileio import write_atomic
-
+def create(template_id: str, text: str, folder: Path, *, force: bool = False) -> Path:
+    """Write a new template's text into folder (created if needed) as ID.jinja; refuse to overwrite without force."""
     validate_id(template_id)
-    text = scaffold(template_id, relationship_id)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: is not a folder")
     try:

@@ -1,42 +1,40 @@
-"""The interactive `invite draft` session: choose, ask, render, lint, review, refine, deliver.
+"""The interactive `invite draft` session: choose, ask, render, review, refine; the command delivers.
 
-`composer.prompts` owns every questionary call; this module owns the order of the steps, the
-panel, the action menu and the saved state. Nothing here hard-codes a relationship or a question:
-relationships come from data/relationships.yaml and questions from the chosen template.
+`prompts` owns every questionary call and `panel` the note's display; this module owns the order of
+the steps, the action menu and the saved state. Nothing here hard-codes a relationship or a question:
+relationships come from data/relationships.yaml and questions from the chosen template. The session
+returns the finished note; delivering it (and only then forgetting the saved draft) is the
+command's job, the same for a session as without one.
 """
 
 from __future__ import annotations
 
-import shlex
-import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from composer import clipboard
-from composer.answers import SELECTOR_KEYS, AnswerSources, answer_problem, known_answers, missing_required
-from composer.draft import Draft, choose_template
-from composer.editor import configured_editor
-from composer.errors import EXIT_INTERRUPTED, InviteError, UsageError
+from composer.draft import clipboard
+from composer.draft.answers import SELECTOR_KEYS, AnswerSources, answer_problem, unknown_answers
+from composer.draft.panel import LintFunction, default_lint, show_findings, show_note
+from composer.draft.prompts import Option, Prompter
+from composer.draft.resolve import Resolution
+from composer.draft.state import DraftState, load_state, save_state, state_path
+from composer.editor import configured_editor, editor_command, open_in_editor
+from composer.errors import EXIT_INTERRUPTED, InviteError, TemplateError, UsageError
 from composer.fileio import write_atomic
-from composer.length import length_style, note_length
-from composer.output import is_tty
-from composer.prompts import Option, Prompter
-from composer.state import DraftState, clear_state, load_state, save_state, state_path
-from composer.templates import Library, Template, get_relationship, relationships
+from composer.length import note_length
+from composer.output import is_tty, visible
+from composer.templates.library import Library
+from composer.templates.model import Question, Template, get_relationship, relationships
+from composer.templates.render import render
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-#: lint(text, limit) -> findings, or None when no linter is installed.
-LintFunction = Callable[[str, int], Sequence[Any] | None]
-
-COPY, EDIT, CHANGE, TEMPLATE, SAVE, DONE = "copy", "edit", "change", "template", "save", "done"
+COPY, EDIT, CHANGE, TEMPLATE, RELATIONSHIP, SAVE, DONE = "copy", "edit", "change", "template", "relationship", "save", "done"
 BACK = ""
-SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 class DraftInterrupted(InviteError):
@@ -45,65 +43,36 @@ class DraftInterrupted(InviteError):
     exit_code = EXIT_INTERRUPTED
 
 
-def default_lint(text: str, limit: int) -> Sequence[Any] | None:
-    """Lint with `composer.lint.lint_text`, imported lazily (it loads spaCy); None if not installed."""
-    try:
-        from composer.lint import lint_text
-    except ImportError:
-        return None
-    return lint_text(text, limit=limit)
+def saved_draft() -> DraftState:
+    """The draft an interrupted session left, for --resume; a usage error when there is none."""
+    saved = load_state()
+    if saved is None:
+        raise UsageError(f"nothing to resume: no draft is saved in {state_path()}")
+    return saved
 
 
-def is_terminal() -> bool:
-    """Prompts need a person: stdin to read keys and stderr to draw on (stdout may be redirected)."""
-    return is_tty(sys.stdin) and is_tty(sys.stderr)
-
-
-def needs_prompt(library: Library, sources: AnswerSources, relationship: str | None, template_id: str | None) -> bool:
-    """True when the flags leave something to ask: no template chosen, or an answer missing/invalid."""
-    if not template_id:
-        return True
-    template = choose_template(library, relationship, template_id)
-    answers = known_answers(template, sources)
-    if missing_required(template, answers):
-        return True
-    return any(answer_problem(q, answers.get(q.name)) for q in template.all_questions())
-
-
-def draft_interactively(
-    *,
+def run_session(
     library: Library,
     sources: AnswerSources,
+    resolution: Resolution,
     limit: int,
-    relationship: str | None,
-    template_id: str | None,
+    *,
     resume: bool = False,
-    no_input: bool = False,
-    interactive: bool | None = None,
     prompter: Prompter | None = None,
     console: Console | None = None,
-    lint: LintFunction | None = None,
-) -> str | None:
-    """Run the session when it applies and return the finished note; None means "no prompting"."""
-    if interactive is None:
-        interactive = is_terminal()
-    saved: DraftState | None = None
-    if resume:
-        saved = load_state()
-        if saved is None:
-            raise UsageError(f"nothing to resume: no draft is saved in {state_path()}")
-        if no_input or not interactive:
-            raise UsageError("--resume needs a terminal to continue the draft; run it without --no-input in a terminal")
-    elif no_input or not interactive or not needs_prompt(library, sources, relationship, template_id):
-        return None
-    if console is None:
-        from composer.output import console as stderr_console
+    lint: LintFunction = default_lint,
+) -> str:
+    """Start a session (or continue the saved draft with `resume`) and return the finished note."""
+    from composer.output import console as stderr_console
 
-        console = stderr_console()
+    saved = saved_draft() if resume else None
+    console = console or stderr_console()
     if saved is None and state_path().exists():
         console.print(
-            f"[dim]A draft from an earlier session is kept in {state_path()}; this new draft replaces it. "
-            "To continue that one instead, press Ctrl-C and run `invite draft --resume`.[/]"
+            f"A draft from an earlier session is kept in {state_path()}; this new draft replaces it. "
+            "To continue that one instead, press Ctrl-C and run `invite draft --resume`.",
+            style="dim",
+            markup=False,
         )
     session = Session(
         library=library,
@@ -112,9 +81,9 @@ def draft_interactively(
         prompter=prompter or Prompter(),
         console=console,
         state=saved or DraftState(),
-        lint=lint or default_lint,
+        lint=lint,
     )
-    return session.run(relationship, template_id)
+    return session.run(resolution)
 
 
 @dataclass
@@ -129,24 +98,24 @@ class Session:
     state: DraftState = field(default_factory=DraftState)
     lint: LintFunction = default_lint
     state_file: Path | None = None
-    terminal: TextIO | None = None
+    terminal: Any = None
 
     # ------------------------------------------------------------------ the steps
 
-    def run(self, relationship: str | None = None, template_id: str | None = None) -> str:
-        """Go through the whole session and return the finished note (the caller prints it)."""
+    def run(self, resolution: Resolution) -> str:
+        """Go through the whole session and return the finished note (the caller delivers it)."""
         try:
-            return self._run(relationship, template_id)
+            return self._run(resolution)
         except (KeyboardInterrupt, EOFError):
             path = self.save()
             raise DraftInterrupted(
                 f"interrupted; your draft is kept in {path} - continue it with `invite draft --resume`"
             ) from None
 
-    def _run(self, relationship: str | None, template_id: str | None) -> str:
+    def _run(self, resolution: Resolution) -> str:
         given = {k: v for k, v in {**self.sources.file, **self.sources.flags}.items() if k not in SELECTOR_KEYS}
         self.state.answers.update(given)
-        template = self._initial_template(relationship, template_id)
+        template = self._initial_template(resolution)
         if template is None:
             if self.state.relationship is None:
                 self.state.relationship = self.choose_relationship()
@@ -160,18 +129,19 @@ class Session:
             self.render(template)
         return self.review(template)
 
-    def _initial_template(self, relationship: str | None, template_id: str | None) -> Template | None:
-        if template_id:
-            return choose_template(self.library, relationship, template_id)
-        if relationship:
-            get_relationship(relationship)
-            if self.state.relationship != relationship:
+    def _initial_template(self, resolution: Resolution) -> Template | None:
+        if resolution.template_id:
+            return resolution.template
+        if resolution.relationship:
+            if self.state.relationship != resolution.relationship:
                 self.state.template = None
-            self.state.relationship = relationship
+            self.state.relationship = resolution.relationship
         saved = self.state.template
         if saved:
             if saved not in self.library.templates:
-                self.console.print(f"[yellow]The saved draft used template {saved!r}, which no longer exists.[/]")
+                self.console.print(
+                    f"The saved draft used template {saved!r}, which no longer exists.", style="yellow", markup=False
+                )
                 return None
             return self.library.templates[saved]
         return None
@@ -180,6 +150,14 @@ class Session:
         self.state.relationship = template.relationship
         self.state.template = template.id
         self.save()
+        unknown = unknown_answers(template, self.sources)
+        if unknown:
+            asked = ", ".join(q.name for q in template.all_questions())
+            self.console.print(
+                f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})",
+                style="yellow",
+                markup=False,
+            )
 
     def choose_relationship(self) -> str:
         """Step 1: how do you know them? (labels and descriptions come from relationships.yaml)."""
@@ -187,7 +165,7 @@ class Session:
         options = [Option(r.id, r.label, r.description) for r in relationships().values() if r.id in known]
         if not options:
             raise UsageError("no templates found; see `invite templates list`")
-        return self.prompter.select("How do you know them?", options)
+        return self.prompter.select("How do you know them?", options, default=self.state.relationship)
 
     def choose_template(self, relationship: str, *, exclude: str | None = None, back: bool = False) -> Template | None:
         """Step 2: one of the relationship's templates (skipped when there is only one)."""
@@ -196,7 +174,7 @@ class Session:
             raise UsageError(f"no template for relationship {relationship!r}")
         if len(candidates) == 1 and not back:
             return candidates[0]
-        options = [Option(t.id, _template_title(t), t.description) for t in candidates]
+        options = [Option(t.id, visible(_template_title(t)), visible(t.description)) for t in candidates]
         if back:
             options.append(Option(BACK, "Back"))
         default = get_relationship(relationship).default_template
@@ -212,15 +190,24 @@ class Session:
                 problem = answer_problem(question, current)
                 if problem is None:
                     continue
-                self.console.print(f"[yellow]{problem}[/]: please answer again")
-                default: str | None = current
-            else:
-                default = self.sources.value_for(question)
-            answers[question.name] = self.prompter.ask(question, default)
+                self.console.print(f"{problem}: please answer again", style="yellow", markup=False)
+            answers[question.name] = self.ask(template, question, current)
             self.save()
 
+    def ask(self, template: Template, question: Question, current: str | None) -> str:
+        """Ask one question with the live count of the whole note; defaults show as placeholders."""
+        fallback = None if current else self.sources.value_for(question)
+
+        def preview(partial: str) -> str | None:
+            try:
+                return render(template, {**self.state.answers, question.name: partial.strip()})
+            except TemplateError:
+                return None
+
+        return self.prompter.ask(question, current, fallback=fallback, preview=preview, limit=self.limit)
+
     def render(self, template: Template) -> str:
-        text = Draft(template=template, answers=dict(self.state.answers)).render()
+        text = render(template, dict(self.state.answers))
         self.state.text = text
         self.state.edited = False
         self.save()
@@ -243,14 +230,13 @@ class Session:
                 show = self.edit(text)
             elif action == CHANGE:
                 show = self.change_answer(template)
-            elif action == TEMPLATE:
-                chosen = self.another_template(template)
+            elif action in (TEMPLATE, RELATIONSHIP):
+                chosen = self.another_template(template) if action == TEMPLATE else self.another_relationship(template)
                 if chosen is not None:
                     template, show = chosen, True
             elif action == SAVE:
                 self.save_to_file(text)
             elif action == DONE and self.finish_ok(text):
-                clear_state(self.state_file)
                 return text
 
     def actions(self, template: Template) -> list[Option]:
@@ -261,46 +247,25 @@ class Session:
         ]
         if len(self.library.for_relationship(template.relationship)) > 1:
             options.append(Option(TEMPLATE, "Try another template", "Same relationship; your answers are kept."))
+        options.append(
+            Option(RELATIONSHIP, "Change how you know them", "Another relationship and its template; answers are kept.")
+        )
         options.append(Option(SAVE, "Save to file"))
         options.append(Option(DONE, "Done", "Print the note and exit."))
         return options
 
     def show(self, template: Template, text: str) -> None:
-        """The note in a panel with `143 / 200` coloured by room left, then the findings and hints."""
-        from rich.markup import escape
-        from rich.panel import Panel
-        from rich.text import Text
-
-        length = note_length(text)
-        count = Text(f" {length} / {self.limit} ", style=f"bold {length_style(length, self.limit)}")
-        title = f"{template.title}" + (" (edited)" if self.state.edited else "")
-        width = min(self.console.width, 80)
-        self.console.print(Panel(Text(text), title=escape(title), subtitle=count, subtitle_align="right", width=width))
-        try:
-            findings = self.lint(text, self.limit)
-        except Exception as exc:  # a broken linter must not cost the user their draft
-            self.console.print(f"[red]The linter failed ({type(exc).__name__}: {escape(str(exc))}); the note is unchecked.[/]")
-            return
-        if findings is None:
-            self.console.print("[dim]Lint: the linter is not installed; only the length is checked.[/]")
-        elif not findings:
-            self.console.print("[green]No lint findings.[/]")
-        for finding in findings or ():
-            style = SEVERITY_STYLES.get(finding.severity, "")
-            quoted = finding.excerpt and finding.excerpt not in finding.message
-            self.console.print(
-                f"[{style}]{finding.severity}[/] {escape(finding.rule)}: {escape(finding.message)}"
-                + (f' [dim]("{escape(finding.excerpt)}")[/]' if quoted else "")
-            )
-            if finding.hint:
-                self.console.print(f"  [dim]hint:[/] {escape(finding.hint)}")
+        """The note in its panel, then the lint findings and their hints."""
+        title = template.title + (" (edited)" if self.state.edited else "")
+        show_note(self.console, title, text, self.limit)
+        show_findings(self.console, text, self.limit, self.lint)
 
     def copy(self, text: str) -> None:
         result = clipboard.copy(text, self.terminal)
-        style = "green" if result.method not in (None, "osc52") else "yellow"
-        self.console.print(f"[{style}]{result.message}[/]")
+        style = "green" if result.certain else "yellow"
+        self.console.print(result.message, style=style, markup=False)
         if not result.copied:
-            self.console.print(text, markup=False, highlight=False)
+            self.console.print(visible(text), markup=False, highlight=False)
 
     def edit(self, text: str) -> bool:
         """Edit in $VISUAL/$EDITOR when set, else inline; return whether the text changed."""
@@ -312,7 +277,7 @@ class Session:
             new = self.prompter.edit("Edit the note:", text)
         new = new.strip()
         if not new or new == text:
-            self.console.print("[dim]The note is unchanged.[/]")
+            self.console.print("The note is unchanged.", style="dim")
             return False
         self.state.text = new
         self.state.edited = True
@@ -325,38 +290,50 @@ class Session:
             path = Path(folder) / "note.txt"
             path.write_text(text + "\n", encoding="utf-8")
             try:
-                command = [*shlex.split(editor), str(path)]
                 # stdout may be redirected to the note's file: an editor must draw on the terminal.
-                completed = subprocess.run(command, stdout=_editor_stdout(), check=False)
-            except (OSError, ValueError) as exc:
-                self.console.print(f"[yellow]Could not run the editor {editor!r}: {exc}; editing inline instead.[/]")
+                status = open_in_editor(editor_command(editor), path, stdout=_editor_stdout())
+            except UsageError as exc:
+                self.console.print(f"{exc}; editing inline instead.", style="yellow", markup=False)
                 return None
-            if completed.returncode != 0:
-                self.console.print(f"[yellow]The editor exited with {completed.returncode}; the note is unchanged.[/]")
+            if status != 0:
+                self.console.print(f"The editor exited with {status}; the note is unchanged.", style="yellow")
                 return text
             try:
                 return path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
-                self.console.print(f"[yellow]Could not read the edited note ({reason}); the note is unchanged.[/]")
+                self.console.print(
+                    f"Could not read the edited note ({reason}); the note is unchanged.", style="yellow", markup=False
+                )
                 return text
 
     def change_answer(self, template: Template) -> bool:
         questions = template.all_questions()
-        options = [Option(q.name, f"{q.prompt}  [{self.state.answers.get(q.name) or '(blank)'}]", q.help) for q in questions]
+        options = [
+            Option(q.name, visible(f"{q.prompt}  [{self.state.answers.get(q.name) or '(blank)'}]"), visible(q.help or "") or None)
+            for q in questions
+        ]
         options.append(Option(BACK, "Back"))
         name = self.prompter.select("Which answer?", options)
         if not name or not self._drop_edits_ok():
             return False
         question = next(q for q in questions if q.name == name)
-        default = self.state.answers.get(name) or self.sources.value_for(question)
-        self.state.answers[name] = self.prompter.ask(question, default)
+        self.state.answers[name] = self.ask(template, question, self.state.answers.get(name))
         self.save()
         self.render(template)
         return True
 
     def another_template(self, template: Template) -> Template | None:
         chosen = self.choose_template(template.relationship, exclude=template.id, back=True)
+        return self._switch(chosen)
+
+    def another_relationship(self, template: Template) -> Template | None:
+        relationship = self.choose_relationship()
+        if relationship == template.relationship:
+            return None
+        return self._switch(self.choose_template(relationship))
+
+    def _switch(self, chosen: Template | None) -> Template | None:
         if chosen is None or not self._drop_edits_ok():
             return None
         self.use_template(chosen)
@@ -370,16 +347,16 @@ class Session:
         path = Path(name).expanduser()
         force = False
         if path.exists() and not path.is_dir():
-            if not self.prompter.confirm(f"{path} already exists. Replace it?", default=False):
-                self.console.print(f"[yellow]Not saved; {path} is unchanged.[/]")
+            if not self.prompter.confirm(f"{visible(str(path))} already exists. Replace it?", default=False):
+                self.console.print(f"Not saved; {visible(str(path))} is unchanged.", style="yellow", markup=False)
                 return
             force = True
         try:
             write_atomic(path, text + "\n", force=force)
         except InviteError as exc:
-            self.console.print(f"[red]Not saved: {exc}[/]")
+            self.console.print(f"Not saved: {visible(str(exc))}", style="red", markup=False)
             return
-        self.console.print(f"[green]Saved to {path}[/]")
+        self.console.print(f"Saved to {visible(str(path))}", style="green", markup=False)
 
     def finish_ok(self, text: str) -> bool:
         length = note_length(text)
@@ -401,7 +378,7 @@ class Session:
 
     def _edit_description(self) -> str:
         editor = configured_editor()
-        return f"Opens {editor}." if editor else "Inline; set $EDITOR to use your editor."
+        return f"Opens {visible(editor)}." if editor else "Inline; set $EDITOR to use your editor."
 
 
 def _template_title(template: Template) -> str:

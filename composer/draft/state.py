@@ -11,7 +11,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from composer.config import user_state_dir
 from composer.errors import InputError, UsageError
+from composer.fileio import PRIVATE, write_atomic
 
 STATE_FILE = "draft.json"
 STATE_VERSION = 1
@@ -33,21 +35,17 @@ class DraftState:
 
 def state_path() -> Path:
     """Where the draft in progress is kept: `<user state dir>/draft.json`."""
-    from composer.config import user_state_dir
-
     return user_state_dir() / STATE_FILE
 
 
 def save_state(state: DraftState, path: Path | None = None) -> Path:
-    """Write the state atomically (replacing the previous one); return where it went."""
-    from composer.fileio import write_atomic
-
+    """Write the state atomically (replacing the previous one), readable by the user only; return where it went."""
     path = path or state_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{path.parent}: cannot create the state folder: {exc.strerror or exc}") from None
-    write_atomic(path, state.to_json(), force=True)
+    write_atomic(path, state.to_json(), force=True, mode=PRIVATE)
     return path
 
 

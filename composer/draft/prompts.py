@@ -12,15 +12,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from composer.answers import answer_problem
-from composer.templates import Question
+import questionary
+from prompt_toolkit.application import get_app
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output, create_output
 
-if TYPE_CHECKING:
-    import questionary
-    from prompt_toolkit.input import Input
-    from prompt_toolkit.output import Output
+from composer.draft.answers import answer_problem
+from composer.length import note_length
+from composer.templates.model import Question
 
 QMARK = "?"
 
@@ -36,44 +38,83 @@ def room_left(question: Question, value: str) -> str | None:
     return f"{used}/{question.max_length}, {-left} too many"
 
 
-def answer_validator(question: Question) -> Callable[[str], bool | str]:
-    """A `validate=` callable: True, or the message shown while the prompt asks again."""
+#: The note for a partial answer (the live count renders it on every key), or None when it cannot render.
+Preview = Callable[[str], str | None]
+
+
+def answer_validator(question: Question, fallback: str | None = None) -> Callable[[str], bool | str]:
+    """A `validate=` callable: True, or the message shown while the prompt asks again.
+
+    A blank answer takes the fallback (the template's or config's default) when there is one.
+    """
 
     def validate(value: str) -> bool | str:
-        problem = answer_problem(question, value)
+        problem = answer_problem(question, value if value.strip() else fallback)
         if problem is None:
             return True
         if question.max_length is not None and len(value.strip()) > question.max_length:
             return f"Too long: {room_left(question, value)} characters; shorten it"
-        return f"Required: {problem}"
+        return problem[0].upper() + problem[1:]
 
     return validate
 
 
-def instruction_for(question: Question) -> str | None:
-    """The grey text after the prompt: the help line, marked optional when it is."""
+def instruction_for(question: Question, fallback: str | None = None) -> str | None:
+    """The grey text after the prompt: the help line, marked optional when it is, and what Enter alone gives."""
     parts = []
     if not question.required and not (question.help or "").lower().startswith("optional"):
         parts.append("(optional)")
     if question.help:
         parts.append(question.help)
+    if fallback:
+        parts.append(f"Enter alone keeps {fallback!r}.")
     return " ".join(parts) or None
 
 
-def question_prompt(question: Question, default: str | None = None, **io: Any) -> questionary.Question:
-    """Turn one template question into a questionary text prompt (help, default, validation, room)."""
-    import questionary
+def live_count(preview: Preview, limit: int, partial: str) -> list[tuple[str, str]]:
+    """The bottom toolbar while an answer is typed: the whole note's length against the limit, red past it."""
+    note = preview(partial)
+    if note is None:
+        return [("", " note: -- / " + str(limit) + " ")]
+    length = note_length(note)
+    style = "fg:ansired bold" if length > limit else ("fg:ansiyellow" if length > limit * 0.9 else "")
+    over = f", {length - limit} over" if length > limit else f", {limit - length} left"
+    return [("", " note: "), (style, f"{length} / {limit}{over}"), ("", " ")]
 
+
+def question_prompt(
+    question: Question,
+    current: str | None = None,
+    *,
+    fallback: str | None = None,
+    preview: Preview | None = None,
+    limit: int | None = None,
+    **io: Any,
+) -> questionary.Question:
+    """Turn one template question into a questionary text prompt.
+
+    `current` (the user's own earlier answer) is pre-filled for editing; `fallback` (a default from
+    the template or config) is never typed into the box: it shows as placeholder text and in the
+    instruction, and a blank answer takes it. The answer's room shows at the right; with a
+    `preview`, the whole note's live count shows in the bottom toolbar, which survives wrapping.
+    """
     extra: dict[str, Any] = {}
     if question.max_length is not None:
-        from prompt_toolkit.application import get_app
-
         extra["rprompt"] = lambda: room_left(question, get_app().current_buffer.text)
+    if fallback:
+        extra["placeholder"] = FormattedText([("fg:ansibrightblack", fallback)])
+    if preview is not None and limit is not None:
+
+        def toolbar() -> FormattedText:
+            typed = get_app().current_buffer.text
+            return FormattedText(live_count(preview, limit, typed if typed.strip() else (fallback or "")))
+
+        extra["bottom_toolbar"] = toolbar
     return questionary.text(
         question.prompt,
-        default=default or "",
-        instruction=instruction_for(question),
-        validate=answer_validator(question),
+        default=current or "",
+        instruction=instruction_for(question, fallback),
+        validate=answer_validator(question, fallback),
         qmark=QMARK,
         **extra,
         **io,
@@ -99,8 +140,6 @@ class Prompter:
     @property
     def output(self) -> Output:
         if self._output is None:
-            from prompt_toolkit.output import create_output
-
             self._output = create_output(stdout=sys.stderr)
         return self._output
 
@@ -110,14 +149,22 @@ class Prompter:
             io["input"] = self.input
         return io
 
-    def ask(self, question: Question, default: str | None = None) -> str:
-        """Ask one template question until the answer is valid; return it stripped."""
-        return str(question_prompt(question, default, **self._io()).unsafe_ask()).strip()
+    def ask(
+        self,
+        question: Question,
+        current: str | None = None,
+        *,
+        fallback: str | None = None,
+        preview: Preview | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """Ask one template question until the answer is valid; return it stripped (a blank one takes the fallback)."""
+        prompt = question_prompt(question, current, fallback=fallback, preview=preview, limit=limit, **self._io())
+        answer = str(prompt.unsafe_ask()).strip()
+        return answer or (fallback or "")
 
     def select(self, message: str, options: Sequence[Option], default: str | None = None) -> str:
         """Pick one option with the arrow keys; its description shows under the list."""
-        import questionary
-
         choices = [questionary.Choice(title=o.title, value=o.value, description=o.description) for o in options]
         chosen = next((c for c in choices if c.value == default), None)
         return questionary.select(
@@ -130,14 +177,10 @@ class Prompter:
         ).unsafe_ask()
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        import questionary
-
         return bool(questionary.confirm(message, default=default, qmark=QMARK, **self._io()).unsafe_ask())
 
     def text(self, message: str, default: str = "", instruction: str | None = None) -> str:
         """A free-text answer that must not be blank."""
-        import questionary
-
         return str(
             questionary.text(
                 message,
@@ -151,8 +194,6 @@ class Prompter:
 
     def edit(self, message: str, text: str) -> str:
         """Inline multi-line editing of the note; Esc then Enter finishes."""
-        import questionary
-
         return str(
             questionary.text(
                 message,

@@ -18,6 +18,9 @@ from typing import TextIO
 
 from composer.output import is_tty
 
+#: GNU screen passes at most this many bytes of one DCS string through; longer sequences are sent in pieces.
+SCREEN_CHUNK = 76
+
 #: (tool, extra arguments, environment variable that must be set, or None)
 SYSTEM_TOOLS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("wl-copy", (), "WAYLAND_DISPLAY"),
@@ -31,24 +34,39 @@ TOOL_TIMEOUT = 5.0
 
 @dataclass(frozen=True)
 class CopyResult:
-    """How the copy went: `method` is the tool, "osc52", or None when nothing could take it."""
+    """How the copy went: `method` is the tool, "osc52", or None when nothing could take it.
+
+    `certain` is False when the tool cannot know whether it worked (an OSC 52 escape gets no reply).
+    """
 
     method: str | None
     message: str
+    certain: bool = True
 
     @property
     def copied(self) -> bool:
         return self.method is not None
 
 
+def multiplexer() -> str | None:
+    """ "tmux" or "screen" when the session runs inside one (they must be asked to pass OSC 52 on)."""
+    if os.environ.get("TMUX"):
+        return "tmux"
+    if os.environ.get("STY"):
+        return "screen"
+    return None
+
+
 def osc52_sequence(text: str) -> str:
-    """The escape that asks the terminal to put text on the clipboard (wrapped for tmux/screen)."""
+    """The escape that asks the terminal to put text on the clipboard, wrapped for tmux or screen."""
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     sequence = f"\x1b]52;c;{payload}\x07"
-    if os.environ.get("TMUX"):
+    wrapper = multiplexer()
+    if wrapper == "tmux":  # DCS passthrough: every ESC inside doubled
         return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
-    if os.environ.get("TERM", "").startswith("screen"):
-        return "\x1bP" + sequence + "\x1b\\"
+    if wrapper == "screen":  # screen cuts long DCS strings: one passthrough per piece
+        pieces = [sequence[i : i + SCREEN_CHUNK] for i in range(0, len(sequence), SCREEN_CHUNK)]
+        return "".join(f"\x1bP{piece}\x1b\\" for piece in pieces)
     return sequence
 
 
@@ -90,9 +108,14 @@ def copy(text: str, terminal: TextIO | None = None) -> CopyResult:
     if is_tty(terminal):
         terminal.write(osc52_sequence(text))
         terminal.flush()
+        through = {
+            "tmux": " through tmux (it must have `set -g allow-passthrough on` or `set -g set-clipboard on`)",
+            "screen": " through screen",
+        }.get(multiplexer() or "", "")
         return CopyResult(
             "osc52",
-            f"no clipboard tool found{tried}; sent the note to your terminal's clipboard (OSC 52) - "
-            "if pasting does not work, your terminal does not allow it: copy the note from the panel",
+            f"no clipboard tool found{tried}; asked your terminal to copy the note (OSC 52){through}. "
+            "Whether it did cannot be known from here: if pasting does not work, copy the note from the panel",
+            certain=False,
         )
-    return CopyResult(None, f"no clipboard found{tried}; copy the note by hand")
+    return CopyResult(None, f"no clipboard found{tried}; copy the note by hand", certain=False)

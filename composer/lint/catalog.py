@@ -1,0 +1,182 @@
+"""The linter's data, typed: the rule catalog (`rules.yaml`) and the lexicon (`lexicon.yaml`).
+
+Rules and word lists are data, as in Vale and proselint: tuning a rule means editing
+`composer/data/lint/`, not code. This module turns those files into frozen dataclasses once per
+process, so the checks read `lexicon().greeting.words` rather than dictionary keys, and a missing
+or misspelt key fails loudly when the data is loaded (the test suite loads it), not mid-lint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from composer.lint.findings import SEVERITIES
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "lint"
+
+
+def load_yaml(path: Path) -> Any:
+    """A data file, parsed with libyaml's safe loader when PyYAML has it (10x the pure-Python one).
+
+    The one place the linter imports yaml, so importing the package stays cheap.
+    """
+    import yaml
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule's metadata, as `invite rules` shows it."""
+
+    id: str
+    severity: str
+    message: str
+    hint: str
+    description: str
+    why: str
+    fires: tuple[str, ...]
+    passes: tuple[str, ...]
+
+
+@cache
+def load_rules() -> dict[str, Rule]:
+    """Every rule by id, in the order of rules.yaml."""
+    rules: dict[str, Rule] = {}
+    for entry in load_yaml(DATA_DIR / "rules.yaml"):
+        rule = Rule(
+            id=entry["id"],
+            severity=entry["severity"],
+            message=entry["message"],
+            hint=entry["hint"],
+            description=" ".join(entry["description"].split()),
+            why=" ".join(entry["why"].split()),
+            fires=tuple(entry.get("fires", ())),
+            passes=tuple(entry.get("passes", ())),
+        )
+        if rule.severity not in SEVERITIES:  # a data bug caught by the tests
+            raise ValueError(f"rule {rule.id}: unknown severity {rule.severity!r}")
+        rules[rule.id] = rule
+    return rules
+
+
+def rule_ids() -> list[str]:
+    """Every rule id, in documentation order."""
+    return list(load_rules())
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class Regex:
+    """A compiled lexicon regex: what it finds (for messages) and whether it stands alone (see placeholders)."""
+
+    pattern: re.Pattern[str]
+    what: str = ""
+    standalone: bool = False
+
+
+@dataclass(frozen=True)
+class Shouting:
+    exclamations: re.Pattern[str]
+    emoji_run: re.Pattern[str]
+    min_letters: int
+    min_words: int
+    acronyms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SelfFocus:
+    first_person: frozenset[str]
+    second_person: frozenset[str]
+    min_first: int
+    ratio: float
+
+
+@dataclass(frozen=True)
+class Greeting:
+    words: frozenset[str]
+    not_names: frozenset[str]
+    honorifics: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Specifics:
+    """What `no-specifics` counts as a hook, and what it does not."""
+
+    entity_labels: frozenset[str]
+    specific_date: re.Pattern[str]
+    not_hooks: frozenset[str]
+    vague: frozenset[str]
+    lead_window: int
+    clause_end: frozenset[str]
+    shared_markers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    placeholders: tuple[Regex, ...]
+    links: tuple[Regex, ...]
+    shouting: Shouting
+    self_focus: SelfFocus
+    greeting: Greeting
+    recipient_subjects: frozenset[str]
+    sign_off: frozenset[str]
+    specifics: Specifics
+
+
+def _regexes(entries: list[dict[str, Any]]) -> tuple[Regex, ...]:
+    return tuple(
+        Regex(re.compile(e["regex"], 0 if e.get("case") else re.IGNORECASE), e.get("what", ""), bool(e.get("standalone")))
+        for e in entries
+    )
+
+
+def _lower(words: list[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Word lists and regexes from lexicon.yaml, compiled once."""
+    raw = load_yaml(DATA_DIR / "lexicon.yaml")
+    shout, focus, greet, spec = raw["shouting"], raw["self_focus"], raw["greeting"], raw["no_specifics"]
+    return Lexicon(
+        placeholders=_regexes(raw["placeholder"]),
+        links=_regexes(raw["link"]),
+        shouting=Shouting(
+            exclamations=re.compile(shout["exclamations"]),
+            emoji_run=re.compile(shout["emoji_run"]),
+            min_letters=shout["min_letters"],
+            min_words=shout["min_words"],
+            acronyms=_lower(shout["acronyms"]),
+        ),
+        self_focus=SelfFocus(
+            first_person=frozenset(focus["first_person"]),
+            second_person=frozenset(focus["second_person"]),
+            min_first=focus["min_first"],
+            ratio=focus["ratio"],
+        ),
+        greeting=Greeting(
+            words=frozenset(greet["words"]), not_names=frozenset(greet["not_names"]), honorifics=frozenset(greet["honorifics"])
+        ),
+        recipient_subjects=frozenset(raw["generic_phrase"]["recipient_subjects"]),
+        sign_off=frozenset(raw["sign_off"]),
+        specifics=Specifics(
+            entity_labels=frozenset(spec["entity_labels"]),
+            specific_date=re.compile(spec["specific_date"], re.IGNORECASE),
+            not_hooks=_lower(spec["not_hooks"]),
+            vague=_lower(spec["vague"]),
+            lead_window=spec["lead_window"],
+            clause_end=frozenset(spec["clause_end"]),
+            shared_markers=frozenset(spec["shared_markers"]),
+        ),
+    )

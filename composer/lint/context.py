@@ -1,0 +1,159 @@
+"""What a check sees (`Context`), what it returns (`Hit`), and the token helpers several checks share.
+
+Nothing here imports spaCy at run time: a `Context` wraps a `Doc` made elsewhere (by the pipeline),
+so the checks can be read and tested as plain functions of a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from composer.lint.catalog import lexicon
+from composer.lint.keys import SPANS_KEY
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+
+@dataclass
+class Hit:
+    """Where a rule fired and the values for its message and hint."""
+
+    start: int
+    end: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What a check sees: the note, its Doc and the options."""
+
+    text: str
+    doc: Doc
+    limit: int
+    name: str | None
+    trained: bool
+    _placeholders: list[tuple[int, int]] | None = None
+
+    def placeholders(self) -> list[tuple[int, int]]:
+        """The unfilled template fields, (start, end) in order; computed once per note."""
+        if self._placeholders is None:
+            self._placeholders = find_placeholders(self.text)
+        return self._placeholders
+
+    def in_placeholder(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.placeholders())
+
+    def spans(self, label: str) -> list[Span]:
+        """The pattern ruler's spans with this label."""
+        return [s for s in self.doc.spans[SPANS_KEY] if s.label_ == label] if SPANS_KEY in self.doc.spans else []
+
+
+# --------------------------------------------------------------------------- offsets
+
+
+def trimmed(text: str) -> tuple[int, int]:
+    """(start, end) of the text without its surrounding whitespace."""
+    start = len(text) - len(text.lstrip())
+    return start, max(start, len(text.rstrip()))
+
+
+def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching ranges joined into one."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def non_overlapping(matches: Iterable[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    """Keep matches in order of appearance, longest first at a start, dropping overlaps."""
+    kept: list[tuple[int, int, Any]] = []
+    for start, end, extra in sorted(matches, key=lambda m: (m[0], -(m[1] - m[0]))):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, extra))
+    return kept
+
+
+# --------------------------------------------------------------------------- placeholders
+
+_WORDS = re.compile(r"[A-Za-z']+")
+
+
+def find_placeholders(text: str) -> list[tuple[int, int]]:
+    """Every unfilled template field (the lexicon's placeholder regexes), without overlaps."""
+    matches = []
+    for regex in lexicon().placeholders:
+        for m in regex.pattern.finditer(text):
+            if regex.standalone and _inside_caps_run(text, m.start(), m.end()):
+                continue
+            matches.append((m.start(), m.end(), None))
+    return [(s, e) for s, e, _ in non_overlapping(matches)]
+
+
+def _inside_caps_run(text: str, start: int, end: int) -> bool:
+    """True when the word before or after is also all caps (shouting, not a field name)."""
+    before = _WORDS.findall(text[max(0, start - 100) : start])[-1:]
+    after = _WORDS.findall(text[end : end + 100])[:1]
+    return any(w.isupper() and len(w) > 1 for w in before + after)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def is_word(token: Token) -> bool:
+    return any(c.isalpha() for c in token.text)
+
+
+def is_capitalised(token: Token) -> bool:
+    text = token.text
+    return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
+
+
+def greeting_tokens(doc: Doc) -> tuple[int | None, list[int]]:
+    """(index of the greeting word or None, indices of the addressee's name tokens).
+
+    "Hi Dr. Ana Souza," -> the greeting and [Ana, Souza]; "Ana - loved your talk" -> (None, [Ana]).
+    """
+    greeting = lexicon().greeting
+    first = next((t for t in doc if not t.is_space and is_word(t)), None)  # only the first word is needed
+    if first is None:
+        return None, []
+    i = first.i
+    greet: int | None = None
+    if first.lower_ in greeting.words:
+        greet = i
+        i += 1
+    elif first.lower_ == "good" and i + 1 < len(doc) and doc[i + 1].lower_ in {"morning", "afternoon", "evening", "day"}:
+        greet = i + 1
+        i += 2
+    if greet is not None:
+        return greet, _addressee(doc, i)
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if is_capitalised(first) and first.is_alpha and nxt is not None and nxt.text in {",", "-", "–", "—", ":", "!"}:
+        return None, [i]
+    return None, []
+
+
+def _addressee(doc: Doc, i: int) -> list[int]:
+    """The capitalised name tokens right after a greeting word (honorifics skipped), at most four."""
+    greeting = lexicon().greeting
+    names: list[int] = []
+    while i < len(doc) and len(names) < 4:
+        token = doc[i]
+        if token.is_space or token.lower_ in greeting.honorifics or token.text in {".", "/"}:
+            i += 1
+            continue
+        if is_capitalised(token) and token.is_alpha and token.lower_ not in greeting.not_names:
+            names.append(i)
+            i += 1
+            continue
+        break
+    return names

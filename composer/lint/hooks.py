@@ -1,0 +1,300 @@
+"""`no-specifics`: does the note name anything tied to this recipient?
+
+A *hook* is what makes a note personal: a name (Globex, PyCon, Jane), a named entity, a date that
+pins a moment down, a quoted title, or a hook phrase from the patterns ("we met at ...", "your talk
+on ..."). `find_hooks` asks each hook source in turn (one function per source, listed in
+`HOOK_SOURCES`); `check_no_specifics` fires when none finds anything, or when an unfilled template
+field still stands where the specifics should be.
+
+What never counts: the addressee's own name, a signature, the sender's self-introduction or the
+clients they name-drop, words in placeholders, and capitalised job titles or filler (`not_hooks`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from composer.lint.catalog import lexicon
+from composer.lint.context import Context, Hit, greeting_tokens, is_capitalised, is_word, trimmed
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: A quoted title: "Boring Postgres", «Datos abiertos», 'the buddy rotation'.
+QUOTED_TITLE = re.compile(r"""(?:(?<=\s)|^|(?<=\())(["“‘']|«)(?=\S)([^"“”‘’'\n]{3,80}?)(?<=\S)(["”’']|»)(?=[\s.,;:!?)]|$)""")
+ABBREVIATIONS = {"st", "mt", "jr", "sr", "inc", "co", "ltd", "vs", "e.g", "i.e", "no", "dept", "univ"}
+SENTENCE_END = (".", "!", "?", "…")
+#: Words before a date that make it an appointment being proposed ("next Tuesday"), not a shared moment.
+FUTURE = {"next", "this", "coming", "every", "each"}
+SENTENCE_BREAK = re.compile(r"[.!?…\n]+(?:\s|$)")
+
+Hook = tuple[int, int, str]
+
+
+@dataclass
+class Scan:
+    """One note being scanned for hooks: the tokens that cannot be hooks, and the pitching sentences."""
+
+    ctx: Context
+    excluded: set[int] = field(default_factory=set)
+    pitched: list[tuple[int, int]] = field(default_factory=list)
+
+    def usable(self, token: Token) -> bool:
+        return token.i not in self.excluded and token.lower_.rstrip(".") not in lexicon().specifics.not_hooks
+
+    def appointment(self, start: int) -> bool:
+        """A date in a sentence that pitches ("a webinar on Thursday") is not a shared moment."""
+        return any(s <= start < e for s, e in self.pitched)
+
+
+# --------------------------------------------------------------------------- hook sources
+
+
+def name_hooks(scan: Scan) -> list[Hook]:
+    """Proper-noun-like words that do not open a sentence: Globex, McGill, PyCon, Jane."""
+    doc = scan.ctx.doc
+    date = lexicon().specifics.specific_date
+    hooks = []
+    for token in doc:
+        if token.is_stop and not token.is_upper:
+            continue  # "Hello, My name is", "Hi, We are": function words, not names
+        if not (scan.usable(token) and is_capitalised(token) and token.lower_ != "i") or sentence_start(doc, token.i):
+            continue
+        if date.fullmatch(token.text) and ((token.i > 0 and doc[token.i - 1].lower_ in FUTURE) or scan.appointment(token.idx)):
+            continue  # "next Tuesday" is an appointment being pitched, not a shared moment
+        if token.is_upper and (len(token.text) == 1 or _in_caps_run(doc, token.i)):
+            continue  # "I", or shouting ("LET'S CONNECT ALWAYS"), not a name like NYEBN
+        hooks.append((token.idx, token.idx + len(token.text), "name"))
+    return hooks
+
+
+def entity_hooks(scan: Scan) -> list[Hook]:
+    """Named entities of the trained pipeline (dates are `date_hooks`' job)."""
+    ctx = scan.ctx
+    if not ctx.trained:
+        return []
+    labels = lexicon().specifics.entity_labels
+    cased = any(ch.isupper() for ch in ctx.text)
+    hooks = []
+    for ent in ctx.doc.ents:
+        if ent.label_ not in labels or ent.label_ == "DATE":
+            continue
+        if cased and not any(is_capitalised(t) or t.like_num for t in ent):
+            continue  # a lower-case "entity" in a normally cased note is noise ("a brief intro")
+        if any(scan.usable(t) and not t.is_stop and (is_word(t) or t.like_num) and not t.like_url for t in ent):
+            hooks.append((ent.start_char, ent.end_char, ent.label_))
+    return hooks
+
+
+def date_hooks(scan: Scan) -> list[Hook]:
+    """Dates that pin a shared moment down: "on Tuesday", "in 2019", "last night"."""
+    ctx = scan.ctx
+    hooks = []
+    for m in lexicon().specifics.specific_date.finditer(ctx.text):
+        previous = ctx.text[max(0, m.start() - 40) : m.start()].split()[-1:]
+        if (previous and previous[0].lower() in FUTURE) or scan.appointment(m.start()):
+            continue
+        if not ctx.in_placeholder(m.start(), m.end()):
+            hooks.append((m.start(), m.end(), "date"))
+    return hooks
+
+
+def title_hooks(scan: Scan) -> list[Hook]:
+    """A quoted title of something of theirs: "Boring Postgres"."""
+    ctx = scan.ctx
+    return [
+        (m.start(), m.end(), "title")
+        for m in QUOTED_TITLE.finditer(ctx.text)
+        if not ctx.in_placeholder(m.start(), m.end()) and re.search(r"[A-Za-z]{2}", m.group(2))
+    ]
+
+
+def phrase_hooks(scan: Scan) -> list[Hook]:
+    """Hook phrases that are specific on their own ("we were classmates")."""
+    ctx = scan.ctx
+    return [
+        (span.start_char, span.end_char, "hook phrase")
+        for span in ctx.spans("hook")
+        if not ctx.in_placeholder(span.start_char, span.end_char)
+    ]
+
+
+def lead_hooks(scan: Scan) -> list[Hook]:
+    """A hook lead ("we met at", "your post on") followed, within a few words, by something specific."""
+    ctx = scan.ctx
+    doc = ctx.doc
+    spec = lexicon().specifics
+    hooks = []
+    for span in ctx.spans("hook-lead"):
+        for token in doc[span.end : span.end + spec.lead_window]:
+            if token.text in SENTENCE_END or "\n" in token.text:
+                break
+            if ctx.in_placeholder(token.idx, token.idx + len(token.text)):
+                break  # the slot is an unfilled field: "we met at [Event]"
+            if token.i in scan.excluded or token.is_punct or token.is_space or token.is_stop:
+                continue
+            if token.lower_ in spec.vague or token.lower_ in spec.not_hooks:
+                continue
+            if is_word(token) or token.like_num:
+                hooks.append((span.start_char, token.idx + len(token.text), "hook phrase"))
+                break
+    return hooks
+
+
+HOOK_SOURCES: tuple[Callable[[Scan], list[Hook]], ...] = (
+    name_hooks,
+    entity_hooks,
+    date_hooks,
+    title_hooks,
+    phrase_hooks,
+    lead_hooks,
+)
+
+
+def find_hooks(ctx: Context) -> list[Hook]:
+    """Everything in the note that ties it to this recipient: (start, end, kind), in order."""
+    scan = Scan(ctx, excluded=excluded_tokens(ctx), pitched=pitch_sentences(ctx))
+    return sorted(hook for source in HOOK_SOURCES for hook in source(scan))
+
+
+# --------------------------------------------------------------------------- what cannot be a hook
+
+
+def excluded_tokens(ctx: Context) -> set[int]:
+    """Tokens that cannot be a hook: the addressee, a signature, placeholders, the --name, self-intros."""
+    doc = ctx.doc
+    _, names = greeting_tokens(doc)
+    excluded = set(names) | signature_tokens(doc) | not_hook_tokens(ctx)
+    name_parts = {p.lower() for p in re.split(r"[\s.\-]+", ctx.name or "") if len(p) >= 2}
+    for token in doc:
+        if token.lower_ in name_parts or ctx.in_placeholder(token.idx, token.idx + len(token.text)):
+            excluded.add(token.i)
+        if token.like_url or token.like_email:
+            excluded.add(token.i)
+    return excluded
+
+
+def signature_tokens(doc: Doc) -> set[int]:
+    """A signature at the end: "- Sam", "Best, Sam Lee", "Thanks,\\nSam"."""
+    sign_off = lexicon().sign_off
+    end = len(doc) - 1
+    while end >= 0 and (doc[end].is_space or doc[end].is_punct):
+        end -= 1
+    tail: list[int] = []
+    k = end
+    while k >= 0 and len(tail) < 3 and doc[k].is_alpha and is_capitalised(doc[k]):
+        tail.append(k)
+        k -= 1
+    if not tail or k < 0:
+        return set()
+    before = doc[k]
+    newline_before = "\n" in before.whitespace_ or before.is_space
+    signed = before.lower_ in sign_off or (before.text == "," and k > 0 and doc[k - 1].lower_ in sign_off)
+    return set(tail) if before.text in {"-", "–", "—", "~"} or newline_before or signed else set()
+
+
+def not_hook_tokens(ctx: Context) -> set[int]:
+    """Tokens after a `not-hook-lead` span that describe the sender or name-drop clients.
+
+    `self-intro` ("I'm a Senior Engineer at Google", "we are a staffing agency in India", "my name is
+    Raj") covers the rest of its clause, unless the clause says the thing is shared ("also", "too",
+    "fellow"). `name-drop` ("companies like Acme and Globex") covers the list of names after it.
+    """
+    spec = lexicon().specifics
+    doc = ctx.doc
+    tokens: set[int] = set()
+    for span in ctx.spans("not-hook-lead"):
+        clause: list[int] = []
+        if span.id_ == "name-drop":
+            for token in doc[span.end : span.end + spec.lead_window]:
+                if not (is_capitalised(token) or token.lower_ in {"and", "&", ",", "or"}):
+                    break
+                clause.append(token.i)
+            tokens.update(clause)
+            continue
+        for token in doc[span.end : span.end + 2 * spec.lead_window]:
+            hyphen = token.text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "high-converting"
+            if token.text in SENTENCE_END or (token.lower_ in spec.clause_end and not hyphen) or "\n" in token.text:
+                break
+            clause.append(token.i)
+        if not any(doc[i].lower_ in spec.shared_markers for i in clause) and not any(
+            t.lower_ in spec.shared_markers for t in span
+        ):
+            tokens.update(clause)
+    return tokens
+
+
+def pitch_sentences(ctx: Context) -> list[tuple[int, int]]:
+    """Character ranges of the sentences that hold a sales pitch (its dates are appointments)."""
+    pitches = ctx.spans("sales-pitch")
+    if not pitches:
+        return []
+    breaks = [0, *(m.end() for m in SENTENCE_BREAK.finditer(ctx.text)), len(ctx.text)]
+    return [
+        (start, end) for start, end in zip(breaks, breaks[1:], strict=False) if any(start <= s.start_char < end for s in pitches)
+    ]
+
+
+# --------------------------------------------------------------------------- sentence helpers
+
+
+def sentence_start(doc: Doc, i: int) -> bool:
+    """Whether token i opens a sentence, on any pipeline (no parser needed)."""
+    honorifics = lexicon().greeting.honorifics
+    j = i - 1
+    while j >= 0:
+        token = doc[j]
+        if token.is_space:
+            if "\n" in token.text:
+                return True
+            j -= 1
+            continue
+        if not is_word(token) and not token.like_num and token.text not in SENTENCE_END and not token.text.endswith("."):
+            if token.text in {":", ";"}:
+                return True
+            j -= 1  # quotes, dashes, brackets, emoji
+            continue
+        if "\n" in token.whitespace_:
+            return True
+        if token.text in SENTENCE_END or token.text.endswith(("!", "?", "…")):
+            return True
+        if token.text.endswith(".") and len(token.text) > 1:
+            return token.text[:-1].lower() not in ABBREVIATIONS | honorifics
+        return False
+    return True
+
+
+def _in_caps_run(doc: Doc, i: int) -> bool:
+    """Whether the word before or after token i is also all caps (so this is shouting)."""
+    neighbours = [doc[j] for j in (i - 1, i + 1, i - 2, i + 2) if 0 <= j < len(doc)]
+    words = [t for t in neighbours if t.is_alpha][:2]
+    return any(t.is_upper and len(t.text) > 1 for t in words)
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def template_slot(ctx: Context) -> bool:
+    """Whether an unfilled field sits outside the greeting: the note's specifics are still blank.
+
+    "Hi [Name], we met at PyCon" only misses the name; "we met at [Event]" has no hook at all.
+    """
+    greeting = lexicon().greeting
+    opening = greeting.words | greeting.honorifics | {"good"}
+    for start, _ in ctx.placeholders():
+        before = re.findall(r"[^\W\d_]+", ctx.text[:start])
+        if len(before) > 2 or any(w.lower() not in opening for w in before):
+            return True
+    return False
+
+
+def check_no_specifics(ctx: Context) -> list[Hit]:
+    if not ctx.text.strip():
+        return []
+    if not template_slot(ctx) and find_hooks(ctx):
+        return []
+    start, end = trimmed(ctx.text)
+    return [Hit(start, end)]

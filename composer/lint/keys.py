@@ -1,0 +1,22 @@
+"""Names the lint pipeline and its callers share, in a leaf module that imports nothing.
+
+The API (`composer.lint`), the spaCy components (`step`, `ruler`) and the pipeline loader all need
+these names; keeping them here, away from spaCy, is what lets each of those modules import the
+others' names at the top without an import cycle.
+"""
+
+from __future__ import annotations
+
+#: `doc.spans` key the pattern ruler writes its spans to.
+SPANS_KEY = "invite_lint"
+#: Pipeline component names (registered as spaCy factories in `composer.lint.step`).
+RULER_PIPE = "invite_ruler"
+LINT_PIPE = "invite_lint"
+#: `doc.user_data` keys: the recipient's name going in, the findings (tuples) coming out.
+NAME_KEY = "invite_lint.name"
+FINDINGS_KEY = "invite_lint.findings"
+
+#: The note limit when none is given: LinkedIn's free tier.
+DEFAULT_LIMIT = 200
+#: Notes per `nlp.pipe` batch: large enough for NER to batch well, small enough to stream.
+DEFAULT_BATCH_SIZE = 256

@@ -1,0 +1,91 @@
+"""`invite_lint`: the pipeline step that runs the checks on each doc.
+
+Findings are stored as plain tuples in `doc.user_data[FINDINGS_KEY]`, so they survive
+`Doc.to_bytes` when `nlp.pipe(n_process=...)` runs the step in worker processes. The recipient's
+name comes in through `doc.user_data[NAME_KEY]`.
+
+Named entities only ever add hooks, so they can only clear a `no-specifics` finding: the `ner`
+component (disabled in the pipeline) runs, batched, on just the notes where an entity-dependent rule
+fired without entities, and the rules run again on those. The findings are the same as with NER on
+every note (the test suite checks that too) at a quarter of the NER cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from composer.lint.catalog import rule_ids
+from composer.lint.checks import run_checks
+from composer.lint.context import Context
+from composer.lint.findings import Finding
+from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LINT_PIPE, NAME_KEY
+
+#: Rules whose result can change once the doc has named entities (they may only stop firing).
+ENTITY_RULES = frozenset({"no-specifics"})
+#: Finding fields in order: a finding travels between processes as a tuple of these.
+FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
+def encode(findings: list[Finding]) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(f, name) for name in FINDING_FIELDS) for f in findings]
+
+
+def decode(values: list[Any] | None) -> list[Finding]:
+    return [Finding(*item) for item in values or ()]
+
+
+class LintStep:
+    """Runs the rules on each doc; NER (when there is one) only on the docs that need entities."""
+
+    def __init__(self, name: str = LINT_PIPE, trained: bool = False) -> None:
+        self.name = name
+        self.trained = trained
+        self.ner: Any = None  # the pipeline's own (disabled) ner component, set by get_pipeline
+
+    def __call__(self, doc: Doc, **options: Any) -> Doc:
+        for done in self.pipe([doc], **options):
+            return done
+        return doc
+
+    def pipe(
+        self,
+        docs: Iterable[Doc],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        limit: int | None = None,
+        rules: list[str] | None = None,
+        lazy_entities: bool = True,
+    ) -> Iterator[Doc]:
+        chosen = list(rules) if rules is not None else rule_ids()
+        limit = DEFAULT_LIMIT if limit is None else limit
+        ner = self.ner if self.trained else None
+        entity_rules = ENTITY_RULES.intersection(chosen)
+        for batch in minibatch(docs, batch_size):
+            if ner is not None and not lazy_entities:
+                batch = list(ner.pipe(batch, batch_size=len(batch)))
+            pending = []
+            for doc in batch:
+                findings = self._check(doc, limit, chosen)
+                if ner is not None and lazy_entities and entity_rules and any(f.rule in entity_rules for f in findings):
+                    pending.append(doc)
+                else:
+                    doc.user_data[FINDINGS_KEY] = encode(findings)
+            if pending and ner is not None:
+                for doc in ner.pipe(pending, batch_size=len(pending)):
+                    doc.user_data[FINDINGS_KEY] = encode(self._check(doc, limit, chosen))
+            yield from batch
+
+    def _check(self, doc: Doc, limit: int, chosen: list[str]) -> list[Finding]:
+        ctx = Context(text=doc.text, doc=doc, limit=limit, name=doc.user_data.get(NAME_KEY), trained=self.trained)
+        return run_checks(ctx, chosen)
+
+
+@Language.factory(LINT_PIPE, default_config={"trained": False})
+def make_lint_step(nlp: Language, name: str, trained: bool) -> LintStep:
+    return LintStep(name=name, trained=trained)

@@ -1,0 +1,86 @@
+"""Rendering template bodies in the sandbox (`composer.templates.sandbox`).
+
+Templates are untrusted input (people share them), so they run in a sandboxed environment with
+`StrictUndefined`: a typo'd variable is an error, not a silent blank. Answers are passed as data
+and are never compiled as Jinja, so an answer of `{{ 7*7 }}` stays literal. Every failure is a
+`TemplateError` (or `SandboxError`) naming the file and, where Jinja knows it, the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError as JinjaError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+
+from composer.errors import SandboxError, TemplateError
+from composer.templates.model import Template
+from composer.templates.sandbox import HINT, MAX_OUTPUT, TOO_DEEP, budget, environment, instrument, unsafe_uses
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,.!?;:])")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def normalise(text: str) -> str:
+    """Tidy whitespace left by optional blocks: one space between words, no trailing blanks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = _BLANK_RUNS.sub("\n\n", "\n".join(lines))
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
+
+
+def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: int = 1) -> str:
+    """Render a body with answers in the sandbox; every failure is a TemplateError, never a traceback."""
+    try:
+        ast = environment().parse(body)
+        unsafe = unsafe_uses(ast, answers)
+        if unsafe:
+            line, message = unsafe[0]
+            raise SandboxError(path, message, line=body_line + line - 1)
+        compiled = environment().from_string(instrument(ast, environment()))
+        with budget():
+            rendered = _render_capped(compiled, dict(answers))
+    except TemplateSyntaxError as exc:
+        raise TemplateError(path, f"Jinja syntax error: {exc.message}", line=body_line + (exc.lineno or 1) - 1) from None
+    except SecurityError as exc:
+        raise SandboxError(path, f"refused by the sandbox: {exc} ({HINT})") from None
+    except OverflowError as exc:  # e.g. range() past the sandbox's MAX_RANGE
+        raise SandboxError(path, f"refused by the sandbox: {exc}") from None
+    except RecursionError:
+        raise SandboxError(path, f"refused by the sandbox: {TOO_DEEP}") from None
+    except MemoryError:
+        raise SandboxError(path, "refused by the sandbox: the template ran out of memory") from None
+    except UndefinedError as exc:
+        raise TemplateError(path, f"undefined variable: {exc.message}") from None
+    except (JinjaError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError) as exc:
+        raise TemplateError(path, f"failed to render: {exc}") from None
+    return normalise(rendered)
+
+
+def _render_capped(compiled: Any, context: dict[str, str]) -> str:
+    """Render piece by piece and stop once the output is far longer than any note could be."""
+    pieces: list[str] = []
+    size = 0
+    for piece in compiled.generate(context):
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"the note grew past {MAX_OUTPUT} characters")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def template_context(template: Template, answers: Mapping[str, str]) -> dict[str, str]:
+    """Every question the template uses is in the context (optional blanks as ""), then the answers."""
+    context = {q.name: "" for q in template.all_questions()}
+    context.update({name: value for name, value in answers.items() if value is not None})
+    return context
+
+
+def render(template: Template, answers: Mapping[str, str]) -> str:
+    """Render a template with its answers."""
+    return render_body(template.body, template_context(template, answers), template.path, template.body_line)
