@@ -20,30 +20,16 @@ import typer
 
 # typer (>= 0.29, see pyproject.toml) vendors click as typer._click and exports no public name for its
 # exception classes; these are the ones it raises.
-from typer._click.core import Context, Parameter
+from typer._click.core import Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
 from composer.commands import lint as lint_cmd
 from composer.commands import templates as templates_cmd
+from composer.commands.common import InviteCommand, PlainFlagsMixin
 from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, InviteError
-
-
-class PlainFlagsMixin:
-    """Help shows no type for on/off flags (typer would print `<bool>` beside --force or --help)."""
-
-    def get_params(self, ctx: Context) -> list[Parameter]:
-        params: list[Parameter] = super().get_params(ctx)  # type: ignore[misc]
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
-
-
-class InviteCommand(PlainFlagsMixin, TyperCommand):
-    """Every subcommand: plain flags in help."""
 
 
 class InviteGroup(PlainFlagsMixin, TyperGroup):

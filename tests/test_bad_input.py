@@ -134,7 +134,7 @@ CASES = [
         "template-undeclared-variable",
         ("draft", "--templates-dir", "tpl-undeclared", "-t", "undeclared", *EVENT[2:]),
         2,
-        ("undeclared.jinja: undefined variable: 'mystery' is undefined",),
+        ("undeclared.jinja:11: undefined variable: 'mystery' is undefined",),
     ),
     Case(
         "template-sandbox-escape",

@@ -144,3 +144,47 @@ def test_resume_with_nothing_saved_is_one_line_exit_2(env, tmp_path):
     assert result.returncode == 2
     state = Path(env["XDG_STATE_HOME"]) / "invite-composer" / "draft.json"
     assert result.stderr == f"error: nothing to resume: no draft is saved in {state}\n"
+
+
+def test_fail_on_ends_a_session_like_the_non_interactive_path(env, tmp_path):
+    """The same note with --limit 30 --fail-on info exits 1 both ways, and is delivered both ways."""
+    out = tmp_path / "note.txt"
+    command = f"exec {shlex.quote(INVITE)} draft -t event-brief --set first_name=Ana --limit 30 --fail-on info > {out}"
+    child = spawn(command, env, tmp_path)
+    child.expect("Which event did you meet at")
+    child.send("PyCon" + Keyboard.Enter)
+    child.expect("What did you talk about")
+    child.send(Keyboard.Enter)
+    child.expect("What next")
+    child.send(Keyboard.Down * 6 + Keyboard.Enter)  # Done
+    child.expect("Finish anyway")
+    child.send("y")
+    assert finish(child) == 1
+    note = "Hi Ana, great meeting you at PyCon. I'd enjoy staying in touch here."
+    assert out.read_text(encoding="utf-8") == note + "\n"
+    assert not (Path(env["XDG_STATE_HOME"]) / "invite-composer" / "draft.json").exists()  # delivered, then forgotten
+
+    result = subprocess.run(
+        [
+            INVITE,
+            "draft",
+            "-t",
+            "event-brief",
+            "--set",
+            "first_name=Ana",
+            "--set",
+            "event=PyCon",
+            "--limit",
+            "30",
+            "--fail-on",
+            "info",
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 1
+    assert result.stdout == note + "\n"
+    assert "error[too-long]" in result.stderr

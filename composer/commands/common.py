@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer._click.core import Context, Parameter
+from typer.core import TyperArgument, TyperCommand
 
 from composer import output
 from composer.config import Config, load_config
@@ -18,6 +20,31 @@ from composer.lint.findings import check_fail_on
 
 if TYPE_CHECKING:
     from composer.templates.library import Library
+
+
+class PlainArgument(TyperArgument):
+    """An argument whose help shows its metavar only (typer adds the Python type, e.g. `<list[str]>`)."""
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return None
+
+
+class PlainFlagsMixin:
+    """Help in words, not Python types: no `<bool>` beside --force or --help, no `<list[str]>` beside FILE..."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        params: list[Parameter] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+            elif type(param) is TyperArgument and param.metavar is not None:
+                param.__class__ = PlainArgument  # the same argument, shown by its metavar
+        return params
+
+
+class InviteCommand(PlainFlagsMixin, TyperCommand):
+    """Every subcommand: plain flags in help."""
+
 
 TemplatesDirOption = Annotated[
     list[Path] | None,

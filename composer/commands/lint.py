@@ -114,7 +114,7 @@ def lint(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[FILE]...",
+            metavar="FILE",
             help="Note files to lint, one note each; '-' (or no path with piped input) reads stdin.",
             show_default=False,
         ),
@@ -187,7 +187,7 @@ def lint(
 
 def rules(
     rule: Annotated[
-        str | None, typer.Argument(metavar="[RULE]", help="A rule id to explain, with examples.", show_default=False)
+        str | None, typer.Argument(metavar="RULE", help="A rule id to explain, with examples.", show_default=False)
     ] = None,
     format_: FormatOption = "text",
 ) -> None:

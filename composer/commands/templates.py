@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from composer import output
-from composer.commands.common import FormatOption, TemplatesDirOption, check_format, load_library
+from composer.commands.common import FormatOption, InviteCommand, TemplatesDirOption, check_format, load_library
 from composer.config import limit_for_account, load_config, resolve_limit, user_templates_dir
 from composer.errors import EXIT_FINDINGS, EXIT_USAGE, InviteError
 from composer.output import visible
@@ -36,7 +36,7 @@ def _summary(template: Template) -> dict[str, object]:
     }
 
 
-@app.command("list")
+@app.command("list", cls=InviteCommand)
 def list_templates(
     relationship: Annotated[
         str | None, typer.Option("--relationship", "-r", metavar="ID", help="Only templates for this relationship.")
@@ -66,7 +66,7 @@ def list_templates(
     output.console(stdout=True).print(table)
 
 
-@app.command("show")
+@app.command("show", cls=InviteCommand)
 def show_template(
     template_id: Annotated[str, typer.Argument(metavar="ID", help="Template id.")],
     format_: FormatOption = "text",
@@ -138,7 +138,7 @@ def _print_template(template: Template, example: str, limit: int, room: dict[str
     console.print(Text("room: how long each answer may be, with the others at their examples", style="dim"))
 
 
-@app.command("new")
+@app.command("new", cls=InviteCommand)
 def new_template(
     template_id: Annotated[str, typer.Argument(metavar="ID", help="The new template's id, in kebab-case (e.g. event-pycon).")],
     relationship: Annotated[
@@ -187,12 +187,12 @@ def new_template(
             output.warn(f"the editor exited with status {status}")
 
 
-@app.command("check")
+@app.command("check", cls=InviteCommand)
 def check_templates(
     targets: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[ID|PATH]...", help="Template ids, files or folders (default: every template found).", show_default=False
+            metavar="ID|PATH", help="Template ids, files or folders (default: every template found).", show_default=False
         ),
     ] = None,
     format_: FormatOption = "text",

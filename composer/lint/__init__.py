@@ -40,9 +40,9 @@ __all__ = [
 
 def _pipeline() -> ModuleType:
     """`composer.lint.pipeline`, imported on first use: it imports spaCy (about half a second)."""
-    from composer.lint import pipeline
+    import composer.lint.pipeline
 
-    return pipeline
+    return composer.lint.pipeline
 
 
 def _parse_ids(value: str | Iterable[str] | None) -> list[str]:

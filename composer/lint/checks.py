@@ -42,7 +42,9 @@ def check_too_long(ctx: Context) -> list[Hit]:
             start = index
             break
     end = max(start + 1, len(ctx.text.rstrip()))
-    return [Hit(start, min(end, len(ctx.text)), {"length": length, "limit": ctx.limit, "over": length - ctx.limit})]
+    over = length - ctx.limit
+    values = {"length": length, "limit": ctx.limit, "over": over, "characters": "character" if over == 1 else "characters"}
+    return [Hit(start, min(end, len(ctx.text)), values)]
 
 
 def check_placeholder(ctx: Context) -> list[Hit]:

@@ -9,6 +9,7 @@ and are never compiled as Jinja, so an answer of `{{ 7*7 }}` stays literal. Ever
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,16 @@ def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: in
     except MemoryError:
         raise SandboxError(path, "refused by the sandbox: the template ran out of memory") from None
     except UndefinedError as exc:
-        raise TemplateError(path, f"undefined variable: {exc.message}") from None
+        raise TemplateError(path, f"undefined variable: {exc.message}", line=_line_of(exc, body_line)) from None
     except (JinjaError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError) as exc:
-        raise TemplateError(path, f"failed to render: {exc}") from None
+        raise TemplateError(path, f"failed to render: {exc}", line=_line_of(exc, body_line)) from None
     return normalise(rendered)
+
+
+def _line_of(exc: BaseException, body_line: int) -> int | None:
+    """The file's line where a render failed: Jinja rewrites its traceback to the template's own lines."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    return body_line + lines[-1] - 1 if lines and lines[-1] else None
 
 
 def _render_capped(compiled: Any, context: dict[str, str]) -> str:

@@ -1,0 +1,138 @@
+"""The package's shape: subsystems as packages, no import cycles, and the boundaries between them.
+
+Every `import` of a `composer` module counts, at the top of a file or inside a function: a lazy
+import is still a dependency. The start-up path (`invite --help`) imports none of the heavy
+libraries.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "composer"
+
+#: Subsystem -> the composer packages and modules it must never import.
+FORBIDDEN = {
+    "composer.templates": ("composer.lint", "composer.draft", "composer.commands", "composer.cli", "composer.template_check"),
+    "composer.lint": ("composer.draft", "composer.commands", "composer.cli", "composer.templates", "composer.template_check"),
+    "composer.draft": ("composer.commands", "composer.cli"),
+}
+#: Shared infrastructure modules at the top level: they import no subsystem.
+INFRASTRUCTURE = tuple(f"composer.{name}" for name in ("errors", "output", "fileio", "config", "length", "editor"))
+HEAVY = ("spacy", "jinja2", "yaml")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """The composer modules a file imports (`from composer.x import y` counts y when it is a module)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("composer"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("composer"):
+            found.add(node.module)
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                if (PACKAGE.parent / (candidate.replace(".", "/") + ".py")).exists() or (
+                    PACKAGE.parent / candidate.replace(".", "/") / "__init__.py"
+                ).exists():
+                    found.add(candidate)
+    return found
+
+
+GRAPH = {module_name(path): imports_of(path) for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def test_the_subsystems_are_packages():
+    for package in ("templates", "draft", "lint", "commands"):
+        assert (PACKAGE / package / "__init__.py").is_file(), package
+    flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
+    assert flat == ["cli", "config", "editor", "errors", "fileio", "length", "output", "template_check"]
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan), or a module importing itself."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in graph:
+                continue
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1 or node in graph.get(node, ()):
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    assert cycles(GRAPH) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize("subsystem", sorted(FORBIDDEN))
+def test_subsystem_boundaries(subsystem: str):
+    offenders = [
+        f"{module} imports {target}"
+        for module, targets in GRAPH.items()
+        if module == subsystem or module.startswith(subsystem + ".")
+        for target in targets
+        if any(target == banned or target.startswith(banned + ".") for banned in FORBIDDEN[subsystem])
+    ]
+    assert offenders == []
+
+
+def test_shared_infrastructure_imports_no_subsystem():
+    subsystems = ("composer.templates", "composer.lint", "composer.draft", "composer.commands", "composer.cli")
+    offenders = [
+        f"{module} imports {target}"
+        for module in INFRASTRUCTURE
+        for target in GRAPH[module]
+        if any(target == s or target.startswith(s + ".") for s in subsystems)
+    ]
+    assert offenders == []
+
+
+def test_invite_help_imports_no_heavy_library():
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['invite', '--help']\n"
+        "try:\n    runpy.run_module('composer', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
