@@ -6,14 +6,50 @@ an interrupt exits 130 without one.
 """
 
 import contextlib
+import errno
 import os
 import sys
 
 EXIT_INTERRUPTED = 130  # composer.errors.EXIT_INTERRUPTED, without importing anything yet
 
 
+class _Closed:
+    """Stands in for a standard stream that was closed before the process started (`invite ... >&-`)."""
+
+    invite_closed = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size: int = -1) -> str:
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+
+def _guard_standard_streams() -> None:
+    """Reopen a closed fd 0, 1 or 2 on /dev/null, so no file the tool opens can land on it, and mark it closed."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:  # a lower fd was free too; it is fixed on its own turn
+                os.dup2(opened, fd)
+                os.close(opened)
+            setattr(sys, name, _Closed(name) if name != "stderr" else None)
+
+
 def main() -> None:
     """Import and run the CLI; an interrupt before it is ready exits 130 quietly."""
+    _guard_standard_streams()
     try:
         from composer.cli import main as run
     except KeyboardInterrupt:

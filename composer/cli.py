@@ -11,6 +11,7 @@ process killed by SIGPIPE would be).
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from composer.commands import draft as draft_cmd
 from composer.commands import lint as lint_cmd
 from composer.commands import templates as templates_cmd
 from composer.commands.common import InviteCommand, PlainFlagsMixin
-from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, InviteError
+from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, InviteError, OutputError
 
 
 class InviteGroup(PlainFlagsMixin, TyperGroup):
@@ -60,23 +61,45 @@ class InviteGroup(PlainFlagsMixin, TyperGroup):
         except typer.Abort:
             output.info("aborted")
             code = 1
+        except (InviteError, KeyboardInterrupt, OSError) as exc:  # from an eager option such as --version
+            code = handle(exc)
         # Without standalone mode typer returns the command's value (None) or an Exit's code.
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
-        except InviteError as exc:
-            # An interrupt is the user's choice, not a mistake: say what happened without "error:".
-            (output.info if exc.exit_code == EXIT_INTERRUPTED else output.error)(str(exc))
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            output.info("interrupted")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except BrokenPipeError:
-            # The reader went away (`| head -1`): stop quietly; further writes and the final flush go nowhere.
+        except (InviteError, KeyboardInterrupt, OSError) as exc:
+            raise typer.Exit(handle(exc)) from None
+
+
+#: OSErrors without a file name that mean "the output could not be written" (stdout: typer writes help itself).
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})
+
+
+def handle(exc: InviteError | KeyboardInterrupt | OSError) -> int:
+    """The one place an exception becomes what the user sees: one line on stderr, and the exit code."""
+    if isinstance(exc, KeyboardInterrupt):
+        output.info("interrupted")
+        return EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (`| head -1`): stop quietly; further writes and the final flush go nowhere.
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    if isinstance(exc, OSError):
+        if exc.filename is None and (exc.errno in WRITE_ERRORS or not output.stdout_works()):  # e.g. help into a full disk
             silence_stdout()
-            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+            output.error(f"cannot write to stdout: {exc.strerror or exc}")
+            return OutputError.exit_code
+        # A file the tool itself touches (a name too long, a folder gone): name it, never a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        output.error(f"{where}{exc.strerror or exc}")
+        return EXIT_USAGE
+    if isinstance(exc, OutputError):
+        silence_stdout()  # what is still buffered for stdout would fail again at exit
+    # An interrupt is the user's choice, not a mistake: say what happened without "error:".
+    (output.info if exc.exit_code == EXIT_INTERRUPTED else output.error)(str(exc))
+    return exc.exit_code
 
 
 def show_usage_error(exc: UsageError) -> None:

@@ -54,5 +54,11 @@ class SandboxError(TemplateError):
     """A template tried to reach Python internals or exhaust resources."""
 
 
+class OutputError(InviteError):
+    """stdout cannot take the product (closed, full, failing); exit 1, as the work was done but not delivered."""
+
+    exit_code = 1
+
+
 class MissingAnswersError(InviteError):
     """Required answers are missing and there is no terminal to ask for them."""

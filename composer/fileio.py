@@ -8,19 +8,26 @@ the user said `--force`, so nothing a user wrote is ever lost.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from composer.errors import InputError, UsageError
+from composer.output import unicode_safe
 
 #: The mode of files only their owner may read (the saved draft).
 PRIVATE = 0o600
 
 
-def read_text(path: Path, what: str = "file") -> str:
-    """Read a UTF-8 text file or raise an InputError naming the file and the reason."""
+#: What `read_text` reads at most unless told otherwise: any text file this tool reads is far smaller.
+MAX_READ_BYTES = 16 * 1024 * 1024
+
+
+def open_input(path: Path, what: str = "file") -> BinaryIO:
+    """Open a file to read, or raise an InputError naming the file and the reason."""
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError:
         raise InputError(f"{path}: no such {what}") from None
     except IsADirectoryError:
@@ -29,6 +36,24 @@ def read_text(path: Path, what: str = "file") -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return handle
+
+
+def read_capped(stream: BinaryIO, name: str, limit: int, what: str = "file") -> bytes:
+    """At most `limit` bytes; more (a huge file, /dev/zero) is refused without reading it all."""
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(f"{name}: larger than {limit:,} bytes; too large to be {_article(what)} {what}")
+    return data
+
+
+def read_text(path: Path, what: str = "file", limit: int = MAX_READ_BYTES) -> str:
+    """Read a UTF-8 text file of at most `limit` bytes or raise an InputError naming the file and the reason."""
+    with open_input(path, what) as handle:
+        data = read_capped(handle, str(path), limit, what)
     return decode(data, str(path))
 
 
@@ -47,11 +72,28 @@ def decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+#: The path that means "stdout" wherever a file to write is asked for (`-o -`).
+STDOUT = "-"
+
+
 def refuse_overwrite(path: Path, force: bool) -> None:
-    """Fail early, before any work is done, if writing path would clobber something."""
-    if path.is_dir():
+    """Fail early, before any work is done, if writing path would clobber something.
+
+    Only regular files are ever replaced (with force): a symlink, a FIFO or a device node at the
+    path is refused, so `-o /dev/null --force` as root cannot replace /dev/null.
+    """
+    try:
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a new file (whether its folder is usable is write_atomic's to say)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
         raise UsageError(f"{path}: is a directory; give a file name")
-    if path.exists() and not force:
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        raise UsageError(f"{path}: is {kind}; give the path of a regular file or a new one")
+    if not force:
         raise UsageError(f"{path}: already exists; use --force to overwrite it")
 
 
@@ -93,7 +135,7 @@ def write_atomic(path: Path, text: str, *, force: bool = False, mode: int | None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             os.fchmod(handle.fileno(), target_mode(path, mode))
-            handle.write(text)
+            handle.write(unicode_safe(text))
             handle.flush()
             os.fsync(handle.fileno())
         if force:

@@ -10,8 +10,12 @@ Text that came from a file or a user (a note, a template's title, a path) is pas
 
 from __future__ import annotations
 
+import io
+import re
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
+
+from composer.errors import OutputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,9 +26,25 @@ _VISIBLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x
 _VISIBLE |= {0x7F: 0x2421} | {code: 0xFFFD for code in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
+#: Zero-width and other invisible format characters (Unicode Cf) are shown as � too, but for the zero-width
+#: joiner inside emoji sequences.
+_VISIBLE |= {code: 0xFFFD for code in [0x00AD, 0x061C, 0x180E, *range(0x200B, 0x200D), 0x200E, 0x200F, 0x2028, 0x2029]}
+_VISIBLE |= {code: 0xFFFD for code in [*range(0x2060, 0x2065), 0xFEFF, *range(0xFFF9, 0xFFFC)]}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unicode_safe(text: str) -> str:
+    """Lone surrogates (a `\\ud800` in JSON, a non-UTF-8 byte in a command-line argument) become �.
+
+    Such text cannot be written as UTF-8; replacing them where text enters keeps every later write
+    from failing with UnicodeEncodeError, and the replacement shows where the bad character was.
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def visible(text: str) -> str:
-    """Text safe to print on a terminal: escape sequences and bidi overrides become visible symbols."""
-    return text.translate(_VISIBLE)
+    """Text safe to print on a terminal: escape sequences, bidi overrides and invisible characters become symbols."""
+    return unicode_safe(text).translate(_VISIBLE)
 
 
 def is_tty(stream: TextIO | None) -> bool:
@@ -41,15 +61,24 @@ def is_terminal() -> bool:
 
 
 def out(text: str) -> None:
-    """Write the product to stdout, newline-terminated."""
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    sys.stdout.flush()
+    """Write the product to stdout, newline-terminated; on a terminal, control characters are shown, not obeyed."""
+    text = unicode_safe(text)
+    if is_tty(sys.stdout):
+        text = visible(text)
+    stdout().write(text if text.endswith("\n") else text + "\n")
+    stdout().flush()
 
 
 def info(text: str) -> None:
-    """A message for the user on stderr."""
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
+    """A message for the user on stderr (terminal-safe: it may quote a file, a template or a note)."""
+    stream = sys.stderr
+    if stream is None:  # stderr was closed: the messages have nowhere to go
+        return
+    try:
+        stream.write(visible(text) + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # a message that cannot be shown must not hide the outcome (the exit code still says it)
 
 
 def warn(text: str) -> None:
@@ -60,6 +89,57 @@ def warn(text: str) -> None:
 def error(text: str) -> None:
     """The single line an error prints before the process exits."""
     info(f"error: {text}")
+
+
+class Stdout(io.TextIOBase):
+    """sys.stdout as the product's channel: a failed write is an OutputError (one line, exit 1), not a traceback.
+
+    A closed pipe stays a BrokenPipeError: the CLI ends quietly with 141, as `head` expects. A
+    stdout closed before the process started (`invite ... >&-`) fails every write.
+    """
+
+    def _stream(self) -> TextIO:
+        stream = sys.stdout
+        if stream is None or getattr(stream, "invite_closed", False):
+            raise OutputError("cannot write to stdout: it is closed")
+        return stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream().write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write to stdout: {exc.strerror or exc}") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream().flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write to stdout: {exc.strerror or exc}") from None
+
+    def isatty(self) -> bool:
+        return is_tty(sys.stdout)
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+def stdout_works() -> bool:
+    """Whether stdout takes a flush now (after an unexplained OSError: was it stdout's?)."""
+    try:
+        Stdout().flush()
+    except (OSError, OutputError, ValueError):
+        return False
+    return True
+
+
+def stdout() -> Stdout:
+    """The product's channel (see `Stdout`)."""
+    return Stdout()
 
 
 def console(*, stdout: bool = False) -> Console:
@@ -74,4 +154,5 @@ def console(*, stdout: bool = False) -> Console:
 
     if not stdout:
         return Console(stderr=True, highlight=False, emoji=False)
-    return Console(file=sys.stdout, highlight=False, emoji=False, width=None if is_tty(sys.stdout) else 200)
+    product = cast(TextIO, Stdout())
+    return Console(file=product, highlight=False, emoji=False, width=None if is_tty(sys.stdout) else 200)

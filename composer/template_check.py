@@ -25,11 +25,14 @@ from composer.errors import SandboxError, TemplateError, UsageError
 from composer.lint import lint_text
 from composer.lint.report import describe
 from composer.output import visible
-from composer.templates.budget import Budget, budget_message, measure, room_message
+from composer.templates import isolation
+from composer.templates.budget import Budget, budget_message, examine, room_message
 from composer.templates.library import folder_files, link, template_files
 from composer.templates.model import TEMPLATE_SUFFIX
 from composer.templates.parse import ERROR, INFO, WARNING, Parsed, Problem, parse_file
-from composer.templates.render import render
+
+#: Wall-clock seconds for everything `check` runs of one template file (up to ~1,000 renders).
+CHECK_SECONDS = 10.0
 
 
 @dataclass
@@ -86,7 +89,8 @@ def check_parsed(parsed: Parsed, *, account: str = "free", lint: bool = True) ->
     if template is None or not parsed.ok:
         return result
     try:
-        result.example = render(template, template.examples())
+        # Every render of this file (examples, worst case, room) in one worker task: one time budget per file.
+        examined = isolation.call(examine, template, path=template.path, seconds=CHECK_SECONDS)
     except SandboxError as exc:
         result.add(ERROR, "sandbox", exc.detail, exc.line or template.body_line)
         return result
@@ -94,9 +98,10 @@ def check_parsed(parsed: Parsed, *, account: str = "free", lint: bool = True) ->
         message = f"does not render with its example answers: {exc.detail}"
         result.add(ERROR, "render", message, exc.line or template.body_line)
         return result
+    result.example = examined.example
     if lint:
-        _lint(result, result.example, template.body_line, ACCOUNT_LIMITS[account])
-    _length_budget(result, account)
+        _lint(result, examined.example, template.body_line, ACCOUNT_LIMITS[account])
+    _length_budget(result, examined.budget, examined.worst_case_failure, account)
     return result
 
 
@@ -113,16 +118,15 @@ def _lint(result: FileResult, note: str, body_line: int, limit: int) -> None:
         result.add(finding.severity, f"lint:{finding.rule}", f"example note: {describe(finding)}", body_line)
 
 
-def _length_budget(result: FileResult, account: str) -> None:
+def _length_budget(result: FileResult, budget: Budget, failure: str | None, account: str) -> None:
     template = result.parsed.template
-    assert template is not None and result.example is not None
+    assert template is not None
     line = template.body_line
-    try:
-        result.budget = measure(template, result.example)
-    except TemplateError as exc:
-        result.add(WARNING, "length", f"the worst case does not render: {exc.detail}", line)
+    result.budget = budget
+    if failure is not None:
+        result.add(WARNING, "length", f"the worst case does not render: {failure}", line)
         return
-    severity, message = budget_message(result.budget, account)
+    severity, message = budget_message(budget, account)
     result.add(severity, "length", message, line)
     room = room_message(result.budget)
     if room:

@@ -57,7 +57,7 @@ CASES = [
     Case("directory", ("lint", "folder"), 2, ("folder: is a directory",)),
     Case("binary-file", ("lint", "photo.png"), 2, ("photo.png: looks like a binary file",)),
     Case("non-utf8-file", ("lint", "latin1.txt"), 2, ("latin1.txt: not UTF-8 text", "save it as UTF-8")),
-    Case("one-megabyte-note", ("lint", "big.txt"), 2, ("big.txt: 1,000,008 characters is too long to be a note",)),
+    Case("one-megabyte-note", ("lint", "big.txt"), 2, ("big.txt: larger than 401,024 bytes; too large to be a note",)),
     Case("stdin-twice", ("lint", "-", "-"), 2, ("stdin ('-') can only be read once",), stdin="Hi"),
     Case("files-and-jsonl", ("lint", "note.txt", "--jsonl", "batch.jsonl"), 2, ("either note files or --jsonl",)),
     # --- JSONL batches

@@ -89,7 +89,7 @@ def test_pty_ctrl_c_exits_130_and_resume_finishes_with_the_note_on_stdout(env, t
     child.send("Ana" + Keyboard.Enter)
     child.expect("Which event did you meet at")
     child.send(Keyboard.CtrlC)
-    child.expect("interrupted; your draft is kept in (.*draft.json) - continue it with `invite draft --resume`")
+    child.expect("interrupted; your draft is kept in (.*\\.json) - continue it with `invite draft --resume`")
     state_file = Path(child.match.group(1).strip())
     assert finish(child) == 130
     assert state_file.is_relative_to(env["XDG_STATE_HOME"]) and state_file.exists()
@@ -142,7 +142,7 @@ def test_resume_with_nothing_saved_is_one_line_exit_2(env, tmp_path):
         [INVITE, "draft", "--resume"], stdin=subprocess.PIPE, capture_output=True, text=True, env=env, timeout=TIMEOUT
     )
     assert result.returncode == 2
-    state = Path(env["XDG_STATE_HOME"]) / "invite-composer" / "draft.json"
+    state = Path(env["XDG_STATE_HOME"]) / "invite-composer" / "drafts"
     assert result.stderr == f"error: nothing to resume: no draft is saved in {state}\n"
 
 
@@ -162,7 +162,7 @@ def test_fail_on_ends_a_session_like_the_non_interactive_path(env, tmp_path):
     assert finish(child) == 1
     note = "Hi Ana, great meeting you at PyCon. I'd enjoy staying in touch here."
     assert out.read_text(encoding="utf-8") == note + "\n"
-    assert not (Path(env["XDG_STATE_HOME"]) / "invite-composer" / "draft.json").exists()  # delivered, then forgotten
+    assert not list((Path(env["XDG_STATE_HOME"]) / "invite-composer" / "drafts").glob("*.json"))  # delivered, forgotten
 
     result = subprocess.run(
         [

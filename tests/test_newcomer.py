@@ -390,7 +390,7 @@ def test_new_files_get_the_ordinary_mode_and_replacing_keeps_the_mode(xdg, tmp_p
 
 
 def test_only_the_draft_state_is_private(umask_022):
-    from composer.draft.state import DraftState, save_state
+    from composer.draft.state import DraftState, new_draft_path, save_state
 
-    path = save_state(DraftState(answers={"first_name": "Ana"}))
+    path = save_state(DraftState(answers={"first_name": "Ana"}), new_draft_path())
     assert mode(path) == 0o600

@@ -30,7 +30,7 @@ from composer.draft.answers import AnswerSources
 from composer.draft.prompts import Prompter, answer_validator, instruction_for, question_prompt, room_left
 from composer.draft.resolve import resolve
 from composer.draft.session import DraftInterrupted, run_session
-from composer.draft.state import DraftState, load_state, save_state, state_path
+from composer.draft.state import DraftState, load_state, new_draft_path, save_state, saved_drafts
 from composer.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from composer.lint.findings import Finding
 from composer.templates.library import discover
@@ -111,7 +111,7 @@ def session(
     with create_pipe_input() as inp:
         inp.send_text("".join(keys))
         inp.close()
-        note = run_session(
+        finished = run_session(
             library,
             sources,
             resolution,
@@ -121,7 +121,14 @@ def session(
             console=console,
             lint=lint or length_only_lint,
         )
-    return note, console.file.getvalue()
+    finished.session.close(forget=False)  # as the command does until the note is delivered
+    return finished.text, console.file.getvalue()
+
+
+def saved() -> DraftState:
+    """The one saved draft (the tests run one session at a time)."""
+    (path,) = saved_drafts()
+    return load_state(path)
 
 
 def length_only_lint(text: str, limit: int) -> list[Finding]:
@@ -215,7 +222,7 @@ def test_event_session_end_to_end(library):
     )
     assert "Met at an event (warm)" in shown
     assert f"{len(note)} / 200" in shown
-    assert load_state().text == note  # kept until the command has delivered the note (see test_draft_cli)
+    assert saved().text == note  # kept until the command has delivered the note (see test_draft_cli)
 
 
 def test_content_session_reasks_an_answer_that_is_too_long(library):
@@ -400,32 +407,39 @@ def test_ctrl_c_keeps_the_draft_and_resume_continues_it(library):
     with pytest.raises(DraftInterrupted) as caught:
         session(library, keys)
     assert caught.value.exit_code == EXIT_INTERRUPTED == 130
-    assert str(state_path()) in str(caught.value) and "invite draft --resume" in str(caught.value)
-    saved = json.loads(state_path().read_text())
-    assert saved["template"] == "event-warm" and saved["answers"] == {"first_name": "Ana"}
+    (path,) = saved_drafts()
+    assert str(path) in str(caught.value) and "invite draft --resume" in str(caught.value)
+    data = json.loads(path.read_text())
+    assert data["template"] == "event-warm" and data["answers"] == {"first_name": "Ana"}
     note, _ = session(library, [answer("PyCon"), answer("wheels"), menu("done")], resume=True)
     assert note.startswith("Hi Ana, I enjoyed our chat at PyCon about wheels.")
-    assert load_state().text == note  # forgotten only once delivered
+    assert saved().text == note  # the same draft, continued; forgotten only once delivered
 
 
 def test_ctrl_c_in_the_menu_keeps_manual_edits_for_resume(library):
     keys = [*event_brief_keys(), menu("edit"), CTRL_U, "My own words, Ana.", FINISH_MULTILINE, CTRL_C]
     with pytest.raises(DraftInterrupted):
         session(library, keys)
-    assert load_state().edited
+    assert saved().edited
     note, shown = session(library, [menu("done")], resume=True)
     assert note == "My own words, Ana."
     assert "(edited)" in shown
 
 
+def test_ctrl_c_before_anything_was_entered_keeps_no_draft(library):
+    with pytest.raises(DraftInterrupted) as caught:
+        session(library, [CTRL_C])
+    assert "no draft was kept (nothing was entered yet)" in str(caught.value)
+    assert saved_drafts() == []
+
+
 def test_ctrl_c_at_the_first_question_then_resume(library):
     with pytest.raises(DraftInterrupted):
-        session(library, [CTRL_C])
-    assert load_state() == DraftState()
+        session(library, [pick_relationship("alumni"), CTRL_C])
+    assert saved() == DraftState(relationship="alumni", template="alumni")  # its only template
     note, _ = session(
         library,
         [
-            pick_relationship("alumni"),
             answer("Kim"),
             answer("ETH"),
             ENTER,
@@ -447,11 +461,11 @@ def test_resume_with_nothing_saved_is_a_usage_error(library):
 def test_resume_without_a_terminal_is_refused(library):
     from tests.conftest import run_cli
 
-    save_state(DraftState(template="event-brief", answers={"first_name": "Ana"}))
+    save_state(DraftState(template="event-brief", answers={"first_name": "Ana"}), new_draft_path())
     result = run_cli("draft", "--resume")  # CliRunner's stdin is not a terminal
     assert result.exit_code == EXIT_USAGE
     assert "--resume needs a terminal" in result.stderr
-    assert load_state() is not None  # the draft is untouched
+    assert saved().answers == {"first_name": "Ana"}  # the draft is untouched
 
 
 # ----------------------------------------------------------------------------- panel, lint and copy
@@ -545,6 +559,6 @@ def test_copy_with_no_clipboard_prints_the_note_plainly(library, tmp_path, monke
 def test_state_file_is_private_json_in_the_state_dir(library):
     with pytest.raises(DraftInterrupted):
         session(library, [pick_relationship("group"), CTRL_C])
-    path = state_path()
-    assert path.parent == Path(os.environ["XDG_STATE_HOME"]) / "invite-composer"
+    (path,) = saved_drafts()
+    assert path.parent == Path(os.environ["XDG_STATE_HOME"]) / "invite-composer" / "drafts"
     assert json.loads(path.read_text())["relationship"] == "group"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from composer import output
 from composer.commands.common import (
@@ -24,12 +25,13 @@ from composer.commands.common import (
     load_library,
 )
 from composer.config import Config, load_config, resolve_limit
-from composer.errors import EXIT_FINDINGS, UsageError
-from composer.fileio import refuse_overwrite, write_atomic
+from composer.errors import EXIT_BROKEN_PIPE, EXIT_FINDINGS, InviteError, OutputError, UsageError
+from composer.fileio import STDOUT, refuse_overwrite, write_atomic
 
 if TYPE_CHECKING:
     from composer.draft.answers import AnswerSources
     from composer.draft.resolve import Resolution
+    from composer.draft.session import Finished
     from composer.templates.library import Library
     from composer.templates.model import Template
 
@@ -76,34 +78,48 @@ def draft(
     file_answers = load_answers_file(answers) if answers else {}
     note_limit = resolve_limit(limit, account, config)  # validates --limit/--account before any work
     level = fail_on_level(fail_on, config)
+    if output_path == Path(STDOUT):
+        output_path = None  # `-o -` is stdout, as everywhere
     if output_path is not None:
         refuse_overwrite(output_path, force)  # fail before any prompt, not after the user's work
     library = load_library(templates_dir, config)
     sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
     resolution = resolve(library, sources, relationship, template)
     interactive = not no_input and output.is_terminal()
-    if resume:
-        from composer.draft.session import saved_draft
-
-        saved_draft()  # nothing saved, or a damaged file: say so first
     if resume and not interactive:
+        from composer.draft.session import resumable
+
+        resumable()  # nothing saved, or a damaged draft: say that first
         raise UsageError("--resume needs a terminal to continue the draft; run it without --no-input in a terminal")
     in_session = resume or (interactive and resolution.needs_prompt)
     if in_session:
-        text = _session(library, sources, resolution, note_limit, resume)
+        finished = _session(library, sources, resolution, note_limit, resume)
+        text = finished.text
+        _deliver_or_keep(text, output_path, force, finished)
+        finished.forget()  # only now: the note is safely delivered
     else:
         from composer.templates.render import render
 
         chosen = resolution.require_complete()
         _warn_unknown(sources, chosen)
         text = render(chosen, resolution.answers)
-    _deliver(text, output_path, force)
-    if in_session:
-        from composer.draft.state import clear_state
-
-        clear_state()  # only now: the note is safely delivered
+        _deliver(text, output_path, force)
     if _lint(text, note_limit, level, config, show=not in_session):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished: Finished) -> None:
+    """Deliver a session's note; if that fails, show the note on the terminal and keep the draft to resume."""
+    try:
+        _deliver(text, output_path, force)
+    except (InviteError, OSError) as exc:  # a closed pipe, a full disk, a file that appeared meanwhile
+        kept = finished.keep()
+        console = output.console()
+        console.print(Text(output.visible(text)), markup=False)
+        where = f"your draft is kept in {kept} - `invite draft --resume` delivers it again" if kept else "copy it from above"
+        code = EXIT_BROKEN_PIPE if isinstance(exc, BrokenPipeError) else getattr(exc, "exit_code", OutputError.exit_code)
+        reason = "stdout was closed" if isinstance(exc, BrokenPipeError) else str(exc)
+        raise InviteError(f"the note was not delivered ({reason}); it is shown above, and {where}", exit_code=code) from None
 
 
 def _warn_unknown(sources: AnswerSources, template: Template) -> None:
@@ -115,8 +131,8 @@ def _warn_unknown(sources: AnswerSources, template: Template) -> None:
         output.warn(f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})")
 
 
-def _session(library: Library, sources: AnswerSources, resolution: Resolution, limit: int, resume: bool) -> str:
-    """Run the interactive session (from the saved draft with --resume) and return the finished note."""
+def _session(library: Library, sources: AnswerSources, resolution: Resolution, limit: int, resume: bool) -> Finished:
+    """Run the interactive session (from a saved draft with --resume) and return the finished note."""
     from composer.draft.session import run_session
     from composer.lint import Finding, lint_text
 

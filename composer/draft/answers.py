@@ -17,6 +17,7 @@ from typing import Any
 from composer.config import Config
 from composer.errors import InputError, UsageError
 from composer.fileio import read_text
+from composer.output import unicode_safe
 from composer.templates.model import Question, Template
 
 #: Keys an answers file may hold besides answers: they choose the template.
@@ -31,7 +32,7 @@ def parse_set_options(values: Iterable[str]) -> dict[str, str]:
         key = key.strip()
         if not sep or not key:
             raise UsageError(f"--set expects KEY=VALUE, got {item!r}")
-        answers[key] = value
+        answers[unicode_safe(key)] = unicode_safe(value)  # argv keeps undecodable bytes as lone surrogates
     return answers
 
 
@@ -83,7 +84,7 @@ def load_answers_file(path: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: answers file must be a mapping of name: value, not a {type(data).__name__}")
-    return {str(key): _as_text(path, str(key), value) for key, value in data.items()}
+    return {unicode_safe(str(key)): unicode_safe(_as_text(path, str(key), value)) for key, value in data.items()}
 
 
 def _as_text(path: Path, key: str, value: Any) -> str:

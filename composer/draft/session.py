@@ -20,7 +20,17 @@ from composer.draft.answers import SELECTOR_KEYS, AnswerSources, answer_problem,
 from composer.draft.panel import LintFunction, default_lint, show_findings, show_note
 from composer.draft.prompts import Option, Prompter
 from composer.draft.resolve import Resolution
-from composer.draft.state import DraftState, load_state, save_state, state_path
+from composer.draft.state import (
+    DraftLock,
+    DraftState,
+    clear_state,
+    drafts_dir,
+    free_drafts,
+    load_state,
+    new_draft_path,
+    save_state,
+    saved_drafts,
+)
 from composer.editor import configured_editor, editor_command, open_in_editor
 from composer.errors import EXIT_INTERRUPTED, InviteError, TemplateError, UsageError
 from composer.fileio import write_atomic
@@ -43,12 +53,47 @@ class DraftInterrupted(InviteError):
     exit_code = EXIT_INTERRUPTED
 
 
-def saved_draft() -> DraftState:
-    """The draft an interrupted session left, for --resume; a usage error when there is none."""
-    saved = load_state()
-    if saved is None:
-        raise UsageError(f"nothing to resume: no draft is saved in {state_path()}")
-    return saved
+@dataclass
+class Finished:
+    """A finished session's note, and its saved draft: kept until the note is delivered, then forgotten."""
+
+    text: str
+    session: Session
+
+    def forget(self) -> None:
+        """The note was delivered: remove the draft and let go of it."""
+        self.session.close(forget=True)
+
+    def keep(self) -> Path | None:
+        """The note could not be delivered: make sure the draft (with this note) is saved; return where."""
+        path = self.session.save(force=True)
+        self.session.close(forget=False)
+        return path
+
+
+def resumable() -> dict[Path, DraftState]:
+    """The saved drafts `--resume` may continue (none open in another session), newest first.
+
+    Nothing to resume, or a damaged draft, is a usage or input error naming the file.
+    """
+    free = free_drafts()
+    if not free:
+        held = saved_drafts()
+        if held:
+            raise UsageError(f"nothing to resume: the saved draft in {held[0]} is open in another `invite draft` session")
+        raise UsageError(f"nothing to resume: no draft is saved in {drafts_dir()}")
+    return {path: load_state(path) for path in free}
+
+
+def pick_saved_draft(prompter: Prompter) -> tuple[Path, DraftState]:
+    """The draft `--resume` continues: the only free one, or the one the user picks (newest first)."""
+    states = resumable()
+    free = list(states)
+    if len(free) == 1:
+        return free[0], states[free[0]]
+    options = [Option(str(path), visible(states[path].summary()), str(path)) for path in free]
+    chosen = Path(prompter.select("Which draft?", options))
+    return chosen, states[chosen]
 
 
 def run_session(
@@ -61,29 +106,38 @@ def run_session(
     prompter: Prompter | None = None,
     console: Console | None = None,
     lint: LintFunction = default_lint,
-) -> str:
-    """Start a session (or continue the saved draft with `resume`) and return the finished note."""
+) -> Finished:
+    """Start a session (or continue a saved draft with `resume`) and return the finished note."""
     from composer.output import console as stderr_console
 
-    saved = saved_draft() if resume else None
+    prompter = prompter or Prompter()
     console = console or stderr_console()
-    if saved is None and state_path().exists():
-        console.print(
-            f"A draft from an earlier session is kept in {state_path()}; this new draft replaces it. "
-            "To continue that one instead, press Ctrl-C and run `invite draft --resume`.",
-            style="dim",
-            markup=False,
-        )
+    if resume:
+        path, state = pick_saved_draft(prompter)
+    else:
+        path, state = new_draft_path(), DraftState()
+        waiting = free_drafts()
+        if waiting:
+            count = f"{len(waiting)} saved drafts" if len(waiting) > 1 else "a saved draft"
+            console.print(
+                f"You have {count} from earlier sessions (in {drafts_dir()}); this is a new one. "
+                "`invite draft --resume` continues a saved draft.",
+                style="dim",
+                markup=False,
+            )
     session = Session(
         library=library,
         sources=sources,
         limit=limit,
-        prompter=prompter or Prompter(),
+        prompter=prompter,
         console=console,
-        state=saved or DraftState(),
+        state=state,
         lint=lint,
+        state_file=path,
+        entered=resume,
     )
-    return session.run(resolution)
+    session.hold()
+    return Finished(session.run(resolution), session)
 
 
 @dataclass
@@ -99,6 +153,11 @@ class Session:
     lint: LintFunction = default_lint
     state_file: Path | None = None
     terminal: Any = None
+    #: whether the user has entered anything yet: until then there is nothing worth saving
+    entered: bool = False
+    #: set when the state folder cannot be written: warned about once, then the session goes on unsaved
+    unsaved_reason: str | None = None
+    lock: DraftLock | None = None
 
     # ------------------------------------------------------------------ the steps
 
@@ -108,6 +167,10 @@ class Session:
             return self._run(resolution)
         except (KeyboardInterrupt, EOFError):
             path = self.save()
+            self.close(forget=False)
+            if path is None:
+                reason = "nothing was entered yet" if self.unsaved_reason is None else self.unsaved_reason
+                raise DraftInterrupted(f"interrupted; no draft was kept ({reason})") from None
             raise DraftInterrupted(
                 f"interrupted; your draft is kept in {path} - continue it with `invite draft --resume`"
             ) from None
@@ -165,7 +228,9 @@ class Session:
         options = [Option(r.id, r.label, r.description) for r in relationships().values() if r.id in known]
         if not options:
             raise UsageError("no templates found; see `invite templates list`")
-        return self.prompter.select("How do you know them?", options, default=self.state.relationship)
+        chosen = self.prompter.select("How do you know them?", options, default=self.state.relationship)
+        self.entered = True
+        return chosen
 
     def choose_template(self, relationship: str, *, exclude: str | None = None, back: bool = False) -> Template | None:
         """Step 2: one of the relationship's templates (skipped when there is only one)."""
@@ -179,6 +244,7 @@ class Session:
             options.append(Option(BACK, "Back"))
         default = get_relationship(relationship).default_template
         chosen = self.prompter.select("Which kind of note?", options, default=default)
+        self.entered = True
         return self.library.templates[chosen] if chosen else None
 
     def ask_missing(self, template: Template) -> None:
@@ -204,7 +270,9 @@ class Session:
             except TemplateError:
                 return None
 
-        return self.prompter.ask(question, current, fallback=fallback, preview=preview, limit=self.limit)
+        answer = self.prompter.ask(question, current, fallback=fallback, preview=preview, limit=self.limit)
+        self.entered = True
+        return answer
 
     def render(self, template: Template) -> str:
         text = render(template, dict(self.state.answers))
@@ -275,6 +343,7 @@ class Session:
             new = self.edit_in_editor(text, editor)
         if new is None:
             new = self.prompter.edit("Edit the note:", text)
+        self.entered = True
         new = new.strip()
         if not new or new == text:
             self.console.print("The note is unchanged.", style="dim")
@@ -368,8 +437,33 @@ class Session:
 
     # ------------------------------------------------------------------ helpers
 
-    def save(self) -> Path:
-        return save_state(self.state, self.state_file)
+    def hold(self) -> None:
+        """Lock this session's draft file, so `--resume` elsewhere leaves it alone while the session runs."""
+        if self.state_file is not None:
+            self.lock = DraftLock(self.state_file)
+            self.lock.acquire()
+
+    def close(self, *, forget: bool) -> None:
+        """End the session's hold on its draft; with `forget`, remove the draft (its note was delivered)."""
+        if forget and self.state_file is not None:
+            clear_state(self.state_file)
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def save(self, *, force: bool = False) -> Path | None:
+        """Save the draft (once the user has entered something); None when nothing was saved.
+
+        An unwritable state folder costs one warning, then the session goes on without saving.
+        """
+        if self.state_file is None or self.unsaved_reason is not None or not (self.entered or force):
+            return None
+        try:
+            return save_state(self.state, self.state_file)
+        except (InviteError, OSError) as exc:
+            self.unsaved_reason = f"the draft cannot be saved: {exc}"
+            self.console.print(f"warning: {visible(self.unsaved_reason)}; going on without saving", style="yellow", markup=False)
+            return None
 
     def _drop_edits_ok(self) -> bool:
         if not self.state.edited:

@@ -1,22 +1,37 @@
-"""The draft in progress, kept in the user state folder so nothing typed is lost.
+"""Drafts in progress, kept in the user state folder so nothing typed is lost: one file per session.
 
 The interactive `invite draft` saves the chosen relationship and template, every answer the user
-has confirmed and the current text after each step. Ctrl-C leaves it in place and
-`invite draft --resume` starts from it; finishing a draft removes it.
+has given and the current text after each step, in its own file under
+`<user state dir>/drafts/`. Nothing is written until the user has entered something. Ctrl-C leaves
+the file in place and `invite draft --resume` continues it; the file is removed only once the note
+has been delivered.
+
+Two sessions at once each have their own file, and a session holds a lock (`flock`) on its draft
+while it runs, so `--resume` never takes a draft another session is still working on. A file
+written by the earlier single-file layout (`draft.json`) is still found and resumed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO
 
 from composer.config import user_state_dir
 from composer.errors import InputError, UsageError
-from composer.fileio import PRIVATE, write_atomic
+from composer.fileio import PRIVATE, read_text, write_atomic
+from composer.output import unicode_safe
 
-STATE_FILE = "draft.json"
+DRAFTS_DIR = "drafts"
+LEGACY_FILE = "draft.json"
 STATE_VERSION = 1
+#: A saved draft larger than this is not one (a note is 300 characters; answers a few dozen each).
+MAX_STATE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -32,15 +47,40 @@ class DraftState:
     def to_json(self) -> str:
         return json.dumps({"version": STATE_VERSION, **asdict(self)}, indent=2, ensure_ascii=False) + "\n"
 
+    def summary(self) -> str:
+        """One line to recognise a draft by: its template and first answers."""
+        shown = ", ".join(value for value in list(self.answers.values())[:2] if value) or "no answers yet"
+        return f"{self.template or self.relationship or 'no template yet'}: {shown}"
 
-def state_path() -> Path:
-    """Where the draft in progress is kept: `<user state dir>/draft.json`."""
-    return user_state_dir() / STATE_FILE
+
+def drafts_dir() -> Path:
+    """Where drafts in progress are kept: `<user state dir>/drafts/`."""
+    return user_state_dir() / DRAFTS_DIR
 
 
-def save_state(state: DraftState, path: Path | None = None) -> Path:
+def new_draft_path() -> Path:
+    """A fresh file name for this session's draft (time and process id: unique on this machine)."""
+    return drafts_dir() / f"draft-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.json"
+
+
+def saved_drafts() -> list[Path]:
+    """Every saved draft, newest first (the earlier single-file layout's `draft.json` included)."""
+    found = list(drafts_dir().glob("draft-*.json")) if drafts_dir().is_dir() else []
+    legacy = user_state_dir() / LEGACY_FILE
+    if legacy.is_file():
+        found.append(legacy)
+    return sorted(found, key=_modified, reverse=True)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def save_state(state: DraftState, path: Path) -> Path:
     """Write the state atomically (replacing the previous one), readable by the user only; return where it went."""
-    path = path or state_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -49,15 +89,15 @@ def save_state(state: DraftState, path: Path | None = None) -> Path:
     return path
 
 
-def load_state(path: Path | None = None) -> DraftState | None:
-    """The saved draft, or None when there is none; a damaged file is an error naming it."""
-    path = path or state_path()
-    if not path.exists():
-        return None
+def load_state(path: Path) -> DraftState:
+    """A saved draft; a damaged file is an error naming it."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: saved draft is unreadable ({exc}); delete it to start afresh") from None
+        text = read_text(path, "saved draft", limit=MAX_STATE_BYTES)
+        data = json.loads(text)
+    except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: saved draft is unreadable ({str(exc)[:80]}); delete it to start afresh") from None
+    except InputError as exc:
+        raise InputError(f"{exc}; delete it to start afresh") from None
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         raise InputError(f"{path}: saved draft has an unknown format; delete it to start afresh")
     answers = data.get("answers") or {}
@@ -66,16 +106,65 @@ def load_state(path: Path | None = None) -> DraftState | None:
     return DraftState(
         relationship=_opt_str(data.get("relationship")),
         template=_opt_str(data.get("template")),
-        answers=dict(answers),
+        answers={unicode_safe(k): unicode_safe(v) for k, v in answers.items()},
         text=_opt_str(data.get("text")),
         edited=bool(data.get("edited", False)),
     )
 
 
-def clear_state(path: Path | None = None) -> None:
-    """Forget the draft in progress (after the note has been delivered)."""
-    (path or state_path()).unlink(missing_ok=True)
+def clear_state(path: Path) -> None:
+    """Forget a draft (after its note has been delivered)."""
+    path.unlink(missing_ok=True)
+    _lock_path(path).unlink(missing_ok=True)
 
 
 def _opt_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    return unicode_safe(value) if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------- one session per draft
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+class DraftLock:
+    """A session's hold on its draft file: an exclusive `flock` on `<draft>.lock`, released when the process ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another running session holds it (or it cannot be taken at all)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.fdopen(os.open(_lock_path(self.path), os.O_RDWR | os.O_CREAT, PRIVATE), "rb")
+        except OSError:
+            return True  # no lock file possible (unwritable folder): nothing to share either
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self.handle = handle
+        return True
+
+    def release(self) -> None:
+        if self.handle is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+def free_drafts() -> list[Path]:
+    """Saved drafts no running session holds, newest first."""
+    free = []
+    for path in saved_drafts():
+        lock = DraftLock(path)
+        if lock.acquire():
+            lock.release()
+            free.append(path)
+    return free

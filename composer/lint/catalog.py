@@ -9,6 +9,7 @@ or misspelt key fails loudly when the data is loaded (the test suite loads it), 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -82,6 +83,11 @@ class Regex:
     pattern: re.Pattern[str]
     what: str = ""
     standalone: bool = False
+    #: a string the text must contain for the pattern to be worth running (a cheap pre-check)
+    needs: str = ""
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.needs in text else iter(())
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,12 @@ class Lexicon:
 
 def _regexes(entries: list[dict[str, Any]]) -> tuple[Regex, ...]:
     return tuple(
-        Regex(re.compile(e["regex"], 0 if e.get("case") else re.IGNORECASE), e.get("what", ""), bool(e.get("standalone")))
+        Regex(
+            re.compile(e["regex"], 0 if e.get("case") else re.IGNORECASE),
+            e.get("what", ""),
+            bool(e.get("standalone")),
+            e.get("needs", ""),
+        )
         for e in entries
     )
 

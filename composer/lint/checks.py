@@ -54,7 +54,7 @@ def check_placeholder(ctx: Context) -> list[Hit]:
 def check_link(ctx: Context) -> list[Hit]:
     matches = []
     for regex in lexicon().links:
-        for m in regex.pattern.finditer(ctx.text):
+        for m in regex.finditer(ctx.text):
             end = m.end()
             while end > m.start() and ctx.text[end - 1] in ".,;:!?)]'\"":
                 end -= 1

@@ -6,6 +6,7 @@ so the checks can be read and tested as plain functions of a note.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Context:
     name: str | None
     trained: bool
     _placeholders: list[tuple[int, int]] | None = None
+    _starts: list[int] | None = None
 
     def placeholders(self) -> list[tuple[int, int]]:
         """The unfilled template fields, (start, end) in order; computed once per note."""
@@ -45,7 +47,14 @@ class Context:
         return self._placeholders
 
     def in_placeholder(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.placeholders())
+        """Whether [start, end) overlaps a placeholder; a binary search, as checks ask for every token."""
+        spans = self.placeholders()
+        if not spans:
+            return False
+        if self._starts is None:
+            self._starts = [s for s, _ in spans]
+        index = bisect.bisect_left(self._starts, end) - 1  # the last placeholder starting before `end`
+        return index >= 0 and spans[index][1] > start
 
     def spans(self, label: str) -> list[Span]:
         """The pattern ruler's spans with this label."""
@@ -91,7 +100,7 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
     """Every unfilled template field (the lexicon's placeholder regexes), without overlaps."""
     matches = []
     for regex in lexicon().placeholders:
-        for m in regex.pattern.finditer(text):
+        for m in regex.finditer(text):
             if regex.standalone and _inside_caps_run(text, m.start(), m.end()):
                 continue
             matches.append((m.start(), m.end(), None))

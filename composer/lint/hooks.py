@@ -12,6 +12,7 @@ clients they name-drop, words in placeholders, and capitalised job titles or fil
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ SENTENCE_END = (".", "!", "?", "…")
 #: Words before a date that make it an appointment being proposed ("next Tuesday"), not a shared moment.
 FUTURE = {"next", "this", "coming", "every", "each"}
 SENTENCE_BREAK = re.compile(r"[.!?…\n]+(?:\s|$)")
+_WORD = re.compile(r"[^\W\d_]+")
 
 Hook = tuple[int, int, str]
 
@@ -284,9 +286,14 @@ def template_slot(ctx: Context) -> bool:
     """
     greeting = lexicon().greeting
     opening = greeting.words | greeting.honorifics | {"good"}
+    first_words = list(itertools.islice(_WORD.finditer(ctx.text), 3))  # only the opening can be the greeting
     for start, _ in ctx.placeholders():
-        before = re.findall(r"[^\W\d_]+", ctx.text[:start])
-        if len(before) > 2 or any(w.lower() not in opening for w in before):
+        before = [m.group() for m in first_words if m.end() <= start]
+        if (
+            len(before) > 2
+            or any(w.lower() not in opening for w in before)
+            or (len(first_words) == 3 and start > first_words[2].end())
+        ):
             return True
     return False
 

@@ -28,6 +28,9 @@ from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, 
 
 #: Rules whose result can change once the doc has named entities (they may only stop firing).
 ENTITY_RULES = frozenset({"no-specifics"})
+#: NER runs on notes up to this many tokens; a longer "note" (already far over any limit) is judged
+#: without entities, so pasting a whole file costs time in proportion to it, and little.
+MAX_NER_TOKENS = 1_000
 #: Finding fields in order: a finding travels between processes as a tuple of these.
 FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
@@ -72,7 +75,8 @@ class LintStep:
             pending = []
             for doc in batch:
                 findings = self._check(doc, limit, chosen)
-                if ner is not None and lazy_entities and entity_rules and any(f.rule in entity_rules for f in findings):
+                needs_entities = entity_rules and len(doc) <= MAX_NER_TOKENS and any(f.rule in entity_rules for f in findings)
+                if ner is not None and lazy_entities and needs_entities:
                     pending.append(doc)
                 else:
                     doc.user_data[FINDINGS_KEY] = encode(findings)

@@ -16,6 +16,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from composer.config import ACCOUNT_LIMITS
+from composer.errors import TemplateError
 from composer.length import note_length
 from composer.templates.model import Question, Template
 from composer.templates.render import render, render_body, template_context
@@ -53,6 +54,30 @@ class Budget:
             "room": self.room,
             "limits": dict(ACCOUNT_LIMITS),
         }
+
+
+@dataclass
+class Examination:
+    """What `templates check` learns by running a template: its example note and its budget."""
+
+    example: str
+    budget: Budget
+    #: why the worst case could not be measured (it did not render), if so
+    worst_case_failure: str | None = None
+
+
+def examine(template: Template) -> Examination:
+    """Render the examples, then measure; runs as one task in the worker (one time budget per file).
+
+    Raises TemplateError when the examples do not render; a worst case that does not render is
+    reported in the result instead (the examples work, so it is a warning, not an error).
+    """
+    example = render(template, template.examples())
+    try:
+        return Examination(example, measure(template, example))
+    except TemplateError as exc:
+        budget = Budget(examples=note_length(example))
+        return Examination(example, budget, worst_case_failure=exc.detail)
 
 
 def measure(template: Template, example: str | None = None) -> Budget:

@@ -12,22 +12,35 @@ This module imports yaml and jinja2 (through `sandbox`); `composer.templates.mod
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, nodes
 
-from composer.errors import TemplateError
+from composer.errors import SandboxError, TemplateError
+from composer.templates import isolation
 from composer.templates.model import TONES, Question, Template, common_questions, relationships
-from composer.templates.sandbox import REFUSED_NAMES, TOO_DEEP, environment, unsafe_uses
+from composer.templates.sandbox import REFUSED_NAMES, RESERVED_NAMES, TOO_DEEP, environment, undeclared_variables, unsafe_uses
 
 FRONT_MATTER_FENCE = "---"
 TEMPLATE_KEYS = {"id", "relationship", "title", "description", "tone", "questions"}
 REQUIRED_TEMPLATE_KEYS = ("id", "relationship", "title", "description", "questions")
 QUESTION_KEYS = {"name", "prompt", "help", "required", "default", "max_length", "example"}
 REQUIRED_QUESTION_KEYS = ("name", "prompt", "example")
+
+#: Template files larger than this are not read (the largest built-in is about 1 KB).
+MAX_TEMPLATE_BYTES = 256 * 1024
+#: Control characters (C0 but tab and line breaks, DEL, C1) and invisible format characters (bidi overrides and
+#: isolates, zero-width spaces) that metadata must not carry: they would reach the terminal in every listing.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: Metadata strings shown to people (question fields are checked the same way).
+SHOWN_KEYS = ("id", "relationship", "title", "description", "tone")
+SHOWN_QUESTION_KEYS = ("name", "prompt", "help", "default", "example")
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 #: Problem codes that keep a file from loading as a template at all.
@@ -80,13 +93,31 @@ class Parsed:
 
 
 def read_template_text(path: Path) -> str:
-    """Read a template file as UTF-8; unreadable or binary files are TemplateErrors."""
+    """Read a template file as UTF-8 (a BOM is dropped): regular files only, at most MAX_TEMPLATE_BYTES.
+
+    A `*.jinja` symlink to /dev/zero, a FIFO or a huge file in a templates folder must not block or
+    exhaust every command that loads templates: such a file is a TemplateError like any broken one.
+    """
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TemplateError(path, "not UTF-8 text") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise TemplateError(path, f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise TemplateError(path, "not a regular file (a template must be a plain text file)")
+        if info.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(path, f"larger than {MAX_TEMPLATE_BYTES // 1024} KB; a template is a few lines")
+        try:
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+        except OSError as exc:
+            raise TemplateError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(path, f"larger than {MAX_TEMPLATE_BYTES // 1024} KB; a template is a few lines")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise TemplateError(path, "not UTF-8 text") from None
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -104,21 +135,29 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 
 
 def key_lines(meta_text: str, first_line: int = 2) -> KeyLines:
-    """Map each metadata key path, e.g. ('questions', 0, 'max_length'), to its line in the file."""
-    lines: KeyLines = {}
+    """Map each metadata key path, e.g. ('questions', 0, 'max_length'), to its line in the file.
 
-    def walk(node: Any, prefix: tuple[Any, ...]) -> None:
+    The walk is iterative and visits each node once: YAML aliases make the node graph a DAG, and
+    following every alias (an "alias bomb") would take exponential time and memory.
+    """
+    lines: KeyLines = {}
+    root = yaml.compose(meta_text, Loader=yaml.SafeLoader)
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    while stack:
+        node, prefix = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 key = (*prefix, key_node.value)
-                lines[key] = key_node.start_mark.line + first_line
-                walk(value_node, key)
+                lines.setdefault(key, key_node.start_mark.line + first_line)
+                stack.append((value_node, key))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                lines[(*prefix, index)] = item.start_mark.line + first_line
-                walk(item, (*prefix, index))
-
-    walk(yaml.compose(meta_text, Loader=yaml.SafeLoader), ())
+                lines.setdefault((*prefix, index), item.start_mark.line + first_line)
+                stack.append((item, (*prefix, index)))
     return lines
 
 
@@ -132,6 +171,8 @@ def load_metadata(meta_text: str, path: Path) -> tuple[dict[str, Any], KeyLines]
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise TemplateError(path, f"metadata is not valid YAML: {problem}", line=line) from None
+    except RecursionError:
+        raise TemplateError(path, "metadata nests too deeply", line=2) from None
     if not isinstance(data, dict):
         raise TemplateError(path, "metadata must be a mapping of keys to values", line=2)
     return data, lines
@@ -152,6 +193,9 @@ def metadata_problems(data: dict[str, Any], lines: KeyLines) -> list[tuple[int, 
     for key in ("id", "relationship", "title", "description"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append((at(key), f"{key!r} must be a non-empty string"))
+    for key in SHOWN_KEYS:
+        if isinstance(data.get(key), str) and CONTROL.search(data[key]):
+            problems.append((at(key), f"{key!r} contains control or invisible characters"))
     if isinstance(data.get("relationship"), str) and data["relationship"] not in relationships():
         valid = ", ".join(relationships())
         problems.append((at("relationship"), f"unknown relationship {data['relationship']!r}; valid: {valid}"))
@@ -181,6 +225,8 @@ def _question_problems(questions: list[Any], at: Any) -> list[tuple[int, str]]:
         name = question.get("name")
         if "name" in question and not (isinstance(name, str) and name.isidentifier()):
             problems.append((at("questions", index, "name"), f"{label}: name must be an identifier"))
+        elif isinstance(name, str) and (name in RESERVED_NAMES or name.startswith("_")):
+            problems.append((at("questions", index, "name"), f"{label}: {name!r} is reserved by Jinja; choose another name"))
         elif isinstance(name, str):
             if name in seen:
                 problems.append((at("questions", index, "name"), f"duplicate question {name!r}"))
@@ -188,6 +234,9 @@ def _question_problems(questions: list[Any], at: Any) -> list[tuple[int, str]]:
         for key in ("prompt", "help", "default", "example"):
             if key in question and not isinstance(question[key], str):
                 problems.append((at("questions", index, key), f"{label}: {key!r} must be a string"))
+        for key in SHOWN_QUESTION_KEYS:
+            if isinstance(question.get(key), str) and CONTROL.search(question[key]):
+                problems.append((at("questions", index, key), f"{label}: {key!r} contains control or invisible characters"))
         if "required" in question and not isinstance(question["required"], bool):
             problems.append((at("questions", index, "required"), f"{label}: 'required' must be true or false"))
         max_length = question.get("max_length")
@@ -200,12 +249,29 @@ def _question_problems(questions: list[Any], at: Any) -> list[tuple[int, str]]:
 
 
 def parse_file(path: Path, source: str = "file", text: str | None = None) -> Parsed:
-    """Parse one template file in stages; a stage that cannot run stops only the stages that need it."""
-    parsed = Parsed(path=path, source=source)
+    """Read one template file here, then parse it in the sandbox's worker process (`isolation`).
+
+    Parsing runs YAML and Jinja on untrusted text; the worker's OS limits bound what that can cost.
+    """
     try:
         if text is None:
             text = read_template_text(path)
-        meta_text, body, body_line = split_front_matter(text, path)
+        return isolation.call(parse_text, path, source, text, path=path)
+    except SandboxError as exc:
+        parsed = Parsed(path=path, source=source)
+        parsed.add(ERROR, "sandbox", exc.detail, exc.line)
+        return parsed
+    except TemplateError as exc:
+        parsed = Parsed(path=path, source=source)
+        parsed.add(ERROR, "format", exc.detail, exc.line)
+        return parsed
+
+
+def parse_text(path: Path, source: str, text: str) -> Parsed:
+    """Parse a template's text in stages; a stage that cannot run stops only the stages that need it."""
+    parsed = Parsed(path=path, source=source)
+    try:
+        meta_text, body, body_line = split_front_matter(text.removeprefix("\ufeff"), path)
     except TemplateError as exc:
         parsed.add(ERROR, "format", exc.detail, exc.line)
         return parsed
@@ -284,7 +350,7 @@ def _check_variables(
     report_unused: bool,
 ) -> set[str]:
     """Report undeclared and unused variables; return the names the body uses."""
-    used = set(meta.find_undeclared_variables(ast)) - set(environment().globals)
+    used = undeclared_variables(ast) - set(environment().globals)
     common = {q.name for q in common_questions()}
     first_use: dict[str, int] = {}
     for node in ast.find_all(nodes.Name):

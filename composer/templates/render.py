@@ -1,7 +1,8 @@
-"""Rendering template bodies in the sandbox (`composer.templates.sandbox`).
+"""Rendering template bodies in the sandbox (`composer.templates.sandbox`), in the worker process.
 
 Templates are untrusted input (people share them), so they run in a sandboxed environment with
-`StrictUndefined`: a typo'd variable is an error, not a silent blank. Answers are passed as data
+`StrictUndefined` (a typo'd variable is an error, not a silent blank), inside the worker process
+whose time and memory the OS limits (`composer.templates.isolation`). Answers are passed as data
 and are never compiled as Jinja, so an answer of `{{ 7*7 }}` stays literal. Every failure is a
 `TemplateError` (or `SandboxError`) naming the file and, where Jinja knows it, the line.
 """
@@ -19,6 +20,8 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from composer.errors import SandboxError, TemplateError
+from composer.output import unicode_safe
+from composer.templates import isolation
 from composer.templates.model import Template
 from composer.templates.sandbox import HINT, MAX_OUTPUT, TOO_DEEP, budget, environment, instrument, unsafe_uses
 
@@ -36,7 +39,12 @@ def normalise(text: str) -> str:
 
 
 def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: int = 1) -> str:
-    """Render a body with answers in the sandbox; every failure is a TemplateError, never a traceback."""
+    """Render a body with answers in the sandbox, in the worker; every failure is a TemplateError, never a traceback."""
+    return isolation.call(render_here, body, dict(answers), path, body_line, path=path)
+
+
+def render_here(body: str, answers: Mapping[str, str], path: Path, body_line: int = 1) -> str:
+    """Render in this process (the worker runs this): the sandbox's checks and step budget, no OS limits."""
     try:
         ast = environment().parse(body)
         unsafe = unsafe_uses(ast, answers)
@@ -46,6 +54,8 @@ def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: in
         compiled = environment().from_string(instrument(ast, environment()))
         with budget():
             rendered = _render_capped(compiled, dict(answers))
+    except TemplateError:
+        raise  # already ours, with its line (the static refusals above)
     except TemplateSyntaxError as exc:
         raise TemplateError(path, f"Jinja syntax error: {exc.message}", line=body_line + (exc.lineno or 1) - 1) from None
     except SecurityError as exc:
@@ -58,9 +68,11 @@ def render_body(body: str, answers: Mapping[str, str], path: Path, body_line: in
         raise SandboxError(path, "refused by the sandbox: the template ran out of memory") from None
     except UndefinedError as exc:
         raise TemplateError(path, f"undefined variable: {exc.message}", line=_line_of(exc, body_line)) from None
-    except (JinjaError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError) as exc:
+    except (JinjaError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError, AssertionError) as exc:
         raise TemplateError(path, f"failed to render: {exc}", line=_line_of(exc, body_line)) from None
-    return normalise(rendered)
+    except Exception as exc:  # anything else a template can provoke in a filter or method is still its error
+        raise TemplateError(path, f"failed to render: {type(exc).__name__}: {exc}", line=_line_of(exc, body_line)) from None
+    return normalise(unicode_safe(rendered))
 
 
 def _line_of(exc: BaseException, body_line: int) -> int | None:

@@ -17,6 +17,7 @@ integer) is size-checked, before it is built where one step could build somethin
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import time
@@ -28,6 +29,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.meta import TrackingCodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
@@ -36,6 +38,27 @@ from jinja2.visitor import NodeTransformer
 #: that template-injection payloads probe for.
 REFUSED_NAMES = frozenset(
     {"self", "lipsum", "cycler", "joiner", "config", "request", "session", "url_for", "get_flashed_messages"}
+)
+
+#: Names a question may not take: Jinja binds them itself (`self` is the template, `loop` the loop,
+#: `caller` a macro's caller...), so an answer by that name would be shadowed by an internal object.
+RESERVED_NAMES = REFUSED_NAMES | frozenset(
+    {
+        "loop",
+        "caller",
+        "varargs",
+        "kwargs",
+        "super",
+        "range",
+        "dict",
+        "namespace",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+    }
 )
 
 #: Filters whose first argument names an attribute to read (`attribute=` is checked on every filter).
@@ -177,9 +200,11 @@ def check_size(value: Any) -> str | None:
 
 
 def check_widths(name: str, args: Iterable[Any]) -> str | None:
-    """A message if a width/count argument (`center(n)`, `indent(n)`, `slice(n)`) is huge."""
+    """A message if a width/count argument (`center(n)`, `indent(n)`, `slice(n)`) is huge or not a number at all (NaN)."""
     for arg in args:
-        if _is_int(arg) and abs(arg) > MAX_WIDTH:
+        if isinstance(arg, float) and not math.isfinite(arg):
+            return f"{name}({arg}) needs a finite number"
+        if (_is_int(arg) or isinstance(arg, float)) and abs(arg) > MAX_WIDTH:
             return f"{name}({arg}) is larger than the sandbox allows ({MAX_WIDTH})"
     return None
 
@@ -359,10 +384,25 @@ class NoteSandbox(ImmutableSandboxedEnvironment):
 @cache
 def environment() -> NoteSandbox:
     """One sandboxed environment per process: StrictUndefined, no autoescape (plain text), guarded filters."""
-    env = NoteSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    # optimized=False: Jinja's optimizer folds constant expressions while compiling, which would run
+    # template code (`'x'|wordwrap('nan'|float)` never ends) during mere analysis, before any budget.
+    env = NoteSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, optimized=False)
     for helper in ("lipsum", "cycler", "joiner"):  # Python objects a note never needs
         env.globals.pop(helper, None)
     env.globals[LOOP_GUARD] = guarded_loop
     env.globals[SIZE_GUARD] = sized
     env.filters = {name: guard_filter(name, func) for name, func in env.filters.items()}
     return env
+
+
+def undeclared_variables(ast: nodes.Template) -> set[str]:
+    """The names a template reads from its context, found without running any of its code.
+
+    `jinja2.meta.find_undeclared_variables` compiles with Jinja's optimizer, which folds constant
+    expressions by calling them (`'x'|wordwrap('nan'|float)` never returns); this is the same walk
+    with the optimizer off.
+    """
+    codegen = TrackingCodeGenerator(ast.environment)  # type: ignore[arg-type]
+    codegen.optimizer = None
+    codegen.visit(ast)
+    return set(codegen.undeclared_identifiers)
