@@ -22,6 +22,7 @@ from prompt_toolkit.output import Output, create_output
 
 from composer.draft.answers import answer_problem
 from composer.length import note_length
+from composer.output import visible
 from composer.templates.model import Question
 
 QMARK = "?"
@@ -102,7 +103,7 @@ def question_prompt(
     if question.max_length is not None:
         extra["rprompt"] = lambda: room_left(question, get_app().current_buffer.text)
     if fallback:
-        extra["placeholder"] = FormattedText([("fg:ansibrightblack", fallback)])
+        extra["placeholder"] = FormattedText([("fg:ansibrightblack", visible(fallback))])
     if preview is not None and limit is not None:
 
         def toolbar() -> FormattedText:
@@ -110,10 +111,11 @@ def question_prompt(
             return FormattedText(live_count(preview, limit, typed if typed.strip() else (fallback or "")))
 
         extra["bottom_toolbar"] = toolbar
+    instruction = instruction_for(question, fallback)
     return questionary.text(
-        question.prompt,
+        visible(question.prompt),  # a template's words: shown, never obeyed as terminal escapes
         default=current or "",
-        instruction=instruction_for(question, fallback),
+        instruction=visible(instruction) if instruction else None,
         validate=answer_validator(question, fallback),
         qmark=QMARK,
         **extra,

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -59,8 +60,8 @@ def drafts_dir() -> Path:
 
 
 def new_draft_path() -> Path:
-    """A fresh file name for this session's draft (time and process id: unique on this machine)."""
-    return drafts_dir() / f"draft-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.json"
+    """A fresh file name for this session's draft: its time (to read), and a random part (to be unique)."""
+    return drafts_dir() / f"draft-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.json"
 
 
 def saved_drafts() -> list[Path]:

@@ -137,6 +137,7 @@ class Lexicon:
     recipient_subjects: frozenset[str]
     sign_off: frozenset[str]
     specifics: Specifics
+    invisible: re.Pattern[str]
 
 
 def _regexes(entries: list[dict[str, Any]]) -> tuple[Regex, ...]:
@@ -181,6 +182,7 @@ def lexicon() -> Lexicon:
         ),
         recipient_subjects=frozenset(raw["generic_phrase"]["recipient_subjects"]),
         sign_off=frozenset(raw["sign_off"]),
+        invisible=re.compile(raw["invisible"]["regex"]),
         specifics=Specifics(
             entity_labels=frozenset(spec["entity_labels"]),
             specific_date=re.compile(spec["specific_date"], re.IGNORECASE),

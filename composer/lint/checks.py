@@ -9,6 +9,7 @@ and regexes are data (`composer/data/lint/`, typed by `catalog`), so tuning a ru
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,18 @@ def check_link(ctx: Context) -> list[Hit]:
                 end -= 1
             matches.append((m.start(), end, regex.what))
     return [Hit(s, e, {"what": what}) for s, e, what in non_overlapping(matches)]
+
+
+def check_invisible_character(ctx: Context) -> list[Hit]:
+    hits = []
+    for m in lexicon().invisible.finditer(ctx.text):
+        codes = sorted(set(m.group()))
+        names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control')}" for c in codes[:3]) + (
+            ", ..." if len(codes) > 3 else ""
+        )
+        what = "an invisible character" if len(m.group()) == 1 else f"{len(m.group())} invisible characters"
+        hits.append(Hit(m.start(), m.end(), {"what": what, "names": names}))
+    return hits
 
 
 def _span_hits(ctx: Context, label: str, keep: Callable[[Span], bool] = lambda span: True) -> list[Hit]:
@@ -147,6 +160,7 @@ CHECKS: dict[str, Check] = {
     "no-specifics": check_no_specifics,
     "sales-pitch": check_sales_pitch,
     "link": check_link,
+    "invisible-character": check_invisible_character,
     "no-greeting": check_no_greeting,
     "self-focus": check_self_focus,
     "shouting": check_shouting,

@@ -35,7 +35,16 @@ def reaches(findings: Sequence[Finding], fail_on: str) -> bool:
 def json_line(key: str, label: object, text: str, limit: int, findings: Sequence[Finding]) -> str:
     """One note as the JSON object `invite lint --format json` prints per line."""
     record = {key: label, "length": note_length(text), "limit": limit, "findings": [f.to_dict() for f in findings]}
-    return json.dumps(record, ensure_ascii=False)
+    return jsonl_safe(json.dumps(record, ensure_ascii=False))
+
+
+#: Characters JSON allows raw in strings but that some line readers take as line breaks (Python's splitlines).
+_LINE_SEPARATORS = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085", 0x0B: "\\u000b", 0x0C: "\\u000c"}
+
+
+def jsonl_safe(line: str) -> str:
+    """A JSON text that stays one line for every reader: line-like characters inside strings are escaped."""
+    return line.translate(_LINE_SEPARATORS)
 
 
 def describe(finding: Finding) -> str:

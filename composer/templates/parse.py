@@ -35,9 +35,10 @@ REQUIRED_QUESTION_KEYS = ("name", "prompt", "example")
 
 #: Template files larger than this are not read (the largest built-in is about 1 KB).
 MAX_TEMPLATE_BYTES = 256 * 1024
-#: Control characters (C0 but tab and line breaks, DEL, C1) and invisible format characters (bidi overrides and
-#: isolates, zero-width spaces) that metadata must not carry: they would reach the terminal in every listing.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: Control characters (line breaks included: these fields are one line in every listing), DEL, C1 and invisible
+#: format characters (bidi overrides and isolates, zero-width spaces) that metadata must not carry: they would
+#: reach the terminal in every listing, or forge a row of one.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 #: Metadata strings shown to people (question fields are checked the same way).
 SHOWN_KEYS = ("id", "relationship", "title", "description", "tone")
 SHOWN_QUESTION_KEYS = ("name", "prompt", "help", "default", "example")
@@ -194,7 +195,7 @@ def metadata_problems(data: dict[str, Any], lines: KeyLines) -> list[tuple[int, 
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append((at(key), f"{key!r} must be a non-empty string"))
     for key in SHOWN_KEYS:
-        if isinstance(data.get(key), str) and CONTROL.search(data[key]):
+        if isinstance(data.get(key), str) and CONTROL.search(data[key].strip()):
             problems.append((at(key), f"{key!r} contains control or invisible characters"))
     if isinstance(data.get("relationship"), str) and data["relationship"] not in relationships():
         valid = ", ".join(relationships())
@@ -235,7 +236,7 @@ def _question_problems(questions: list[Any], at: Any) -> list[tuple[int, str]]:
             if key in question and not isinstance(question[key], str):
                 problems.append((at("questions", index, key), f"{label}: {key!r} must be a string"))
         for key in SHOWN_QUESTION_KEYS:
-            if isinstance(question.get(key), str) and CONTROL.search(question[key]):
+            if isinstance(question.get(key), str) and CONTROL.search(question[key].strip()):
                 problems.append((at("questions", index, key), f"{label}: {key!r} contains control or invisible characters"))
         if "required" in question and not isinstance(question["required"], bool):
             problems.append((at("questions", index, "required"), f"{label}: 'required' must be true or false"))
