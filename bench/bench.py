@@ -12,7 +12,10 @@ compares two commands measured in the same run on the same machine:
 * `invite lint` on one note file vs `python -c "import spacy; spacy.load(<same model>)"`;
 * `invite lint --jsonl` over N generated notes vs raw `nlp.pipe` of the full pipeline, notes/s,
   in one process and with `--jobs 2`;
-* peak memory (max RSS) of the batch runs (for `--jobs 2`, of the largest single process).
+* peak memory (max RSS) of the batch runs (for `--jobs 2`, of the largest single process);
+* `invite templates list` with 100 user templates, which parses every template in the sandbox's
+  worker process, vs the same command with the parsing done in-process (how it ran before the
+  worker; a script below swaps the worker call for a direct one).
 
 Every command runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from its
 environment), so the discarded warm-up run leaves the `.pyc` files an installed package has: a
@@ -50,6 +53,15 @@ nlp = spacy.load(sys.argv[1])
 texts = [json.loads(line)["text"] for line in open(sys.argv[2], encoding="utf-8")]
 for doc in nlp.pipe(texts, batch_size=256):
     pass
+"""
+
+IN_PROCESS_LIST = """
+import sys
+from composer.templates import isolation
+isolation.call = lambda func, *args, path=None, seconds=None, **kwargs: func(*args, **kwargs)
+sys.argv = ["invite", "templates", "list"]
+from composer.cli import main
+main()
 """
 
 GREETINGS = ["Hi {n},", "Hello {n},", "Hey {n} -", "Dear {n},", "Hi there,", "", "Good morning {n},"]
@@ -157,6 +169,15 @@ def main() -> None:
         notes = generate_notes(args.notes)
         batch.write_text("".join(json.dumps(n) + "\n" for n in notes), encoding="utf-8")
 
+        user_templates = folder / "config" / "invite-composer" / "templates"
+        user_templates.mkdir(parents=True)
+        builtin = (Path(__file__).resolve().parent.parent / "message_templates" / "event-brief.jinja").read_text(encoding="utf-8")
+        for index in range(100):
+            (user_templates / f"user-{index}.jinja").write_text(
+                builtin.replace("id: event-brief", f"id: user-{index}"), encoding="utf-8"
+            )
+        (folder / "in_process_list.py").write_text(IN_PROCESS_LIST, encoding="utf-8")
+
         print("start-up")
         help_mini = measure("minimal typer app --help", [python, str(folder / "mini.py"), "--help"], args.runs)
         help_invite = measure("invite --help", [invite, "--help"], args.runs)
@@ -170,6 +191,11 @@ def main() -> None:
         batch_cmd = [invite, "lint", "--jsonl", str(batch), "--format", "json"]
         lint1 = measure("invite lint --jsonl --format json", batch_cmd, args.runs)
         lint2 = measure("invite lint --jsonl --format json --jobs 2", [*batch_cmd, "--jobs", "2"], args.runs)
+        print("templates list, 100 user templates")
+        ENV["XDG_CONFIG_HOME"] = str(folder / "config")
+        in_process = measure("parsing in-process (before the worker)", [python, str(folder / "in_process_list.py")], args.runs)
+        listed = measure("invite templates list (worker)", [invite, "templates", "list"], args.runs)
+        del ENV["XDG_CONFIG_HOME"]
 
     def ratio(a: dict[str, float] | None, b: dict[str, float] | None) -> str:
         return f"{a['median_s'] / b['median_s']:.2f}x" if a and b else "  n/a"
@@ -184,6 +210,7 @@ def main() -> None:
     print(f"  batch: invite lint --jsonl            {rate(lint1)}   {ratio(raw, lint1)}   (target >= 1.3)")
     print(f"  batch: invite lint --jsonl --jobs 2   {rate(lint2)}   {ratio(raw, lint2)}   (target: above --jobs 1)")
     rss = {name: f"{r['max_rss_mib']:.0f} MiB" if r else "n/a" for name, r in (("lint", lint1), ("jobs2", lint2), ("raw", raw))}
+    print(f"  templates list, 100 user templates    {ratio(listed, in_process)}   (target <= 1.3)")
     print(f"  peak memory (max RSS): lint {rss['lint']}, --jobs 2 {rss['jobs2']} (largest process), raw pipeline {rss['raw']}")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

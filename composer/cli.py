@@ -126,7 +126,6 @@ app = typer.Typer(
     help="Write a personal note for a LinkedIn connection request, lint it, and manage templates.",
     no_args_is_help=True,
     add_completion=True,
-    rich_markup_mode="markdown",  # docstring paragraphs wrap as paragraphs, not at their source line breaks
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -148,7 +147,7 @@ def root(
     """Write a personal note for a LinkedIn connection request, lint it, and manage templates."""
 
 
-app.command("draft", cls=InviteCommand)(draft_cmd.draft)
+app.command("draft", cls=InviteCommand, help=draft_cmd.HELP)(draft_cmd.draft)
 app.add_typer(templates_cmd.app, name="templates", cls=InviteGroup)
 app.command("lint", cls=InviteCommand)(lint_cmd.lint)
 app.command("rules", cls=InviteCommand)(lint_cmd.rules)

@@ -29,7 +29,7 @@ from composer.templates import isolation
 from composer.templates.budget import Budget, budget_message, examine, room_message
 from composer.templates.library import folder_files, link, template_files
 from composer.templates.model import TEMPLATE_SUFFIX
-from composer.templates.parse import ERROR, INFO, WARNING, Parsed, Problem, parse_file
+from composer.templates.parse import ERROR, INFO, WARNING, Parsed, Problem, parse_file, parse_files
 
 #: Wall-clock seconds for everything `check` runs of one template file (up to ~1,000 renders).
 CHECK_SECONDS = 10.0
@@ -179,7 +179,7 @@ class Report:
 
 def check_files(files: Iterable[tuple[str, Path]], *, account: str = "free", lint: bool = True) -> Report:
     """Check (source, path) pairs given in override order; add cross-file problems."""
-    parsed = [parse_file(path, source) for source, path in files]
+    parsed = parse_files(list(files))
     for index, found in link(parsed).items():
         item = parsed[index]
         if found.duplicate_of is not None:

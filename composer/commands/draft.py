@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from composer import output
 from composer.commands.common import (
@@ -34,6 +33,17 @@ if TYPE_CHECKING:
     from composer.draft.session import Finished
     from composer.templates.library import Library
     from composer.templates.model import Template
+
+
+#: `invite draft --help`: typer keeps a docstring's line breaks, so each paragraph is one string here.
+HELP = "\n\n".join(
+    [
+        "Draft a personal connection note from a template.",
+        "On a terminal, anything the flags leave open is asked interactively; with --no-input or no terminal,"
+        " missing answers are an error naming each one. Either way the note is linted, and the command exits 1"
+        " when a finding reaches --fail-on (the note is still delivered).",
+    ]
+)
 
 
 def draft(
@@ -64,12 +74,7 @@ def draft(
     ] = False,
     fail_on: FailOnOption = None,
 ) -> None:
-    """Draft a personal connection note from a template.
-
-    On a terminal, anything the flags leave open is asked interactively; with --no-input or no
-    terminal, missing answers are an error naming each one. Either way the note is linted, and the
-    command exits 1 when a finding reaches --fail-on (the note is still delivered).
-    """
+    """Draft a personal connection note from a template (the help text is HELP, one line a paragraph)."""
     from composer.draft.answers import AnswerSources, load_answers_file, parse_set_options
     from composer.draft.resolve import resolve
 
@@ -113,6 +118,8 @@ def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished:
     try:
         _deliver(text, output_path, force)
     except (InviteError, OSError) as exc:  # a closed pipe, a full disk, a file that appeared meanwhile
+        from rich.text import Text
+
         kept = finished.keep()
         console = output.console()
         console.print(Text(output.visible(text)), markup=False)

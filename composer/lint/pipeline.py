@@ -194,6 +194,9 @@ def lint_stream(
 
     options = {LINT_PIPE: {"limit": limit, "rules": rules}}
     stream = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process, component_cfg=options)
-    with fast_doc_bytes() if n_process > 1 else nullcontext():
-        for doc, item_id in stream:
-            yield item_id, doc.text, decode(doc.user_data.get(FINDINGS_KEY))
+    try:
+        with fast_doc_bytes() if n_process > 1 else nullcontext():
+            for doc, item_id in stream:
+                yield item_id, doc.text, decode(doc.user_data.get(FINDINGS_KEY))
+    finally:
+        getattr(stream, "close", lambda: None)()  # now, while the caller still handles an early end (see lint.workers), not at garbage collection

@@ -19,7 +19,7 @@ from pathlib import Path
 from composer.config import user_templates_dir
 from composer.errors import TemplateError, UsageError
 from composer.templates.model import TEMPLATE_SUFFIX, Template
-from composer.templates.parse import Parsed, parse_file
+from composer.templates.parse import Parsed, parse_files
 
 
 @dataclass
@@ -119,7 +119,7 @@ def link(parsed: Sequence[Parsed]) -> dict[int, Link]:
 
 def discover(extra_dirs: Iterable[Path] = ()) -> Library:
     """Load every template from every source; later sources override earlier ones by id."""
-    library = Library(parsed=[parse_file(path, source) for source, path in template_files(extra_dirs)])
+    library = Library(parsed=parse_files(template_files(extra_dirs)))
     links = link(library.parsed)
     for index, item in enumerate(library.parsed):
         problem = item.load_error()

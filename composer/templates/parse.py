@@ -268,6 +268,34 @@ def parse_file(path: Path, source: str = "file", text: str | None = None) -> Par
         return parsed
 
 
+def parse_files(files: list[tuple[str, Path]]) -> list[Parsed]:
+    """Many files at once: read here, parsed in one worker task (one round trip for a whole folder).
+
+    If that task is refused (one of the files exhausted the worker's time or memory), each file is
+    parsed in its own task, so the refusal names the culprit and the others still load.
+    """
+    texts: list[tuple[Path, str, str | None]] = []
+    failures: dict[int, Parsed] = {}
+    for index, (source, path) in enumerate(files):
+        try:
+            texts.append((path, source, read_template_text(path)))
+        except TemplateError as exc:
+            failures[index] = Parsed(path=path, source=source)
+            failures[index].add(ERROR, "format", exc.detail, exc.line)
+            texts.append((path, source, None))
+    readable = [(path, source, text) for path, source, text in texts if text is not None]
+    try:
+        parsed = iter(isolation.call(parse_texts, readable, path=", ".join(str(p) for p, _, _ in readable[:3]) or "<none>"))
+    except (SandboxError, TemplateError):
+        return [parse_file(path, source) for source, path in files]
+    return [failures[index] if index in failures else next(parsed) for index in range(len(files))]
+
+
+def parse_texts(items: list[tuple[Path, str, str]]) -> list[Parsed]:
+    """`parse_text` for each (path, source, text): the worker's side of `parse_files`."""
+    return [parse_text(path, source, text) for path, source, text in items]
+
+
 def parse_text(path: Path, source: str, text: str) -> Parsed:
     """Parse a template's text in stages; a stage that cannot run stops only the stages that need it."""
     parsed = Parsed(path=path, source=source)
