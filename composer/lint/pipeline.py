@@ -199,4 +199,5 @@ def lint_stream(
             for doc, item_id in stream:
                 yield item_id, doc.text, decode(doc.user_data.get(FINDINGS_KEY))
     finally:
-        getattr(stream, "close", lambda: None)()  # now, while the caller still handles an early end (see lint.workers), not at garbage collection
+        # Closed now, while the caller still handles an early end (lint.workers), not at garbage collection.
+        getattr(stream, "close", lambda: None)()
