@@ -16,7 +16,6 @@ so the project's override them). Relative folders are relative to the file that 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 import platformdirs
 
 from composer.errors import InputError, UsageError
-from composer.fileio import read_text
+from composer.fileio import parse_toml, read_text
 
 APP_NAME = "invite-composer"
 CONFIG_ENV = "INVITE_COMPOSER_CONFIG"
@@ -131,13 +130,7 @@ def load_config(path: Path | None = None, *, project_from: Path | None = None) -
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    text = read_text(path, "config file")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: malformed config: {exc}") from None
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting deeper than Python's stack
-        raise InputError(f"{path}: unusable config: {str(exc)[:120] or type(exc).__name__}") from None
+    return parse_toml(read_text(path, "config file"), str(path), "config")
 
 
 def _upwards(start: Path) -> Iterator[Path]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import tomllib
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from composer.errors import InputError, UsageError
 from composer.output import unicode_safe
@@ -55,6 +56,16 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_READ_BYTES) -> st
     with open_input(path, what) as handle:
         data = read_capped(handle, str(path), limit, what)
     return decode(data, str(path))
+
+
+def parse_toml(text: str, name: str, what: str = "TOML") -> dict[str, Any]:
+    """Parse TOML a user wrote; a syntax error, a 5,000-digit number or absurd nesting is one InputError."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{name}: malformed {what}: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{name}: unusable {what}: {str(exc)[:120] or type(exc).__name__}") from None
 
 
 def _article(noun: str) -> str:

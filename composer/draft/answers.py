@@ -8,7 +8,6 @@ missing after that.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from composer.config import Config
 from composer.errors import InputError, UsageError
-from composer.fileio import read_text
+from composer.fileio import parse_toml, read_text
 from composer.output import unicode_safe
 from composer.templates.model import Question, Template
 
@@ -46,12 +45,7 @@ def _parse_json(text: str, path: Path) -> Any:
 
 
 def _parse_toml(text: str, path: Path) -> Any:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: malformed TOML: {exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"{path}: unusable TOML: {_short(exc)}") from None
+    return parse_toml(text, str(path))
 
 
 def _parse_yaml(text: str, path: Path) -> Any:

@@ -92,28 +92,25 @@ def _address_space() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
+def _set_soft_limit(which: int, wanted: int) -> None:
+    """Set a resource's soft limit (never above its hard limit, which an unprivileged process cannot raise)."""
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(which, (wanted, hard))
+
+
 def _limit_memory() -> None:
     size = _address_space()
-    if not size:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = size + MEMORY_BYTES
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    if size:
+        _set_soft_limit(resource.RLIMIT_AS, size + MEMORY_BYTES)
 
 
 def _limit_cpu(seconds: int) -> None:
-    """Allow `seconds` more CPU time from now: the soft limit is cumulative for the process."""
+    """Allow `seconds` more CPU time from now: the limit is cumulative for the process."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = int(usage.ru_utime + usage.ru_stime) + 1
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = used + seconds
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    _set_soft_limit(resource.RLIMIT_CPU, int(usage.ru_utime + usage.ru_stime) + 1 + seconds)
 
 
 def _serve(conn: Connection) -> None:
