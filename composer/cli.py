@@ -26,7 +26,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
+from composer.commands import history as history_cmd
 from composer.commands import lint as lint_cmd
+from composer.commands import merge as merge_cmd
 from composer.commands import templates as templates_cmd
 from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, InviteError
 
@@ -143,6 +145,8 @@ app.command("draft", cls=InviteCommand)(draft_cmd.draft)
 app.add_typer(templates_cmd.app, name="templates", cls=InviteGroup)
 app.command("lint", cls=InviteCommand)(lint_cmd.lint)
 app.command("rules", cls=InviteCommand)(lint_cmd.rules)
+app.command("merge", cls=InviteCommand)(merge_cmd.merge)
+app.add_typer(history_cmd.app, name="history", cls=InviteGroup)
 
 
 def main() -> None:

@@ -97,6 +97,9 @@ def _modules_after(*args: str) -> set[str]:
         ("rules",),
         ("rules", "shouting"),
         ("lint", "--help"),
+        ("merge", "--help"),
+        ("history",),
+        ("history", "--help"),
     ],
 )
 def test_fast_commands_never_import_spacy(args):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,8 +62,13 @@ def run_session(
     prompter: Prompter | None = None,
     console: Console | None = None,
     lint: LintFunction = default_lint,
+    on_deliver: Callable[[str], None] | None = None,
 ) -> str:
-    """Start a session (or continue the saved draft with `resume`) and return the finished note."""
+    """Start a session (or continue the saved draft with `resume`) and return the finished note.
+
+    `on_deliver` hears of every note that left the session before Done (copied or saved), so the
+    caller can keep it even when the session is then interrupted.
+    """
     from composer.output import console as stderr_console
 
     saved = saved_draft() if resume else None
@@ -82,6 +88,7 @@ def run_session(
         console=console,
         state=saved or DraftState(),
         lint=lint,
+        on_deliver=on_deliver,
     )
     return session.run(resolution)
 
@@ -97,6 +104,7 @@ class Session:
     console: Console
     state: DraftState = field(default_factory=DraftState)
     lint: LintFunction = default_lint
+    on_deliver: Callable[[str], None] | None = None
     state_file: Path | None = None
     terminal: Any = None
 
@@ -260,7 +268,12 @@ class Session:
         show_note(self.console, title, text, self.limit)
         show_findings(self.console, text, self.limit, self.lint)
 
+    def delivered(self, text: str) -> None:
+        if self.on_deliver is not None:
+            self.on_deliver(text)
+
     def copy(self, text: str) -> None:
+        self.delivered(text)  # copied, or printed below for the user to copy: either way it left the session
         result = clipboard.copy(text, self.terminal)
         style = "green" if result.certain else "yellow"
         self.console.print(result.message, style=style, markup=False)
@@ -356,6 +369,7 @@ class Session:
         except InviteError as exc:
             self.console.print(f"Not saved: {visible(str(exc))}", style="red", markup=False)
             return
+        self.delivered(text)
         self.console.print(f"Saved to {visible(str(path))}", style="green", markup=False)
 
     def finish_ok(self, text: str) -> bool:

@@ -182,7 +182,7 @@ def make_finding(rule: Rule, text: str, hit: Hit) -> Finding:
 def run_checks(ctx: Context, rule_ids: Iterable[str]) -> list[Finding]:
     """Run the chosen rules on one note; findings sorted by position, then severity."""
     rules = load_rules()
-    chosen = list(rule_ids)
+    chosen = [rule_id for rule_id in rule_ids if rules[rule_id].scope == "note"]  # history and batch rules run elsewhere
     if not ctx.text.strip():
         chosen = [r for r in chosen if r == "empty"]
     findings = [make_finding(rules[rule_id], ctx.text, hit) for rule_id in chosen for hit in CHECKS[rule_id](ctx)]
