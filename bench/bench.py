@@ -18,7 +18,9 @@ compares two commands measured in the same run on the same machine:
   recording; a fresh history each run), notes/s in one process;
 * batch-duplicate alone on 10,000 generated notes (in one process, timed inside it);
 * what the history adds to `invite draft`: whole processes with and without it (history prefilled
-  with 1,000 notes), and the check + record step timed inside one process.
+  with 1,000 notes), and the check + record step timed inside one process;
+* `invite import` of a generated LinkedIn export of 50,000 invitations (6% with a note) and 20,000
+  connections, into a fresh history and again into the same one (the idempotent re-import).
 
 Every command runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from its
 environment), so the discarded warm-up run leaves the `.pyc` files an installed package has: a
@@ -126,6 +128,45 @@ def generate_csv(count: int, seed: int = 11) -> str:
             past = f"our {rng.choice(ORGS)} days"
         writer.writerow([first, last, url, rng.choice(ORGS), kind, event, topic, work, past])
     return buffer.getvalue()
+
+
+def generate_export(folder: Path, invitations: int = 50_000, connections: int = 20_000, seed: int = 5) -> Path:
+    """A LinkedIn data export zip as the 2024+ exports look (URL columns, preamble); invented people."""
+    import csv
+    import io
+    import zipfile
+
+    rng = random.Random(seed)
+    people = [(f"{rng.choice(FIRST)}{i}", rng.choice(LAST), f"person-{i}") for i in range(invitations)]
+    inv = io.StringIO()
+    writer = csv.writer(inv)
+    writer.writerow(["From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl"])
+    me, my_url = "Sam Lee", "https://www.linkedin.com/in/sam-lee-example"
+    for index, (first, last, slug) in enumerate(people):
+        name, url = f"{first} {last}", f"https://www.linkedin.com/in/{slug}"
+        hour = rng.randint(1, 12)
+        day = f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.choice([22, 23, 24, 25])}"
+        sent_at = f"{day}, {hour}:{rng.randint(0, 59):02d} {rng.choice(['AM', 'PM'])}"
+        note = (
+            rng.choice(BODIES).format(e=rng.choice(EVENTS), t=rng.choice(TOPICS), o=rng.choice(ORGS), p="Elena Ruiz")
+            if rng.random() < 0.06
+            else ""
+        )
+        if index % 3:
+            writer.writerow([me, name, sent_at, note, "OUTGOING", my_url, url])
+        else:
+            writer.writerow([name, me, sent_at, note, "INCOMING", url, my_url])
+    con = io.StringIO()
+    con.write('Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n')
+    writer = csv.writer(con)
+    writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+    for first, last, slug in rng.sample(people, connections):
+        writer.writerow([first, last, f"https://www.linkedin.com/in/{slug}", "", rng.choice(ORGS), "Engineer", "08 Feb 2026"])
+    target = folder / "Basic_LinkedInDataExport_02-08-2026.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Invitations.csv", inv.getvalue())
+        archive.writestr("Connections.csv", con.getvalue())
+    return target
 
 
 BATCH_DUPLICATE = """
@@ -338,6 +379,11 @@ def bench_history(invite: str, python: str, args: argparse.Namespace) -> None:
         )
         with_history = measure("invite draft, recording", draft, args.runs, env)
 
+        print("import of a generated export: 50,000 invitations, 20,000 connections")
+        export = generate_export(folder)
+        imported = measure("invite import export.zip (fresh history)", [invite, "import", str(export)], args.runs, env, fresh)
+        again = measure("invite import export.zip (again, same history)", [invite, "import", str(export)], args.runs, env)
+
     print("\nhistory and merge")
     if merged:
         print(
@@ -355,6 +401,10 @@ def bench_history(invite: str, python: str, args: argparse.Namespace) -> None:
             f"  check + record one draft note: median {timing['median_ms']:.1f} ms, "
             f"max {timing['max_ms']:.1f} ms (target < 20 ms)"
         )
+    if imported:
+        print(f"  import of 50,000 invitations: {imported['median_s']:.2f} s, peak {imported['max_rss_mib']:.0f} MiB")
+    if again:
+        print(f"  re-import of the same export: {again['median_s']:.2f} s")
     if without and with_history:
         delta = (with_history["median_s"] - without["median_s"]) * 1000
         print(f"  invite draft with the history vs without: {delta:+.0f} ms (whole processes; medians)")

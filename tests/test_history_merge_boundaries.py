@@ -18,6 +18,7 @@ PACKAGE = REPO / "composer"
 #: package (or flat module) -> the composer packages it must never import
 FORBIDDEN = {
     "similarity": {"lint", "templates", "draft", "history", "merge", "commands", "cli"},
+    "csvtable": {"lint", "templates", "draft", "history", "merge", "commands", "cli"},
     "history": {"merge", "draft", "commands", "cli"},
     "merge": {"commands", "cli"},
     "lint": {"history", "merge", "draft", "commands", "cli"},

@@ -100,6 +100,9 @@ def _modules_after(*args: str) -> set[str]:
         ("merge", "--help"),
         ("history",),
         ("history", "--help"),
+        ("import", "--help"),
+        ("inbox", "--help"),
+        ("stats", "--help"),
     ],
 )
 def test_fast_commands_never_import_spacy(args):

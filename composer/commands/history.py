@@ -138,15 +138,21 @@ def forget(
         typer.Argument(metavar="[RECIPIENT]", help="A profile URL, or a name as recorded (any case).", show_default=False),
     ] = None,
     last: Annotated[bool, typer.Option("--last", help="Forget the notes of the last draft or merge.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Forget every recorded note.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Forget every recorded note and everything imported.")] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", metavar="SOURCE", help="Forget what came from there: export (what `invite import` added)."),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --all.")] = False,
 ) -> None:
-    """Remove one recipient's notes, the last command's, or all of them from the history."""
+    """Remove one recipient's notes (and their imported invitations), the last command's notes, an import, or everything."""
     from composer.history.store import open_history
 
-    chosen = [bool(recipient), last, all_]
+    chosen = [bool(recipient), last, all_, source is not None]
     if sum(chosen) != 1:
-        raise UsageError("say what to forget: a RECIPIENT (profile URL or name), --last, or --all")
+        raise UsageError("say what to forget: a RECIPIENT (profile URL or name), --last, --source export, or --all")
+    if source is not None and source != "export":
+        raise UsageError(f"unknown --source {source!r}; use export (what `invite import` added)")
     if all_ and not yes:
         _confirm_all()
     history_db = open_history(create=False)
@@ -154,10 +160,22 @@ def forget(
         output.info("nothing to forget: no notes recorded yet")
         return
     with history_db:
-        count = history_db.forget(recipient=recipient, everything=all_, last_run=last)
-    what = "every note" if all_ else "the last command's notes" if last else output.visible(repr(recipient))
+        if source is not None:
+            count = history_db.forget_export()
+        else:
+            count = history_db.forget(recipient=recipient, everything=all_, last_run=last)
+    what = (
+        "every note"
+        if all_
+        else "the last command's notes"
+        if last
+        else "everything imported from LinkedIn exports"
+        if source
+        else output.visible(repr(recipient))
+    )
     if count:
-        output.info(f"forgot {count} note{'s' if count != 1 else ''} ({what}) from {history_db.path}")
+        noun = "invitation" if source else "note"
+        output.info(f"forgot {count} {noun}{'s' if count != 1 else ''} ({what}) from {history_db.path}")
     else:
         output.info(f"nothing recorded for {what}; names match exactly (any case), URLs in any spelling")
 

@@ -87,12 +87,12 @@ def merge(
     history (already-invited, repeated-note, note-quota) and against the rest of the batch
     (batch-duplicate), then recorded in the history.
     """
+    from composer.csvtable import count_records, open_table
     from composer.draft.answers import parse_set_options
     from composer.history.log import NoteLog
     from composer.lint import select_rules
     from composer.merge.columns import SELECTOR_COLUMNS, Columns, parse_maps
     from composer.merge.run import Plan, run
-    from composer.merge.table import count_records, open_table
     from composer.templates.model import get_relationship
 
     check_format(format_, FORMATS)

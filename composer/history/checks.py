@@ -130,7 +130,11 @@ class HistoryChecks:
                 return [self._invited(note, who, f"in {label}", "name")]
         earlier = self._earlier_invitation(person)
         if earlier is None:
-            return []
+            exported = self._exported_invitation(person)
+            if exported is None:
+                return []
+            sent_at, by = exported
+            return [self._invited(note, who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export")]
         record, by = earlier
         return [self._invited(note, record.recipient or who, f"on {local_date(record.sent_at)}", by)]
 
@@ -146,6 +150,13 @@ class HistoryChecks:
             if found is not None:
                 return found, "name"
         return None
+
+    def _exported_invitation(self, person: Person) -> tuple[str, str] | None:
+        """An invitation you sent them that an imported LinkedIn export lists (by URL, else full name)."""
+        if self.history is None or not (person.profile or is_full_name(person.name)):
+            return None
+        name = person.name if is_full_name(person.name) else None
+        return self.history.invited_in_export(profile=person.profile, name=name)
 
     @staticmethod
     def _invited(note: Note, who: str, when: str, by: str) -> Finding:

@@ -235,16 +235,30 @@ class History:
         from composer.history.people import looks_like_url, profile_key, recipient_key
 
         params: list[str | None] = []
+        exported = "0"  # what to delete from the imported export's invitations
         if everything:
-            where = "1"
+            where = exported = "1"
         elif last_run:
             where = "run = (SELECT run FROM notes ORDER BY id DESC LIMIT 1)"
         elif looks_like_url(recipient):
             where, params = "profile_key = ?", [profile_key(recipient)]
+            exported = where
         else:
             where, params = "recipient_key = ?", [recipient_key(recipient)]
+            exported = "person_key = ?"
         with self.transaction() as db:
             count: int = db.execute(f"DELETE FROM notes WHERE {where}", params).rowcount
+            count += db.execute(f"DELETE FROM invitations WHERE {exported}", params if exported != "1" else []).rowcount
+            if everything:
+                db.execute("DELETE FROM imports")
+        self.checkpoint()
+        return count
+
+    def forget_export(self) -> int:
+        """Delete everything `invite import` added (invitations and the record of imports); returns the invitations."""
+        with self.transaction() as db:
+            count: int = db.execute("DELETE FROM invitations WHERE source = 'export'").rowcount
+            db.execute("DELETE FROM imports")
         self.checkpoint()
         return count
 
@@ -289,6 +303,26 @@ class History:
             f"SELECT {_NOTE_COLUMNS} FROM notes WHERE {column} = ?{extra} ORDER BY sent_at DESC, id DESC LIMIT 1", [value]
         )
         return _recorded(rows[0]) if rows else None
+
+    def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str] | None:
+        """(sent at, as the export gives it; and "profile URL" or "name") of the newest invitation you sent them
+        that an imported LinkedIn export lists; None when there is none (or no export was imported)."""
+        if not self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'invitations'"):
+            return None
+        searches = (
+            ("profile_key = ?", [profile], profile, "profile URL"),
+            # a name only counts where one side has no URL: two URLs that differ are two people
+            ("person_key = ? AND (profile_key IS NULL OR ? IS NULL)", [name, profile], name, "name"),
+        )
+        for where, params, value, by in searches:
+            if value is None:
+                continue
+            rows = self.query(
+                f"SELECT sent_at FROM invitations WHERE direction = 'outgoing' AND {where} ORDER BY sent_at DESC LIMIT 1", params
+            )
+            if rows:
+                return rows[0][0], by
+        return None
 
     def count_since(self, moment: datetime) -> int:
         """Notes with text recorded at or after a moment (what the monthly quota counts)."""

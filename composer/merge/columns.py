@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from composer.csvtable import column_key
 from composer.errors import InputError, UsageError
-from composer.merge.table import column_key
 
 #: Column keys that hold the recipient's profile URL, best first.
 URL_COLUMNS = ("profile_url", "url", "linkedin_url", "linkedin_profile_url", "linkedin_profile", "profile")

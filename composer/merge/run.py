@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from composer.config import Config
+from composer.csvtable import Record
 from composer.draft.answers import AnswerSources, answer_problem, known_answers, missing_required
 from composer.draft.resolve import choose_template
 from composer.errors import InviteError
@@ -25,7 +26,6 @@ from composer.lint.catalog import in_scope
 from composer.lint.findings import SEVERITIES
 from composer.lint.report import reaches
 from composer.merge.columns import Columns
-from composer.merge.table import Record
 from composer.similarity import clusters, recipient_values, shingles, skeleton
 from composer.templates.library import Library
 from composer.templates.model import Template

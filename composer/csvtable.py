@@ -1,10 +1,11 @@
-"""Reading a CSV of recipients: RFC 4180 with the quirks of real exports, streamed row by row.
+"""Reading CSV files as people and LinkedIn export them: RFC 4180 plus the quirks, streamed row by row.
 
 stdlib `csv` handles quoting (commas and line breaks inside quoted fields); this module adds what
 spreadsheets and LinkedIn add around it: a UTF-8 byte-order mark (dropped), LinkedIn's
 `Connections.csv` preamble (`Notes:`, a quoted sentence, a blank line, then the header), blank
 lines, and rows whose field count does not match the header (reported per row, never fatal).
-A file that cannot be read at all is one `InputError` naming it.
+A file that cannot be read at all is one `InputError` naming it. Used by `invite merge` (a file)
+and `invite import` (files inside a zip or a folder), so it takes any text stream and a label.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ class Record:
 
 @dataclass
 class Table:
-    """An open CSV: its header and a stream of records."""
+    """An open CSV: its header and a stream of records. `path` labels it in messages (`export.zip:Invitations.csv`)."""
 
-    path: Path
+    path: Path | str
     header: list[str]
     handle: TextIO
     reader: Iterator[list[str]]
@@ -102,8 +103,12 @@ def open_table(path: Path) -> Table:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    reader = csv.reader(handle)
-    table = Table(path=path, header=[], handle=handle, reader=reader)
+    return read_table(handle, path)
+
+
+def read_table(handle: TextIO, label: Path | str) -> Table:
+    """A CSV from an open text stream (opened with newline=""); closed with the table."""
+    table = Table(path=label, header=[], handle=handle, reader=csv.reader(handle))
     try:
         table.header = _header(table)
     except BaseException:
