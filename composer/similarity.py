@@ -112,13 +112,7 @@ def clusters(notes: Sequence[Shingles], threshold: float) -> list[list[int]]:
 
 def _similar_pairs(keys: list[Shingles], threshold: float) -> Iterable[tuple[int, int]]:
     """Pairs of distinct notes at or above the threshold, found through MinHash LSH candidates."""
-    from datasketch import MinHash, MinHashLSH
-
-    lsh = MinHashLSH(threshold=max(0.3, threshold - LSH_SLACK), num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-    hashes = MinHash.bulk([_tokens(key) for key in keys], num_perm=NUM_PERM)
-    with lsh.insertion_session() as session:
-        for k, minhash in enumerate(hashes):
-            session.insert(k, minhash, check_duplication=False)
+    lsh, hashes = _lsh(keys, threshold)
     grouped = [False] * len(keys)
     for k, minhash in enumerate(hashes):
         if grouped[k]:
@@ -143,21 +137,16 @@ class Index:
         self.threshold = threshold
         self._lsh: Any = None
         if queries * len(self.items) > LSH_WORK:
-            from datasketch import MinHash, MinHashLSH
-
-            self._minhash = MinHash
-            self._lsh = MinHashLSH(threshold=max(0.3, threshold - LSH_SLACK), num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-            hashes = MinHash.bulk([_tokens(item) for item in self.items], num_perm=NUM_PERM)
-            with self._lsh.insertion_session() as session:
-                for k, minhash in enumerate(hashes):
-                    session.insert(k, minhash, check_duplication=False)
+            self._lsh, _ = _lsh(self.items, threshold)
 
     def matches(self, note: Shingles) -> list[tuple[int, float]]:
         """Indices of the items at or above the threshold, with their similarity, most similar first."""
         if self._lsh is None:
             candidates: Iterable[int] = range(len(self.items))
         else:
-            minhash = self._minhash(num_perm=NUM_PERM)
+            from datasketch import MinHash
+
+            minhash = MinHash(num_perm=NUM_PERM)
             minhash.update_batch(_tokens(note))
             candidates = self._lsh.query(minhash)
         found = [(k, jaccard(note, self.items[k])) for k in candidates if _may_reach(note, self.items[k], self.threshold)]
@@ -166,6 +155,22 @@ class Index:
 
 #: Comparisons (queries x items) past which `Index` builds an LSH instead of scanning.
 LSH_WORK = 200_000
+
+
+def _lsh(items: Sequence[Shingles], threshold: float) -> tuple[Any, list[Any]]:
+    """A MinHash LSH holding every item under its index (datasketch, imported here), and their MinHashes.
+
+    It casts its net `LSH_SLACK` below the threshold and weighs misses over spurious candidates:
+    every candidate is verified with the exact similarity afterwards.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=max(0.3, threshold - LSH_SLACK), num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+    hashes = MinHash.bulk([_tokens(item) for item in items], num_perm=NUM_PERM)
+    with lsh.insertion_session() as session:
+        for k, minhash in enumerate(hashes):
+            session.insert(k, minhash, check_duplication=False)
+    return lsh, hashes
 
 
 def _tokens(note: Shingles) -> list[bytes]:

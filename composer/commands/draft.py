@@ -122,7 +122,7 @@ def draft(
 
         clear_state()  # only now: the note is safely delivered
     note = recipient.checked(text, library.templates.get(chosen_id or ""), chosen_answers)
-    if _lint(text, note_limit, level, config, show=not in_session, log=log, note=note):
+    if _lint_and_record(text, note_limit, level, config, show=not in_session, log=log, note=note):
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -166,7 +166,7 @@ def _session(
         if delivered:
             chosen_id, chosen_answers = _session_choice()
             note = recipient.checked(delivered[-1], library.templates.get(chosen_id or ""), chosen_answers)
-            _lint(delivered[-1], limit, fail_on, config, show=False, log=log, note=note)
+            _lint_and_record(delivered[-1], limit, fail_on, config, show=False, log=log, note=note)
         raise
 
 
@@ -182,7 +182,7 @@ def _session_choice() -> tuple[str | None, dict[str, str]]:
     return (state.template, dict(state.answers)) if state is not None else (None, {})
 
 
-def _lint(text: str, limit: int, fail_on: str, config: Config, *, show: bool, log: NoteLog, note: Checked) -> bool:
+def _lint_and_record(text: str, limit: int, fail_on: str, config: Config, *, show: bool, log: NoteLog, note: Checked) -> bool:
     """Lint the delivered note, check it against the history and record it there; show the count and findings
     on stderr unless the session's panel did. True at --fail-on."""
     from composer.lint import lint_text

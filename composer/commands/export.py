@@ -119,7 +119,7 @@ def _inbox(not_looking: bool) -> list[Received] | None:
         return None
     with history:
         items = pending(history)
-        if not items and not history.query("SELECT 1 FROM sqlite_master WHERE name = 'imports'"):
+        if not items and not history.query("SELECT 1 FROM imports LIMIT 1"):
             output.info(NOTHING_IMPORTED)
             return None
         return suggest(history, items, not_looking=not_looking, limit=NOTE_LIMIT)

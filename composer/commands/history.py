@@ -164,15 +164,14 @@ def forget(
             count = history_db.forget_export()
         else:
             count = history_db.forget(recipient=recipient, everything=all_, last_run=last)
-    what = (
-        "every note"
-        if all_
-        else "the last command's notes"
-        if last
-        else "everything imported from LinkedIn exports"
-        if source
-        else output.visible(repr(recipient))
-    )
+    if all_:
+        what = "every note"
+    elif last:
+        what = "the last command's notes"
+    elif source:
+        what = "everything imported from LinkedIn exports"
+    else:
+        what = output.visible(repr(recipient))
     if count:
         noun = "invitation" if source else "note"
         output.info(f"forgot {count} {noun}{'s' if count != 1 else ''} ({what}) from {history_db.path}")

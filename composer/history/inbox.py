@@ -72,8 +72,6 @@ class Received:
 
 def pending(history: History) -> list[Received]:
     """Received invitations not answered, as the newest imported export lists them, newest first."""
-    if not history.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'imports'"):
-        return []
     rows = history.query(
         "SELECT sent_at, person, profile_url, message FROM invitations"
         " WHERE direction = 'incoming' AND connected = 0"

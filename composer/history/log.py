@@ -38,18 +38,31 @@ class Recipient:
     def checked(self, text: str, template: Template | None, answers: Mapping[str, str]) -> Checked:
         """The note for the history: the recipient is --name, else the first (and last) name answered."""
         given = " ".join(v for v in (answers.get("first_name"), answers.get("last_name")) if v and v.strip())
-        name = self.name or given or None
-        values = recipient_values({**answers, "full_name": self.name or ""})
-        note = Note(
-            text=text,
-            recipient=name,
-            profile_url=self.profile_url,
-            relationship=template.relationship if template else None,
-            template=template.id if template else None,
-            account=self.account,
-            recipient_values=tuple(values),
-        )
-        return note, skeleton(text, values)
+        return checked_note(text, self.name or given or None, self.profile_url, template, answers, self.account)
+
+
+def checked_note(
+    text: str,
+    name: str | None,
+    profile_url: str | None,
+    template: Template | None,
+    answers: Mapping[str, str],
+    account: str,
+    label: str | None = None,
+) -> Checked:
+    """A delivered note as the history checks and records it, with its skeleton (the recipient's details set aside)."""
+    values = recipient_values({**answers, "full_name": name or ""})
+    note = Note(
+        text=text,
+        recipient=name,
+        profile_url=profile_url,
+        relationship=template.relationship if template else None,
+        template=template.id if template else None,
+        account=account,
+        recipient_values=tuple(values),
+        label=label,
+    )
+    return note, skeleton(text, values)
 
 
 def finding_summary(finding: Finding) -> dict[str, Any]:

@@ -142,8 +142,6 @@ class Report:
 
 def sent_invitations(history: History, since: datetime | None) -> list[Sent]:
     """The sent invitations the imported exports list, oldest first (naive local times, as exported)."""
-    if not history.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'invitations'"):
-        return []
     where, params = "direction = 'outgoing'", []
     if since is not None:
         where += " AND sent_at >= ?"

@@ -234,21 +234,21 @@ class History:
         """Delete one recipient's notes (by profile URL or exact name), the last run's, or all; returns how many."""
         from composer.history.people import looks_like_url, profile_key, recipient_key
 
-        params: list[str | None] = []
-        exported = "0"  # what to delete from the imported export's invitations
+        notes: tuple[str, list[str | None]]
+        invitations: tuple[str, list[str | None]]
         if everything:
-            where = exported = "1"
+            notes, invitations = ("1", []), ("1", [])
         elif last_run:
-            where = "run = (SELECT run FROM notes ORDER BY id DESC LIMIT 1)"
+            notes, invitations = ("run = (SELECT run FROM notes ORDER BY id DESC LIMIT 1)", []), ("0", [])
         elif looks_like_url(recipient):
-            where, params = "profile_key = ?", [profile_key(recipient)]
-            exported = where
+            key = profile_key(recipient)
+            notes, invitations = ("profile_key = ?", [key]), ("profile_key = ?", [key])
         else:
-            where, params = "recipient_key = ?", [recipient_key(recipient)]
-            exported = "person_key = ?"
+            key = recipient_key(recipient)
+            notes, invitations = ("recipient_key = ?", [key]), ("person_key = ?", [key])
         with self.transaction() as db:
-            count: int = db.execute(f"DELETE FROM notes WHERE {where}", params).rowcount
-            count += db.execute(f"DELETE FROM invitations WHERE {exported}", params if exported != "1" else []).rowcount
+            count: int = db.execute(f"DELETE FROM notes WHERE {notes[0]}", notes[1]).rowcount
+            count += db.execute(f"DELETE FROM invitations WHERE {invitations[0]}", invitations[1]).rowcount
             if everything:
                 db.execute("DELETE FROM imports")
         self.checkpoint()
@@ -306,9 +306,7 @@ class History:
 
     def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str] | None:
         """(sent at, as the export gives it; and "profile URL" or "name") of the newest invitation you sent them
-        that an imported LinkedIn export lists; None when there is none (or no export was imported)."""
-        if not self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'invitations'"):
-            return None
+        that an imported LinkedIn export lists; None when there is none."""
         searches = (
             ("profile_key = ?", [profile], profile, "profile URL"),
             # a name only counts where one side has no URL: two URLs that differ are two people

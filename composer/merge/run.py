@@ -19,14 +19,14 @@ from composer.draft.answers import AnswerSources, answer_problem, known_answers,
 from composer.draft.resolve import choose_template
 from composer.errors import InviteError
 from composer.history.checks import note_finding
-from composer.history.log import NoteLog
+from composer.history.log import NoteLog, checked_note
 from composer.history.store import Note
 from composer.lint import Finding, lint_many
 from composer.lint.catalog import in_scope
 from composer.lint.findings import SEVERITIES
 from composer.lint.report import reaches
 from composer.merge.columns import Columns
-from composer.similarity import clusters, recipient_values, shingles, skeleton
+from composer.similarity import clusters, shingles
 from composer.templates.library import Library
 from composer.templates.model import Template
 from composer.templates.render import render
@@ -95,18 +95,7 @@ class Plan:
         except InviteError as exc:
             row.error = str(exc)
             return row
-        values = recipient_values({**answers, "full_name": row.name or ""})
-        row.note = Note(
-            text=row.text,
-            recipient=row.name,
-            profile_url=row.url,
-            relationship=template.relationship,
-            template=template.id,
-            account=self.account,
-            recipient_values=tuple(values),
-            label=row.label,
-        )
-        row.skel = skeleton(row.text, values)
+        row.note, row.skel = checked_note(row.text, row.name, row.url, template, answers, self.account, row.label)
         return row
 
     def _template(self, answers: dict[str, str]) -> Template:
