@@ -4,6 +4,7 @@ Not part of the test suite: timings live here. Run with the project's environmen
 
     python bench/bench.py            # 5 runs per measurement, 5,000 generated notes
     python bench/bench.py --runs 3 --notes 2000
+    python bench/bench.py --only history   # just the merge / history measurements
 
 Each measurement is a whole process, timed several times; the median is reported, and each ratio
 compares two commands measured in the same run on the same machine:
@@ -15,7 +16,14 @@ compares two commands measured in the same run on the same machine:
 * peak memory (max RSS) of the batch runs (for `--jobs 2`, of the largest single process);
 * `invite templates list` with 100 user templates, which parses every template in the sandbox's
   worker process, vs the same command with the parsing done in-process (how it ran before the
-  worker; a script below swaps the worker call for a direct one).
+  worker; a script below swaps the worker call for a direct one);
+* `invite merge` of N generated CSV rows end to end (render, lint, history checks, batch-duplicate,
+  recording; a fresh history each run), notes/s in one process;
+* batch-duplicate alone on 10,000 generated notes (in one process, timed inside it);
+* what the history adds to `invite draft`: whole processes with and without it (history prefilled
+  with 1,000 notes), and the check + record step timed inside one process;
+* `invite import` of a generated LinkedIn export of 50,000 invitations (6% with a note) and 20,000
+  connections, into a fresh history and again into the same one (the idempotent re-import).
 
 Every command runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from its
 environment), so the discarded warm-up run leaves the `.pyc` files an installed package has: a
@@ -35,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 MINIMAL_TYPER_APP = """
@@ -102,6 +111,118 @@ def generate_notes(count: int, seed: int = 7) -> list[dict[str, str]]:
     return notes
 
 
+FIRST = ["Ana", "Ravi", "Mei", "Jordan", "Grace", "Omar", "Lena", "Carlos", "Priya", "Ben", "Aisha", "Felix", "Zoë", "Tomás"]
+LAST = ["Lima", "Ortiz", "Chen", "Haddad", "Okafor", "Braun", "Natarajan", "Berg", "Novak", "Ruiz", "Ødegaard"]
+WORKS = ["Onboarding remote engineers", "Boring Postgres", "Pricing for developers", "Why on-call hurts", "Schema evolution"]
+
+
+def generate_csv(count: int, seed: int = 11) -> str:
+    """A merge input: names, profile URLs, companies and a per-row template with its hook (some rows alike)."""
+    import csv
+    import io
+
+    rng = random.Random(seed)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["First Name", "Last Name", "Profile URL", "Company", "template", "Event", "Topic", "work_title", "shared_past"]
+    )
+    for index in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        url = f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{index}"
+        kind = rng.choice(["event-brief", "event-brief", "content-brief", "reconnect"])
+        event = topic = work = past = ""
+        if kind == "event-brief":
+            event, topic = rng.choice(EVENTS), rng.choice(TOPICS + [""])
+        elif kind == "content-brief":
+            work = rng.choice(WORKS)
+        else:
+            past = f"our {rng.choice(ORGS)} days"
+        writer.writerow([first, last, url, rng.choice(ORGS), kind, event, topic, work, past])
+    return buffer.getvalue()
+
+
+def generate_export(folder: Path, invitations: int = 50_000, connections: int = 20_000, seed: int = 5) -> Path:
+    """A LinkedIn data export zip as the 2024+ exports look (URL columns, preamble); invented people."""
+    import csv
+    import io
+    import zipfile
+
+    rng = random.Random(seed)
+    people = [(f"{rng.choice(FIRST)}{i}", rng.choice(LAST), f"person-{i}") for i in range(invitations)]
+    inv = io.StringIO()
+    writer = csv.writer(inv)
+    writer.writerow(["From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl"])
+    me, my_url = "Sam Lee", "https://www.linkedin.com/in/sam-lee-example"
+    for index, (first, last, slug) in enumerate(people):
+        name, url = f"{first} {last}", f"https://www.linkedin.com/in/{slug}"
+        hour = rng.randint(1, 12)
+        day = f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.choice([22, 23, 24, 25])}"
+        sent_at = f"{day}, {hour}:{rng.randint(0, 59):02d} {rng.choice(['AM', 'PM'])}"
+        note = (
+            rng.choice(BODIES).format(e=rng.choice(EVENTS), t=rng.choice(TOPICS), o=rng.choice(ORGS), p="Elena Ruiz")
+            if rng.random() < 0.06
+            else ""
+        )
+        if index % 3:
+            writer.writerow([me, name, sent_at, note, "OUTGOING", my_url, url])
+        else:
+            writer.writerow([name, me, sent_at, note, "INCOMING", url, my_url])
+    con = io.StringIO()
+    con.write('Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n')
+    writer = csv.writer(con)
+    writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+    for first, last, slug in rng.sample(people, connections):
+        writer.writerow([first, last, f"https://www.linkedin.com/in/{slug}", "", rng.choice(ORGS), "Engineer", "08 Feb 2026"])
+    target = folder / "Basic_LinkedInDataExport_02-08-2026.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Invitations.csv", inv.getvalue())
+        archive.writestr("Connections.csv", con.getvalue())
+    return target
+
+
+BATCH_DUPLICATE = """
+import json, random, sys, time
+t0 = time.perf_counter()
+import datasketch
+from composer.similarity import clusters, recipient_values, shingles, skeleton
+t1 = time.perf_counter()
+sys.path.insert(0, sys.argv[2])
+from bench import generate_notes
+notes = generate_notes(int(sys.argv[1]))
+skeletons = [shingles(skeleton(n["text"], recipient_values({"first_name": n["name"]}))) for n in notes]
+t2 = time.perf_counter()
+groups = clusters(skeletons, 0.8)
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "skeleton_s": t2 - t1, "cluster_s": t3 - t2, "groups": len(groups),
+                  "grouped": sum(len(g) for g in groups)}))
+"""
+
+RECORD_STEP = """
+import json, sys, time
+from pathlib import Path
+from composer.config import Config
+from composer.history.log import NoteLog, Recipient
+from composer.history.store import Note, open_history
+path = Path(sys.argv[1])
+with open_history(path) as history:
+    history.record([(Note(text=f"Hi Ana, note {i} about topic {i % 37}.", recipient=f"Person {i}"), [], f"hi _r_ note {i}")
+                    for i in range(1000)], command="merge")
+samples = []
+for i in range(30):
+    start = time.perf_counter()
+    log = NoteLog(Config(), record=True, command="draft")
+    note = Recipient(f"Ana Lima {i}", None, "free").checked("Hi Ana, great meeting you at PyCon US. Let's stay in touch.", None,
+                                                      {"first_name": "Ana"})
+    findings = log.check(*note)
+    log.record([(note[0], findings, note[1])])
+    log.close()
+    samples.append(time.perf_counter() - start)
+samples.sort()
+print(json.dumps({"median_ms": samples[len(samples) // 2] * 1000, "max_ms": samples[-1] * 1000}))
+"""
+
+
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -109,11 +230,13 @@ class Failed(Exception):
     """A measured command exited with something other than 0 or 1."""
 
 
-def run_once(cmd: list[str]) -> tuple[float, int]:
+def run_once(cmd: list[str], env: dict[str, str] | None = None, before: Callable[[], None] | None = None) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one whole process; its stdout is read to the end."""
+    if before is not None:
+        before()
     with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=errors, env=ENV)
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=errors, env={**ENV, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -124,11 +247,19 @@ def run_once(cmd: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def measure(label: str, cmd: list[str], runs: int) -> dict[str, float] | None:
-    """Median wall time and max RSS over several runs (one warm-up run first, discarded); None if it fails."""
+def measure(
+    label: str,
+    cmd: list[str],
+    runs: int,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+) -> dict[str, float] | None:
+    """Median wall time and max RSS over several runs (one warm-up run first, discarded); None if it fails.
+
+    `before` runs ahead of every run, untimed (e.g. to start from a fresh history)."""
     try:
-        run_once(cmd)
-        samples = [run_once(cmd) for _ in range(runs)]
+        run_once(cmd, env, before)
+        samples = [run_once(cmd, env, before) for _ in range(runs)]
     except Failed as exc:
         print(f"  {label:<44} failed ({exc})", flush=True)
         return None
@@ -151,6 +282,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median reported)")
     parser.add_argument("--notes", type=int, default=5000, help="generated notes for the batch runs")
+    parser.add_argument("--rows", type=int, default=5000, help="generated CSV rows for the merge run")
+    parser.add_argument("--only", choices=["lint", "history"], help="run only one group of measurements")
     args = parser.parse_args()
 
     invite = shutil.which("invite") or str(Path(sys.executable).with_name("invite"))
@@ -158,6 +291,11 @@ def main() -> None:
     model = model_name()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, model {model}, {args.runs} runs each")
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    if args.only != "lint":
+        bench_history(invite, python, args)
+    if args.only == "history":
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -213,6 +351,90 @@ def main() -> None:
     print(f"  templates list, 100 user templates    {ratio(listed, in_process)}   (target <= 1.3)")
     print(f"  peak memory (max RSS): lint {rss['lint']}, --jobs 2 {rss['jobs2']} (largest process), raw pipeline {rss['raw']}")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def bench_history(invite: str, python: str, args: argparse.Namespace) -> None:
+    """`invite merge` end to end, batch-duplicate alone, and what the history adds to `invite draft`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        rows = folder / "rows.csv"
+        rows.write_text(generate_csv(args.rows), encoding="utf-8")
+        history = folder / "history.sqlite3"
+        env = {"INVITE_COMPOSER_HISTORY": str(history)}
+
+        def fresh() -> None:
+            for path in folder.glob("history.sqlite3*"):
+                path.unlink()
+
+        print(f"merge of {args.rows} CSV rows (render + lint + history + batch-duplicate + recording)")
+        merge_cmd = [invite, "merge", str(rows), "-o", str(folder / "out.csv"), "--force"]
+        merged = measure("invite merge rows.csv -o out.csv", merge_cmd, args.runs, env, fresh)
+        dry = measure(
+            "invite merge rows.csv --dry-run --show 0",
+            [invite, "merge", str(rows), "--dry-run", "--show", "0"],
+            args.runs,
+            env,
+            fresh,
+        )
+
+        print("batch-duplicate on 10,000 generated notes (in one process)")
+        out = subprocess.run(
+            [python, "-c", BATCH_DUPLICATE, "10000", str(Path(__file__).parent)], capture_output=True, text=True, env=ENV
+        )
+        dup = json.loads(out.stdout) if out.returncode == 0 else None
+        if dup:
+            print(
+                f"  import datasketch {dup['import_s'] * 1000:.0f} ms, skeletons {dup['skeleton_s'] * 1000:.0f} ms, "
+                f"grouping {dup['cluster_s'] * 1000:.0f} ms ({dup['groups']} groups, {dup['grouped']} notes in them)"
+            )
+        else:
+            print(f"  failed: {out.stderr.strip().splitlines()[-1:]}")
+
+        print("recording on invite draft (history prefilled with 1,000 notes)")
+        fresh()
+        step = subprocess.run([python, "-c", RECORD_STEP, str(history)], capture_output=True, text=True, env=ENV)
+        timing = json.loads(step.stdout) if step.returncode == 0 else None
+        draft = [invite, "draft", "-t", "event-brief", "--set", "first_name=Ana", "--set", "event=PyCon US", "--no-input"]
+        config = folder / "config.toml"
+        config.write_text("history = false\n", encoding="utf-8")
+        off_history = folder / "none" / "history.sqlite3"
+        without = measure(
+            "invite draft, history = false",
+            draft,
+            args.runs,
+            {"INVITE_COMPOSER_CONFIG": str(config), "INVITE_COMPOSER_HISTORY": str(off_history)},
+        )
+        with_history = measure("invite draft, recording", draft, args.runs, env)
+
+        print("import of a generated export: 50,000 invitations, 20,000 connections")
+        export = generate_export(folder)
+        imported = measure("invite import export.zip (fresh history)", [invite, "import", str(export)], args.runs, env, fresh)
+        again = measure("invite import export.zip (again, same history)", [invite, "import", str(export)], args.runs, env)
+
+    print("\nhistory and merge")
+    if merged:
+        print(
+            f"  merge: {args.rows / merged['median_s']:7.0f} notes/s end to end (target >= 500), "
+            f"peak {merged['max_rss_mib']:.0f} MiB"
+        )
+    if dry:
+        print(f"  merge --dry-run (no recording, no output): {args.rows / dry['median_s']:7.0f} notes/s")
+    if dup:
+        print(
+            f"  batch-duplicate, 10,000 notes: {dup['cluster_s']:.2f} s grouping + {dup['import_s']:.2f} s import (target < 5 s)"
+        )
+    if timing:
+        print(
+            f"  check + record one draft note: median {timing['median_ms']:.1f} ms, "
+            f"max {timing['max_ms']:.1f} ms (target < 20 ms)"
+        )
+    if imported:
+        print(f"  import of 50,000 invitations: {imported['median_s']:.2f} s, peak {imported['max_rss_mib']:.0f} MiB")
+    if again:
+        print(f"  re-import of the same export: {again['median_s']:.2f} s")
+    if without and with_history:
+        delta = (with_history["median_s"] - without["median_s"]) * 1000
+        print(f"  invite draft with the history vs without: {delta:+.0f} ms (whole processes; medians)")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,10 @@ from typer.core import TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
+from composer.commands import export as export_cmd
+from composer.commands import history as history_cmd
 from composer.commands import lint as lint_cmd
+from composer.commands import merge as merge_cmd
 from composer.commands import templates as templates_cmd
 from composer.commands.common import InviteCommand, PlainFlagsMixin
 from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, InviteError, OutputError
@@ -151,6 +154,11 @@ app.command("draft", cls=InviteCommand, help=draft_cmd.HELP)(draft_cmd.draft)
 app.add_typer(templates_cmd.app, name="templates", cls=InviteGroup)
 app.command("lint", cls=InviteCommand)(lint_cmd.lint)
 app.command("rules", cls=InviteCommand)(lint_cmd.rules)
+app.command("merge", cls=InviteCommand)(merge_cmd.merge)
+app.add_typer(history_cmd.app, name="history", cls=InviteGroup)
+app.command("import", cls=InviteCommand)(export_cmd.import_export)
+app.add_typer(export_cmd.inbox_app, name="inbox", cls=InviteGroup)
+app.command("stats", cls=InviteCommand)(export_cmd.stats)
 
 
 def main() -> None:

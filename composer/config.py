@@ -35,7 +35,7 @@ ACCOUNT_LIMITS: dict[str, int] = {"free": 200, "premium": 300}
 DEFAULT_ACCOUNT = "free"
 SEVERITIES = ("info", "warning", "error")
 
-_KNOWN_KEYS = {"sender_name", "account", "template_dirs", "lint"}
+_KNOWN_KEYS = {"sender_name", "account", "template_dirs", "lint", "history", "merge"}
 _LINT_KEYS = {"select", "ignore", "fail_on"}
 
 
@@ -75,6 +75,30 @@ class LintDefaults:
 
 
 @dataclass(frozen=True)
+class HistorySettings:
+    """`[history]` (or `history = false`): recording delivered notes, and the checks that read them."""
+
+    #: record every delivered note (`history = false` or `record = false` turns it off)
+    record: bool = True
+    #: notes a free account may attach per month: LinkedIn's help says five for Basic members
+    notes_per_month: int = 5
+    #: the day of the month the quota starts again (1-28)
+    reset_day: int = 1
+    #: how far back `repeated-note` looks, in days
+    repeat_days: int = 30
+    #: word-pair overlap (0-1) at which two notes count as near-identical (`repeated-note`)
+    similarity: float = 0.8
+
+
+@dataclass(frozen=True)
+class MergeSettings:
+    """`[merge]`: the batch checks of `invite merge`."""
+
+    #: word-pair overlap (0-1) at which two notes of a batch count as near-identical (`batch-duplicate`)
+    duplicate_similarity: float = 0.8
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings from config files; every field has a sensible default when no file sets it."""
 
@@ -82,6 +106,8 @@ class Config:
     account: str | None = None
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)
     lint: LintDefaults = field(default_factory=LintDefaults)
+    history: HistorySettings = field(default_factory=HistorySettings)
+    merge: MergeSettings = field(default_factory=MergeSettings)
     #: the files the settings came from, user first
     paths: tuple[Path, ...] = ()
 
@@ -158,8 +184,12 @@ def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 def merge(base: Config, settings: dict[str, Any], path: Path) -> Config:
     """`settings` (already checked) over `base`; template folders add up."""
     lint = replace(base.lint, **settings.pop("lint", {}))
+    history = replace(base.history, **settings.pop("history", {}))
+    merge_settings = replace(base.merge, **settings.pop("merge", {}))
     dirs = base.template_dirs + settings.pop("template_dirs", ())
-    return replace(base, **settings, lint=lint, template_dirs=dirs, paths=(*base.paths, path))
+    return replace(
+        base, **settings, lint=lint, history=history, merge=merge_settings, template_dirs=dirs, paths=(*base.paths, path)
+    )
 
 
 def _settings(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -183,6 +213,10 @@ def _settings(data: dict[str, Any], path: Path) -> dict[str, Any]:
         settings["template_dirs"] = _template_dirs(data["template_dirs"], path)
     if "lint" in data:
         settings["lint"] = _lint_settings(data["lint"], path)
+    if "history" in data:
+        settings["history"] = _history_settings(data["history"], path)
+    if "merge" in data:
+        settings["merge"] = _table(data["merge"], path, "merge", MergeSettings)
     return settings
 
 
@@ -217,6 +251,49 @@ def _lint_settings(table: Any, path: Path) -> dict[str, Any]:
         if table["fail_on"] not in SEVERITIES:
             raise InputError(f"{path}: [lint] fail_on must be one of {', '.join(SEVERITIES)}, got {_short(table['fail_on'])}")
         settings["fail_on"] = table["fail_on"]
+    return settings
+
+
+#: Numeric settings: (lowest, highest) allowed, and whether a fraction is allowed.
+_RANGES: dict[str, tuple[float, float, bool]] = {
+    "notes_per_month": (0, 10_000, False),
+    "reset_day": (1, 28, False),
+    "repeat_days": (1, 3650, False),
+    "similarity": (0.05, 1.0, True),
+    "duplicate_similarity": (0.05, 1.0, True),
+}
+
+
+def _history_settings(value: Any, path: Path) -> dict[str, Any]:
+    """`history = false` (the shorthand) or a `[history]` table."""
+    if isinstance(value, bool):
+        return {"record": value}
+    return _table(value, path, "history", HistorySettings)
+
+
+def _table(table: Any, path: Path, name: str, kind: type) -> dict[str, Any]:
+    """A settings table whose keys are the fields of `kind`, each checked against its type and range."""
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: [{name}] must be a table")
+    defaults = kind()
+    known = sorted(vars(defaults))
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise InputError(f"{path}: unknown [{name}] key {unknown[0]!r} (known keys: {', '.join(known)})")
+    settings: dict[str, Any] = {}
+    for key, value in table.items():
+        expected = type(getattr(defaults, key))
+        if expected is bool:
+            if not isinstance(value, bool):
+                raise InputError(f"{path}: [{name}] {key} must be true or false, got {_short(value)}")
+        else:
+            low, high, fraction = _RANGES[key]
+            number_ok = isinstance(value, int | float) and not isinstance(value, bool) and (fraction or isinstance(value, int))
+            if not number_ok or not low <= value <= high:
+                kind_name = "a number" if fraction else "a whole number"
+                raise InputError(f"{path}: [{name}] {key} must be {kind_name} from {low:g} to {high:g}, got {_short(value)}")
+            value = float(value) if fraction else value
+        settings[key] = value
     return settings
 
 

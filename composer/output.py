@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO, cast
 
 from composer.errors import OutputError
@@ -156,3 +158,21 @@ def console(*, stdout: bool = False) -> Console:
         return Console(stderr=True, highlight=False, emoji=False)
     product = cast(TextIO, Stdout())
     return Console(file=product, highlight=False, emoji=False, width=None if is_tty(sys.stdout) else 200)
+
+
+@contextmanager
+def progress(total: int | None, description: str) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on stderr, only when stderr is a terminal; yields the function that advances it by one.
+
+    Off a terminal (a pipe, a log file, a test) there is no bar at all, so nothing but messages
+    ever reaches a redirected stderr, and stdout is never touched.
+    """
+    if not is_tty(sys.stderr):
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console(), transient=True) as bar:
+        task = bar.add_task(description, total=total or None)
+        yield lambda: bar.advance(task)

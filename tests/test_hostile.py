@@ -398,7 +398,7 @@ def test_lone_surrogates_become_visible_replacements(tmp_path):
         capture_output=True,
         timeout=60,
     )
-    assert raw.returncode == 0 and raw.stdout.startswith("Hi Ana\ufffd,".encode()), raw.stderr
+    assert raw.returncode in (0, 1) and raw.stdout.startswith("Hi Ana\ufffd,".encode()), raw.stderr  # 1: repeated-note
     folder = tmp_path / "tpl"
     template(folder, "Hi {{ first_name }}, great meeting you at {{ event }} {{ '\\ud800' }}.")
     made = run_cli("draft", "--templates-dir", str(folder), "-t", "hostile", *EVENT)

@@ -7,6 +7,7 @@ case run with stdin=PIPE. Every run gets its own XDG folders so the user's real 
 from __future__ import annotations
 
 import enum
+import json
 import os
 import shlex
 import shutil
@@ -188,3 +189,49 @@ def test_fail_on_ends_a_session_like_the_non_interactive_path(env, tmp_path):
     assert result.returncode == 1
     assert result.stdout == note + "\n"
     assert "error[too-long]" in result.stderr
+
+
+def test_pty_session_panel_shows_history_findings_and_records_the_note(env, tmp_path):
+    """An earlier note to the same profile: the session's panel says so, and Done records the new one too."""
+    url = "https://www.linkedin.com/in/ana-lima-example/"
+    first = subprocess.run(
+        [INVITE, "draft", "-t", "event-brief", "--set", "first_name=Ana", "--set", "event=PyCon US", "--profile-url", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert first.returncode == 0, first.stderr
+    out = tmp_path / "note.txt"
+    command = f"exec {shlex.quote(INVITE)} draft -r event --set first_name=Ana --profile-url {url} > {shlex.quote(str(out))}"
+    child = spawn(command, env, tmp_path)
+    child.expect("Which kind of note")
+    child.send(Keyboard.Enter)  # event-brief, the default
+    child.expect("Which event did you meet at")
+    child.send("RustConf" + Keyboard.Enter)
+    child.expect("What did you talk about")
+    child.send(Keyboard.Enter)
+    child.expect("What next")
+    assert "already-invited" in child.before and "same profile URL" in child.before
+    child.send(Keyboard.Down * 6 + Keyboard.Enter)  # Done
+    assert finish(child) == 1  # already-invited is a warning, and --fail-on is warning
+    listed = subprocess.run([INVITE, "history", "--format", "json"], env=env, capture_output=True, text=True)
+    templates = [json.loads(line)["template"] for line in listed.stdout.splitlines()]
+    assert templates == ["event-brief", "event-brief"]
+    assert "RustConf" in out.read_text(encoding="utf-8")
+
+
+def test_pty_note_copied_then_interrupted_is_still_recorded(env, tmp_path):
+    child = spawn(f"exec {shlex.quote(INVITE)} draft -r event --set first_name=Ana --set event=RustConf", env, tmp_path)
+    child.expect("Which kind of note")
+    child.send(Keyboard.Enter)  # event-brief, the default
+    child.expect("What did you talk about")
+    child.send(Keyboard.Enter)
+    child.expect("What next")
+    child.send(Keyboard.Enter)  # Copy to clipboard (without a clipboard tool: OSC 52 or printed to copy by hand)
+    child.expect("What next")
+    child.send(Keyboard.CtrlC)
+    assert finish(child) == 130
+    listed = subprocess.run([INVITE, "history", "--format", "json"], env=env, capture_output=True, text=True)
+    [note] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert note["template"] == "event-brief" and "RustConf" in note["text"] and note["recipient"] == "Ana"

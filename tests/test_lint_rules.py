@@ -1,18 +1,40 @@
-"""The lint rules through the library API: per-rule examples from the rules data, offsets, counting."""
+"""The lint rules through the library API: per-rule examples from the rules data, offsets, counting.
+
+Every rule's examples run, whatever its scope: a note rule's through the linter, a history rule's
+against a real history file holding its `history:` notes, a batch rule's through the merge's
+duplicate grouping.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from composer.config import HistorySettings
 from composer.errors import UsageError
+from composer.history.checks import HistoryChecks
+from composer.history.log import Recipient
+from composer.history.store import now, open_history
 from composer.lint import lint_many, lint_text, rule_ids, select_rules
 from composer.lint import pipeline as pipeline_mod
 from composer.lint.catalog import load_rules
 from composer.lint.pipeline import load_patterns
+from composer.merge.run import duplicate_finding, duplicate_groups
 
 RULES = load_rules()
-FIRES = [(rule.id, text) for rule in RULES.values() for text in rule.fires]
-PASSES = [(rule.id, text) for rule in RULES.values() for text in rule.passes]
+NOTE_RULES = [rule for rule in RULES.values() if rule.scope == "note"]
+FIRES = [(rule.id, text) for rule in NOTE_RULES for text in rule.fires]
+PASSES = [(rule.id, text) for rule in NOTE_RULES for text in rule.passes]
+OTHER_RULES = [rule for rule in RULES.values() if rule.scope != "note"]
+OTHER_EXAMPLES = [
+    (rule.id, fires, example)
+    for rule in OTHER_RULES
+    for fires, examples in ((True, rule.fires), (False, rule.passes))
+    for example in examples
+]
 
 
 def fired(text: str, rule: str, **options) -> list:
@@ -35,6 +57,57 @@ def test_rule_fires_on_its_examples(rule: str, text: str):
 @pytest.mark.parametrize(("rule", "text"), PASSES, ids=[f"{r}:{i}" for i, (r, _) in enumerate(PASSES)])
 def test_rule_passes_its_examples(rule: str, text: str):
     assert not fired(text, rule), f"{rule} should not fire on {text!r}"
+
+
+def _checked(entry: dict[str, Any]):
+    """An example note as `draft` would check it: its recipient (name, URL, company) and account."""
+    recipient = Recipient(entry.get("recipient"), entry.get("profile_url"), entry.get("account", "free"))
+    return recipient.checked(entry.get("text", ""), None, {"company": entry.get("company", "")})
+
+
+def history_example_fires(rule: str, example: dict[str, Any], folder: Path) -> bool:
+    """Record the example's `history:` notes in a new history file, then check its `note:` against it."""
+    with open_history(folder / "history.sqlite3") as history:
+        for entry in example["history"]:
+            note, skel = _checked(entry)
+            at = now() - timedelta(days=entry.get("days_ago", 0))
+            history.record([(note, [], skel)] * entry.get("times", 1), command="draft", at=at)
+        findings = HistoryChecks(history, HistorySettings(), [rule]).check(*_checked(example["note"]))
+    assert all(f.rule == rule and f.message for f in findings)
+    return bool(findings)
+
+
+def batch_example_fires(example: dict[str, Any]) -> bool:
+    """Group the example's `batch:` notes as `invite merge` does."""
+    checked = [_checked(entry) for entry in example["batch"]]
+    groups = duplicate_groups([skel for _, skel in checked], HistorySettings().similarity)
+    for number, members in enumerate(groups, start=1):
+        assert duplicate_finding(checked[members[0]][0].text, number, len(members), len(checked)).message
+    return bool(groups)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fires", "example"),
+    OTHER_EXAMPLES,
+    ids=[f"{r}:{'fires' if f else 'passes'}:{i}" for i, (r, f, _) in enumerate(OTHER_EXAMPLES)],
+)
+def test_history_and_batch_rules_run_their_examples(rule: str, fires: bool, example: dict[str, Any], tmp_path: Path):
+    scope = RULES[rule].scope
+    result = history_example_fires(rule, example, tmp_path) if scope == "history" else batch_example_fires(example)
+    assert result is fires, f"{rule} should {'fire' if fires else 'pass'} on {example!r}"
+
+
+def test_every_rule_scope_has_a_runner():
+    assert {rule.scope for rule in RULES.values()} == {"note", "history", "batch"}
+    for rule in OTHER_RULES:
+        for example in (*rule.fires, *rule.passes):
+            assert isinstance(example, dict) and (set(example) == {"history", "note"} or set(example) == {"batch"})
+
+
+def test_history_rules_are_not_run_by_the_linter():
+    assert not {f.rule for f in lint_text("Hi Ana, great meeting you at PyCon US.")} & {r.id for r in OTHER_RULES}
+    with pytest.raises(UsageError, match="history or a batch"):
+        lint_text("Hi Ana", select="already-invited")
 
 
 @pytest.mark.parametrize(("rule", "text"), FIRES + PASSES)

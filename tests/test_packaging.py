@@ -97,6 +97,12 @@ def _modules_after(*args: str) -> set[str]:
         ("rules",),
         ("rules", "shouting"),
         ("lint", "--help"),
+        ("merge", "--help"),
+        ("history",),
+        ("history", "--help"),
+        ("import", "--help"),
+        ("inbox", "--help"),
+        ("stats", "--help"),
     ],
 )
 def test_fast_commands_never_import_spacy(args):

@@ -92,6 +92,9 @@ FailOnOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+NoHistoryOption = Annotated[
+    bool, typer.Option("--no-history", help="Do not record in the local history (its checks still read it).")
+]
 
 
 def load_library(templates_dirs: list[Path] | None, config: Config | None = None) -> Library:

@@ -19,11 +19,12 @@ from composer.commands.common import (
     FailOnOption,
     ForceOption,
     LimitOption,
+    NoHistoryOption,
     TemplatesDirOption,
     fail_on_level,
     load_library,
 )
-from composer.config import Config, load_config, resolve_limit
+from composer.config import DEFAULT_ACCOUNT, Config, load_config, resolve_limit
 from composer.errors import EXIT_BROKEN_PIPE, EXIT_FINDINGS, InviteError, OutputError, UsageError
 from composer.fileio import STDOUT, refuse_overwrite, write_atomic
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from composer.draft.answers import AnswerSources
     from composer.draft.resolve import Resolution
     from composer.draft.session import Finished
+    from composer.history.log import Checked, NoteLog, Recipient
     from composer.templates.library import Library
     from composer.templates.model import Template
 
@@ -40,8 +42,9 @@ HELP = "\n\n".join(
     [
         "Draft a personal connection note from a template.",
         "On a terminal, anything the flags leave open is asked interactively; with --no-input or no terminal,"
-        " missing answers are an error naming each one. Either way the note is linted, and the command exits 1"
-        " when a finding reaches --fail-on (the note is still delivered).",
+        " missing answers are an error naming each one. Either way the note is linted, checked against the local"
+        " history (already invited? the same note sent to others? the free account's monthly notes used up?)"
+        " and recorded there, and the command exits 1 when a finding reaches --fail-on (the note is still delivered).",
     ]
 )
 
@@ -73,6 +76,15 @@ def draft(
         bool, typer.Option("--resume", help="Continue the draft saved by an interrupted interactive session.")
     ] = False,
     fail_on: FailOnOption = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME", help="The recipient's full name, for the history.", show_default=False),
+    ] = None,
+    profile_url: Annotated[
+        str | None,
+        typer.Option("--profile-url", metavar="URL", help="The recipient's LinkedIn profile URL, for the history."),
+    ] = None,
+    no_history: NoHistoryOption = False,
 ) -> None:
     """Draft a personal connection note from a template (the help text is HELP, one line a paragraph)."""
     from composer.draft.answers import AnswerSources, load_answers_file, parse_set_options
@@ -90,6 +102,10 @@ def draft(
     library = load_library(templates_dir, config)
     sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
     resolution = resolve(library, sources, relationship, template)
+    from composer.history.log import NoteLog, Recipient
+
+    recipient = Recipient(name, profile_url, account or config.account or DEFAULT_ACCOUNT)
+    log = NoteLog(config, record=not no_history, command="draft")
     interactive = not no_input and output.is_terminal()
     if resume and not interactive:
         from composer.draft.session import resumable
@@ -98,8 +114,9 @@ def draft(
         raise UsageError("--resume needs a terminal to continue the draft; run it without --no-input in a terminal")
     in_session = resume or (interactive and resolution.needs_prompt)
     if in_session:
-        finished = _session(library, sources, resolution, note_limit, resume)
+        finished = _session(library, sources, resolution, note_limit, resume, recipient, log, level)
         text = finished.text
+        chosen_id, chosen_answers = finished.choice()
         _deliver_or_keep(text, output_path, force, finished)
         finished.forget()  # only now: the note is safely delivered
     else:
@@ -108,8 +125,10 @@ def draft(
         chosen = resolution.require_complete()
         _warn_unknown(sources, chosen)
         text = render(chosen, resolution.answers)
+        chosen_id, chosen_answers = chosen.id, resolution.answers
         _deliver(text, output_path, force)
-    if _lint(text, note_limit, level, config, show=not in_session):
+    note = recipient.checked(text, library.templates.get(chosen_id or ""), chosen_answers)
+    if _lint_and_record(text, note_limit, level, config, show=not in_session, log=log, note=note):
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -138,25 +157,51 @@ def _warn_unknown(sources: AnswerSources, template: Template) -> None:
         output.warn(f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})")
 
 
-def _session(library: Library, sources: AnswerSources, resolution: Resolution, limit: int, resume: bool) -> Finished:
-    """Run the interactive session (from a saved draft with --resume) and return the finished note."""
-    from composer.draft.session import run_session
+def _session(
+    library: Library,
+    sources: AnswerSources,
+    resolution: Resolution,
+    limit: int,
+    resume: bool,
+    recipient: Recipient,
+    log: NoteLog,
+    fail_on: str,
+) -> Finished:
+    """Run the interactive session (from a saved draft with --resume) and return the finished note.
+
+    The panel shows the history's findings beside the linter's. A note copied or saved and then
+    abandoned with Ctrl-C has still left the tool, so it is recorded before the interrupt ends the command.
+    """
+    from composer.draft.session import DraftInterrupted, run_session
     from composer.lint import Finding, lint_text
 
     config = sources.config
+    delivered: list[str] = []
 
     def lint(text: str, limit: int) -> list[Finding]:
-        return lint_text(text, limit=limit, select=config.lint.select, ignore=config.lint.ignore)
+        findings = lint_text(text, limit=limit, select=config.lint.select, ignore=config.lint.ignore)
+        return findings + log.check(*recipient.checked(text, None, sources.flags))
 
-    return run_session(library, sources, resolution, limit, resume=resume, lint=lint)
+    try:
+        return run_session(library, sources, resolution, limit, resume=resume, lint=lint, on_deliver=delivered.append)
+    except DraftInterrupted as interrupted:
+        if delivered:
+            chosen_id, chosen_answers = interrupted.choice
+            note = recipient.checked(delivered[-1], library.templates.get(chosen_id or ""), chosen_answers)
+            _lint_and_record(delivered[-1], limit, fail_on, config, show=False, log=log, note=note)
+        raise
 
 
-def _lint(text: str, limit: int, fail_on: str, config: Config, *, show: bool) -> bool:
-    """Lint the delivered note; show its count and findings on stderr unless the session's panel did. True at --fail-on."""
+def _lint_and_record(text: str, limit: int, fail_on: str, config: Config, *, show: bool, log: NoteLog, note: Checked) -> bool:
+    """Lint the delivered note, check it against the history and record it there; show the count and findings
+    on stderr unless the session's panel did. True at --fail-on."""
     from composer.lint import lint_text
     from composer.lint.report import count_line, print_findings, reaches
 
     findings = lint_text(text, limit=limit, select=config.lint.select, ignore=config.lint.ignore)
+    findings += log.check(*note)
+    log.record([(note[0], findings, note[1])])
+    log.close()
     if show:
         console = output.console()
         console.print(count_line(text, limit))

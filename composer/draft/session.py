@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,8 @@ class DraftInterrupted(InviteError):
     """Ctrl-C during the session: the draft is saved and the command exits 130."""
 
     exit_code = EXIT_INTERRUPTED
+    #: the template id and answers the session had reached (for the history, when a note had left already)
+    choice: tuple[str | None, dict[str, str]] = (None, {})
 
 
 @dataclass
@@ -59,6 +62,10 @@ class Finished:
 
     text: str
     session: Session
+
+    def choice(self) -> tuple[str | None, dict[str, str]]:
+        """The template id and the answers the session ended with."""
+        return self.session.choice()
 
     def forget(self) -> None:
         """The note was delivered: remove the draft and let go of it."""
@@ -106,8 +113,13 @@ def run_session(
     prompter: Prompter | None = None,
     console: Console | None = None,
     lint: LintFunction = default_lint,
+    on_deliver: Callable[[str], None] | None = None,
 ) -> Finished:
-    """Start a session (or continue a saved draft with `resume`) and return the finished note."""
+    """Start a session (or continue a saved draft with `resume`) and return the finished note.
+
+    `on_deliver` hears of every note that left the session before Done (copied or saved), so the
+    caller can keep it even when the session is then interrupted.
+    """
     from composer.output import console as stderr_console
 
     prompter = prompter or Prompter()
@@ -135,6 +147,7 @@ def run_session(
         lint=lint,
         state_file=path,
         entered=resume,
+        on_deliver=on_deliver,
     )
     session.hold()
     return Finished(session.run(resolution), session)
@@ -151,6 +164,7 @@ class Session:
     console: Console
     state: DraftState = field(default_factory=DraftState)
     lint: LintFunction = default_lint
+    on_deliver: Callable[[str], None] | None = None
     state_file: Path | None = None
     terminal: Any = None
     #: whether the user has entered anything yet: until then there is nothing worth saving
@@ -170,10 +184,13 @@ class Session:
             self.close(forget=False)
             if path is None:
                 reason = "nothing was entered yet" if self.unsaved_reason is None else self.unsaved_reason
-                raise DraftInterrupted(f"interrupted; no draft was kept ({reason})") from None
-            raise DraftInterrupted(
-                f"interrupted; your draft is kept in {path} - continue it with `invite draft --resume`"
-            ) from None
+                interrupted = DraftInterrupted(f"interrupted; no draft was kept ({reason})")
+            else:
+                interrupted = DraftInterrupted(
+                    f"interrupted; your draft is kept in {path} - continue it with `invite draft --resume`"
+                )
+            interrupted.choice = self.choice()
+            raise interrupted from None
 
     def _run(self, resolution: Resolution) -> str:
         given = {k: v for k, v in {**self.sources.file, **self.sources.flags}.items() if k not in SELECTOR_KEYS}
@@ -328,7 +345,12 @@ class Session:
         show_note(self.console, title, text, self.limit)
         show_findings(self.console, text, self.limit, self.lint)
 
+    def delivered(self, text: str) -> None:
+        if self.on_deliver is not None:
+            self.on_deliver(text)
+
     def copy(self, text: str) -> None:
+        self.delivered(text)  # copied, or printed below for the user to copy: either way it left the session
         result = clipboard.copy(text, self.terminal)
         style = "green" if result.certain else "yellow"
         self.console.print(result.message, style=style, markup=False)
@@ -425,6 +447,7 @@ class Session:
         except InviteError as exc:
             self.console.print(f"Not saved: {visible(str(exc))}", style="red", markup=False)
             return
+        self.delivered(text)
         self.console.print(f"Saved to {visible(str(path))}", style="green", markup=False)
 
     def finish_ok(self, text: str) -> bool:
@@ -436,6 +459,10 @@ class Session:
         )
 
     # ------------------------------------------------------------------ helpers
+
+    def choice(self) -> tuple[str | None, dict[str, str]]:
+        """The template id and the answers so far."""
+        return self.state.template, dict(self.state.answers)
 
     def hold(self) -> None:
         """Lock this session's draft file, so `--resume` elsewhere leaves it alone while the session runs."""

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from composer.errors import UsageError
-from composer.lint.catalog import rule_ids
+from composer.lint.catalog import in_scope, rule_ids
 from composer.lint.findings import SEVERITIES, Finding, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
 
@@ -99,7 +99,9 @@ def lint_many(
         raise UsageError(f"limit must be a positive number of characters, got {limit}")
     if n_process < 1:
         raise UsageError(f"the number of processes must be at least 1, got {n_process}")
-    chosen = select_rules(select, ignore)
+    chosen = in_scope(select_rules(select, ignore), "note")
+    if not chosen:
+        raise UsageError("the chosen rules need the history or a batch (`invite draft`, `invite merge`); select a note rule")
     stream: Generator[tuple[Any, str, list[Finding]], None, None] = _pipeline().lint_stream(
         items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank
     )

@@ -32,10 +32,18 @@ def load_yaml(path: Path) -> Any:
 
 # --------------------------------------------------------------------------- rules
 
+#: What a rule judges: one note's text (the linter's checks), a note against the history
+#: (`composer.history`), or the notes of one merge (`composer.merge`).
+SCOPES = ("note", "history", "batch")
+
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule's metadata, as `invite rules` shows it."""
+    """One rule's metadata, as `invite rules` shows it.
+
+    Examples of a `note` rule are note texts; those of a `history` or `batch` rule are mappings
+    (earlier notes and the note, or a batch) that the rule tests run through the real checks.
+    """
 
     id: str
     severity: str
@@ -43,8 +51,9 @@ class Rule:
     hint: str
     description: str
     why: str
-    fires: tuple[str, ...]
-    passes: tuple[str, ...]
+    fires: tuple[Any, ...]
+    passes: tuple[Any, ...]
+    scope: str = "note"
 
 
 @cache
@@ -61,9 +70,12 @@ def load_rules() -> dict[str, Rule]:
             why=" ".join(entry["why"].split()),
             fires=tuple(entry.get("fires", ())),
             passes=tuple(entry.get("passes", ())),
+            scope=entry.get("scope", "note"),
         )
         if rule.severity not in SEVERITIES:  # a data bug caught by the tests
             raise ValueError(f"rule {rule.id}: unknown severity {rule.severity!r}")
+        if rule.scope not in SCOPES:
+            raise ValueError(f"rule {rule.id}: unknown scope {rule.scope!r}")
         rules[rule.id] = rule
     return rules
 
@@ -71,6 +83,12 @@ def load_rules() -> dict[str, Rule]:
 def rule_ids() -> list[str]:
     """Every rule id, in documentation order."""
     return list(load_rules())
+
+
+def in_scope(ids: list[str], scope: str) -> list[str]:
+    """The ids among `ids` whose rules have this scope (`note` ones run in the linter's pipeline)."""
+    rules = load_rules()
+    return [rule_id for rule_id in ids if rules[rule_id].scope == scope]
 
 
 # --------------------------------------------------------------------------- lexicon

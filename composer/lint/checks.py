@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from composer.length import note_length
-from composer.lint.catalog import Rule, lexicon, load_rules
+from composer.lint.catalog import Rule, in_scope, lexicon, load_rules
 from composer.lint.context import Context, Hit, greeting_tokens, merge, non_overlapping, trimmed
 from composer.lint.findings import SEVERITIES, Finding
 from composer.lint.hooks import check_no_specifics
@@ -198,7 +198,7 @@ def make_finding(rule: Rule, text: str, hit: Hit) -> Finding:
 def run_checks(ctx: Context, rule_ids: Iterable[str]) -> list[Finding]:
     """Run the chosen rules on one note; findings sorted by position, then severity."""
     rules = load_rules()
-    chosen = list(rule_ids)
+    chosen = in_scope(list(rule_ids), "note")  # history and batch rules run in draft and merge
     if not ctx.text.strip():
         chosen = [r for r in chosen if r == "empty"]
     findings = [make_finding(rules[rule_id], ctx.text, hit) for rule_id in chosen for hit in CHECKS[rule_id](ctx)]

@@ -1,0 +1,218 @@
+"""The history rules: `already-invited`, `repeated-note` and `note-quota`, as findings like any other.
+
+They cannot be judged from one note's text, so they run beside the linter: `HistoryChecks.check`
+looks one note up in the history (before it is recorded), and `accept` counts it as sent, so the
+rows after it in the same merge see it too (a person listed twice, the quota running out mid-batch).
+Their metadata, messages and runnable examples are in `composer/data/lint/rules.yaml`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from composer.config import HistorySettings
+from composer.history.people import is_full_name, profile_key, recipient_key
+from composer.history.store import History, Note, Recorded, now
+from composer.lint.catalog import in_scope, load_rules
+from composer.lint.findings import Finding
+from composer.similarity import Index, Shingles, shingles
+
+
+def note_finding(rule_id: str, text: str, values: dict[str, Any]) -> Finding:
+    """A finding about the whole note (its trimmed text is the span), worded by the rule's message and hint."""
+    from composer.lint.checks import make_finding
+    from composer.lint.context import Hit, trimmed
+
+    start, end = trimmed(text)
+    return make_finding(load_rules()[rule_id], text, Hit(start, end, values))
+
+
+def local_date(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
+def quota_period(moment: datetime, reset_day: int) -> tuple[datetime, datetime]:
+    """The current quota month in local time: from the last `reset_day` at midnight up to the next one."""
+    local = moment.astimezone()
+    start = local.replace(day=reset_day, hour=0, minute=0, second=0, microsecond=0)
+    if start > local:
+        start = _add_months(start, -1)
+    return start, _add_months(start, 1)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who a note went to, as far as the history can tell (normalised keys)."""
+
+    profile: str | None
+    name: str | None
+
+    @classmethod
+    def of(cls, note: Note) -> Person:
+        return cls(profile_key(note.profile_url), recipient_key(note.recipient))
+
+    def same_as(self, other: Person) -> bool:
+        """Same profile when both have one; else same name (a first name will do here); else not known to be."""
+        if self.profile and other.profile:
+            return self.profile == other.profile
+        return bool(self.name and other.name and self.name == other.name)
+
+
+@dataclass
+class _Earlier:
+    """A recent note, for `repeated-note`: who got it and when."""
+
+    who: str
+    person: Person
+    sent_at: datetime
+
+
+@dataclass
+class HistoryChecks:
+    """The history rules for one command, against one open history (or none: only the run's own notes)."""
+
+    history: History | None
+    settings: HistorySettings
+    rules: list[str]
+    #: how many notes will be checked (a merge's rows), to choose between a scan and an LSH
+    queries: int = 1
+    moment: datetime = field(default_factory=now)
+    _index: Index | None = None
+    _recent: list[list[_Earlier]] = field(default_factory=list)
+    _used: int | None = None
+    _seen_profiles: dict[str, str] = field(default_factory=dict)
+    _seen_names: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rules = in_scope(self.rules, "history")
+
+    def check(self, note: Note, skel: str) -> list[Finding]:
+        """The history findings for one note about to be delivered."""
+        found: list[Finding] = []
+        if "already-invited" in self.rules:
+            found += self._already_invited(note)
+        if "repeated-note" in self.rules:
+            found += self._repeated(note, shingles(skel))
+        if "note-quota" in self.rules:
+            found += self._quota(note)
+        return found
+
+    def accept(self, note: Note) -> None:
+        """Count a note as sent for the checks of the notes after it in this run."""
+        person, label = Person.of(note), note.label or "earlier in this run"
+        if person.profile:
+            self._seen_profiles.setdefault(person.profile, label)
+        if person.name:
+            self._seen_names.setdefault(person.name, (label, person.profile is not None))
+        if note.text.strip():
+            self._used = self._quota_used() + 1
+
+    # ------------------------------------------------------------------ already-invited
+
+    def _already_invited(self, note: Note) -> list[Finding]:
+        person = Person.of(note)
+        who = note.recipient or note.profile_url or "this person"
+        if person.profile and person.profile in self._seen_profiles:
+            return [self._invited(note, who, f"in {self._seen_profiles[person.profile]}", "profile URL")]
+        if is_full_name(person.name) and person.name in self._seen_names:
+            label, had_profile = self._seen_names[person.name]
+            if not (had_profile and person.profile):
+                return [self._invited(note, who, f"in {label}", "name")]
+        earlier = self._earlier_invitation(person)
+        if earlier is None:
+            exported = self._exported_invitation(person)
+            if exported is None:
+                return []
+            sent_at, by = exported
+            return [self._invited(note, who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export")]
+        record, by = earlier
+        return [self._invited(note, record.recipient or who, f"on {local_date(record.sent_at)}", by)]
+
+    def _earlier_invitation(self, person: Person) -> tuple[Recorded, str] | None:
+        if self.history is None:
+            return None
+        if person.profile:
+            found = self.history.latest_for(profile=person.profile)
+            if found is not None:
+                return found, "profile URL"
+        if is_full_name(person.name):
+            found = self.history.latest_for(name=person.name, unprofiled=person.profile is not None)
+            if found is not None:
+                return found, "name"
+        return None
+
+    def _exported_invitation(self, person: Person) -> tuple[str, str] | None:
+        """An invitation you sent them that an imported LinkedIn export lists (by URL, else full name)."""
+        if self.history is None or not (person.profile or is_full_name(person.name)):
+            return None
+        name = person.name if is_full_name(person.name) else None
+        return self.history.invited_in_export(profile=person.profile, name=name)
+
+    @staticmethod
+    def _invited(note: Note, who: str, when: str, by: str) -> Finding:
+        return note_finding("already-invited", note.text, {"who": who, "when": when, "by": by})
+
+    # ------------------------------------------------------------------ repeated-note
+
+    def _repeated(self, note: Note, skel: Shingles) -> list[Finding]:
+        index = self._repeat_index()
+        person = Person.of(note)
+        for k, score in index.matches(skel):
+            for earlier in self._recent[k]:
+                if not earlier.person.same_as(person):
+                    values = {
+                        "similarity": int(score * 100),
+                        "who": earlier.who,
+                        "when": f"on {local_date(earlier.sent_at)}",
+                    }
+                    return [note_finding("repeated-note", note.text, values)]
+        return []
+
+    def _repeat_index(self) -> Index:
+        """The distinct skeletons sent in the last `repeat_days`, each with (up to two) people who got it."""
+        if self._index is None:
+            since = self.moment - timedelta(days=self.settings.repeat_days)
+            by_skeleton: dict[Shingles, list[_Earlier]] = {}
+            rows = self.history.recent(since) if self.history is not None else []
+            for recipient, name, profile, sent_at, skel in rows:
+                people = by_skeleton.setdefault(shingles(skel), [])
+                person = Person(profile, name)
+                if len(people) < 2 and not any(p.person.same_as(person) for p in people):
+                    people.append(_Earlier(recipient or "someone else", person, sent_at))
+            self._recent = list(by_skeleton.values())
+            self._index = Index(list(by_skeleton), self.settings.similarity, queries=self.queries)
+        return self._index
+
+    # ------------------------------------------------------------------ note-quota
+
+    def _quota(self, note: Note) -> list[Finding]:
+        if (note.account or "free") != "free" or not note.text.strip():
+            return []
+        start, reset = quota_period(self.moment, self.settings.reset_day)
+        number = self._quota_used() + 1
+        if number <= self.settings.notes_per_month:
+            return []
+        values = {
+            "number": number,
+            "since": local_date(start),
+            "quota": self.settings.notes_per_month,
+            "reset": local_date(reset),
+        }
+        return [note_finding("note-quota", note.text, values)]
+
+    def _quota_used(self) -> int:
+        """Notes counted this quota month: the history's, then this run's as they are accepted."""
+        if self._used is None:
+            start, _ = quota_period(self.moment, self.settings.reset_day)
+            self._used = self.history.count_since(start) if self.history is not None else 0
+        return self._used

@@ -1,0 +1,142 @@
+"""`invite inbox`: the received invitations the newest export lists as still pending, each with a suggestion.
+
+The suggestion comes from the linter's judgement of the note and from what the history knows:
+
+- a sales pitch (or, with --not-looking, a recruiter's pitch): ignore;
+- someone you invited or drafted a note to before: accept;
+- no note, or a generic one (canned phrases, nothing specific, a placeholder): ask how you know
+  each other (`invite inbox reply N` starts `invite draft -r reply` for them);
+- a note that names a real shared context: accept.
+
+Each suggestion says why: the findings (or the history) that decided it. Phrase lists and the rules
+that count are data (`composer/data/export.yaml`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from composer.history.people import is_full_name, recipient_key
+from composer.history.store import History
+from composer.lint.findings import Finding
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "export.yaml"
+ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The inbox and stats settings in `composer/data/export.yaml`."""
+    from composer.lint.catalog import load_yaml
+
+    data: dict[str, Any] = load_yaml(DATA)
+    return data
+
+
+@dataclass
+class Received:
+    """A pending received invitation, numbered as `invite inbox` lists it, and what to do about it."""
+
+    number: int
+    sent_at: datetime
+    person: str | None
+    profile_url: str | None
+    message: str
+    action: str = ASK
+    why: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the inviter's name, for the reply's greeting."""
+        return (self.person or "").split(" ", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `invite inbox --format json`."""
+        return {
+            "number": self.number,
+            "sent_at": self.sent_at.isoformat(timespec="minutes"),
+            "from": self.person,
+            "profile_url": self.profile_url,
+            "note": self.message,
+            "action": self.action,
+            "why": self.why,
+            "findings": [f.rule for f in self.findings],
+        }
+
+
+def pending(history: History) -> list[Received]:
+    """Received invitations not answered, as the newest imported export lists them, newest first."""
+    rows = history.query(
+        "SELECT sent_at, person, profile_url, message FROM invitations"
+        " WHERE direction = 'incoming' AND connected = 0"
+        " AND seen_in = (SELECT id FROM imports ORDER BY export_date DESC, id DESC LIMIT 1)"
+        " ORDER BY sent_at DESC, id DESC"
+    )
+    return [
+        Received(number, datetime.fromisoformat(at), person, url, message or "")
+        for number, (at, person, url, message) in enumerate(rows, start=1)
+    ]
+
+
+def suggest(history: History, items: list[Received], *, not_looking: bool, limit: int) -> list[Received]:
+    """Lint every note (one batch through the linter) and decide each suggestion."""
+    from composer.lint import lint_many
+
+    with_notes = [(i, item.message, None) for i, item in enumerate(items) if item.message.strip()]
+    for index, _, findings in lint_many(with_notes, limit=limit):
+        items[index].findings = findings
+    for item in items:
+        item.action, item.why = decide(history, item, not_looking=not_looking)
+    return items
+
+
+def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str, list[str]]:
+    """The suggested action and why, in order of what weighs most."""
+    data = settings()["inbox"]
+    pitches = [f.message for f in item.findings if f.rule in data["pitch_rules"]]
+    if pitches:
+        return IGNORE, pitches
+    recruiter = recruiter_phrase(item.message)
+    if not_looking and recruiter:
+        return IGNORE, [f"a recruiter's pitch ({recruiter!r}), and you are not looking"]
+    known = known_from_history(history, item)
+    if known:
+        return ACCEPT, [known]
+    if not item.message.strip():
+        return ASK, ["no note"]
+    generic = [f.message for f in item.findings if f.rule in data["generic_rules"]]
+    if generic:
+        return ASK, generic
+    return ACCEPT, ["the note names something specific to you, and nothing generic or salesy"]
+
+
+def recruiter_phrase(text: str) -> str | None:
+    """The first recruiter phrase in a note (whole words, any case), or None."""
+    folded = text.casefold()
+    for phrase in settings()["inbox"]["recruiter_phrases"]:
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
+            return str(phrase)
+    return None
+
+
+def known_from_history(history: History, item: Received) -> str | None:
+    """Why the history says you know them: a note you drafted to them, or an invitation you sent them."""
+    from composer.history.people import profile_key
+
+    profile, name = profile_key(item.profile_url), recipient_key(item.person)
+    full = name if is_full_name(name) else None
+    recorded = history.latest_for(profile=profile) if profile else None
+    if recorded is None and full:
+        recorded = history.latest_for(name=full, unprofiled=profile is not None)
+    if recorded is not None:
+        return f"you drafted a note to them on {recorded.sent_at.astimezone():%Y-%m-%d}"
+    exported = history.invited_in_export(profile=profile, name=full)
+    if exported is not None:
+        return f"you invited them on {exported[0][:10]}"
+    return None

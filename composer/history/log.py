@@ -1,0 +1,163 @@
+"""How `invite draft` and `invite merge` use the history: check each note against it, then record it.
+
+Never fatal: the note is the product, the history a convenience. A history that cannot be opened,
+read or written (damaged, locked too long, an unwritable folder) costs one warning line naming the
+file, and the command carries on: the note is still delivered, just not checked or not recorded.
+Recording can be turned off (`--no-history`, `history = false`); the checks still read a history
+that exists, but never create one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from composer import output
+from composer.config import Config
+from composer.history.checks import HistoryChecks
+from composer.history.store import History, HistoryError, Note, open_history
+from composer.lint.findings import Finding
+from composer.similarity import recipient_values, skeleton
+
+if TYPE_CHECKING:
+    from composer.templates.model import Template
+
+#: A note and its skeleton (the text with the recipient's own details set aside), as checked and recorded.
+Checked = tuple[Note, str]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a drafted note is for, as far as the flags say (`--name`, `--profile-url`), and the account tier."""
+
+    name: str | None
+    profile_url: str | None
+    account: str
+
+    def checked(self, text: str, template: Template | None, answers: Mapping[str, str]) -> Checked:
+        """The note for the history: the recipient is --name, else the first (and last) name answered."""
+        given = " ".join(v for v in (answers.get("first_name"), answers.get("last_name")) if v and v.strip())
+        return checked_note(text, self.name or given or None, self.profile_url, template, answers, self.account)
+
+
+def checked_note(
+    text: str,
+    name: str | None,
+    profile_url: str | None,
+    template: Template | None,
+    answers: Mapping[str, str],
+    account: str,
+    label: str | None = None,
+) -> Checked:
+    """A delivered note as the history checks and records it, with its skeleton (the recipient's details set aside)."""
+    values = recipient_values({**answers, "full_name": name or ""})
+    note = Note(
+        text=text,
+        recipient=name,
+        profile_url=profile_url,
+        relationship=template.relationship if template else None,
+        template=template.id if template else None,
+        account=account,
+        recipient_values=tuple(values),
+        label=label,
+    )
+    return note, skeleton(text, values)
+
+
+def finding_summary(finding: Finding) -> dict[str, Any]:
+    """What the history keeps of a finding: enough to list and count, not the offsets."""
+    return {"rule": finding.rule, "severity": finding.severity, "message": finding.message}
+
+
+class NoteLog:
+    """One command's use of the history: lazily opened, checked, recorded, closed."""
+
+    def __init__(
+        self, config: Config, *, record: bool, command: str, rules: Sequence[str] | None = None, queries: int = 1
+    ) -> None:
+        from composer.lint import select_rules
+
+        self.recording = record and config.history.record
+        self.settings = config.history
+        self.rules = list(rules) if rules is not None else select_rules(config.lint.select, config.lint.ignore)
+        self.command = command
+        self.queries = queries
+        self._history: History | None = None
+        self._checks: HistoryChecks | None = None
+        self._failed = False
+        self._opened = False
+
+    @property
+    def failed(self) -> bool:
+        """Whether the history could not be used (and a warning said so)."""
+        return self._failed
+
+    def _fail(self, exc: HistoryError, *, checked: bool = False) -> None:
+        """One warning, the first time: what failed and what the user did not get because of it."""
+        if not self._failed:
+            what = "the note was" if self.command == "draft" else "the notes were"
+            missed = [] if checked else ["checked against the history"]
+            missed += ["recorded"] if self.recording else []
+            output.warn(f"{exc}; {what} not {' or '.join(missed)}")
+        self._failed = True
+        self.close()
+
+    def _open(self) -> History | None:
+        if not self._opened and not self._failed:
+            self._opened = True
+            try:
+                self._history = open_history(create=self.recording)
+            except HistoryError as exc:
+                self._fail(exc)
+        return self._history
+
+    def checks(self) -> HistoryChecks | None:
+        """The history rules, against the open history; None once it has failed."""
+        if self._checks is None and not self._failed:
+            history = self._open()
+            if self._failed:
+                return None
+            self._checks = HistoryChecks(history, self.settings, self.rules, queries=self.queries)
+        return self._checks
+
+    def check(self, note: Note, skel: str) -> list[Finding]:
+        """The history findings for a note (none when the history cannot be read: one warning says so)."""
+        checks = self.checks()
+        if checks is None:
+            return []
+        try:
+            return checks.check(note, skel)
+        except HistoryError as exc:
+            self._fail(exc)
+            return []
+
+    def accept(self, note: Note) -> None:
+        """Count a note as sent for the notes after it (a merge's later rows)."""
+        checks = self.checks()
+        if checks is not None:
+            try:
+                checks.accept(note)
+            except HistoryError as exc:
+                self._fail(exc)
+
+    def record(self, notes: Iterable[tuple[Note, Sequence[Finding], str]]) -> int:
+        """Record delivered notes (with their findings and skeletons); the number recorded, 0 when off or failed."""
+        if not self.recording or self._failed:
+            return 0
+        history = self._open()
+        if history is None:
+            return 0
+        try:
+            _, count = history.record(
+                ((note, [finding_summary(f) for f in findings], skel) for note, findings, skel in notes), command=self.command
+            )
+        except HistoryError as exc:
+            self._fail(exc, checked=True)
+            return 0
+        return count
+
+    def close(self) -> None:
+        if self._history is not None:
+            self._history.close()
+            self._history = None

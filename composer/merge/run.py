@@ -1,0 +1,173 @@
+"""One merge: every row rendered in the sandbox and linted, then the history and batch checks.
+
+Rows stream from the CSV into the linter (`lint_many`, one `nlp.pipe`), so rendering and linting
+interleave and the progress bar moves with the slow part. A row that cannot be rendered (a missing
+required answer, an unknown template, a template error) keeps its reason and the others go on.
+The history and batch checks need every note, so they run once the stream is done, in row order:
+`already-invited` and `note-quota` also count the earlier rows of the same batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from composer.config import Config
+from composer.csvtable import Record
+from composer.draft.answers import AnswerSources, answer_problem, known_answers, missing_required
+from composer.draft.resolve import choose_template
+from composer.errors import InviteError
+from composer.history.checks import note_finding
+from composer.history.log import NoteLog, checked_note
+from composer.history.store import Note
+from composer.lint import Finding, lint_many
+from composer.lint.catalog import in_scope
+from composer.lint.findings import SEVERITIES
+from composer.lint.report import reaches
+from composer.merge.columns import Columns
+from composer.similarity import clusters, shingles
+from composer.templates.library import Library
+from composer.templates.model import Template
+from composer.templates.render import render
+
+
+@dataclass
+class Row:
+    """One CSV row through the merge: its cells, the note made from it (or why not), and what was found."""
+
+    record: Record
+    name: str | None = None
+    url: str | None = None
+    template: Template | None = None
+    text: str | None = None
+    error: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    note: Note | None = None
+    skel: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"row {self.record.number}"
+
+    def status(self, fail_on: str) -> str:
+        """`ok`, `findings` (one reaches --fail-on) or `error: why`."""
+        if self.error is not None:
+            return f"error: {self.error}"
+        return "findings" if reaches(self.findings, fail_on) else "ok"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is fixed for every row: templates, answers given for all, the limit, account and rules."""
+
+    library: Library
+    columns: Columns
+    config: Config
+    template_id: str | None
+    relationship: str | None
+    set_answers: Mapping[str, str]
+    limit: int
+    account: str
+    rules: list[str]
+
+    def prepare(self, record: Record) -> Row:
+        """Choose the row's template, gather its answers and render it; a problem becomes the row's error."""
+        row = Row(record)
+        row.name, row.url = self.columns.recipient(record.cells)
+        if record.problem:
+            row.error = record.problem
+            return row
+        answers = self.columns.row_answers(record.cells)
+        try:
+            template = self._template(answers)
+            row.template = template
+            # The row's own cells win over --set (they are specific to the recipient), then config, then defaults.
+            known = known_answers(template, AnswerSources(flags=answers, file=self.set_answers, config=self.config))
+            missing = missing_required(template, known)
+            if missing:
+                raise InviteError(f"missing required answer(s) for {template.id!r}: {', '.join(q.name for q in missing)}")
+            for question in template.all_questions():
+                problem = answer_problem(question, known.get(question.name))
+                if problem:
+                    raise InviteError(problem)
+            row.text = render(template, known)
+        except InviteError as exc:
+            row.error = str(exc)
+            return row
+        row.note, row.skel = checked_note(row.text, row.name, row.url, template, answers, self.account, row.label)
+        return row
+
+    def _template(self, answers: dict[str, str]) -> Template:
+        template_id = answers.pop("template", None) or self.template_id
+        relationship = answers.pop("relationship", None) or (None if template_id else self.relationship)
+        if not template_id and not relationship:
+            raise InviteError("no template: the row's template/relationship cell is blank and no -t/-r was given")
+        return choose_template(self.library, relationship, template_id)
+
+
+@dataclass
+class Outcome:
+    """Every row in input order, and the batch's near-identical groups (lists of indices into `rows`)."""
+
+    rows: list[Row]
+    groups: list[list[int]]
+
+    @property
+    def notes(self) -> list[Row]:
+        return [row for row in self.rows if row.text is not None]
+
+
+def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[], Any] = lambda: None) -> Outcome:
+    """Render and lint every row, then run the history and batch checks; nothing is written here."""
+    rows: list[Row] = []
+
+    def rendered() -> Iterator[tuple[int, str, str | None]]:
+        for record in records:
+            row = plan.prepare(record)
+            rows.append(row)
+            if row.text is None:
+                advance()
+            else:
+                yield len(rows) - 1, row.text, row.name
+
+    note_rules = in_scope(plan.rules, "note")
+    if note_rules:
+        for index, _, findings in lint_many(rendered(), limit=plan.limit, select=note_rules):
+            rows[index].findings = findings
+            advance()
+    else:
+        for _ in rendered():
+            advance()
+    notes = [row for row in rows if row.note is not None]
+    log.queries = len(notes)
+    for row in notes:
+        assert row.note is not None
+        row.findings += log.check(row.note, row.skel)
+        log.accept(row.note)
+    groups = _duplicates(plan, rows) if "batch-duplicate" in plan.rules else []
+    for row in notes:
+        row.findings.sort(key=lambda f: (f.start, -SEVERITIES.index(f.severity), f.rule))
+    return Outcome(rows, groups)
+
+
+def _duplicates(plan: Plan, rows: list[Row]) -> list[list[int]]:
+    """Group near-identical notes and add a `batch-duplicate` finding to each member."""
+    indices = [i for i, row in enumerate(rows) if row.text is not None]
+    found = duplicate_groups([rows[i].skel for i in indices], plan.config.merge.duplicate_similarity)
+    groups = [[indices[k] for k in members] for members in found]
+    for number, members in enumerate(groups, start=1):
+        for i in members:
+            rows[i].findings.append(duplicate_finding(rows[i].text or "", number, len(members), len(indices)))
+    return groups
+
+
+def duplicate_groups(skeletons: list[str], threshold: float) -> list[list[int]]:
+    """Indices of the notes (by skeleton) that are near-identical to one another, group by group."""
+    return clusters([shingles(skel) for skel in skeletons], threshold)
+
+
+def duplicate_finding(text: str, group: int, size: int, total: int) -> Finding:
+    """The `batch-duplicate` finding of one member of a group of `size` among `total` notes."""
+    values = {"others": size - 1, "s": "" if size == 2 else "s", "group": group, "size": size, "share": round(size * 100 / total)}
+    return note_finding("batch-duplicate", text, values)

@@ -1,0 +1,66 @@
+"""What `invite merge` produces: the input's columns plus the note and its verdict, as CSV or JSON lines.
+
+CSV keeps every input column in order and adds `note`, `length`, `limit`, `findings` and `status`
+(renamed `invite_note` and so on when the input already has such a column), RFC 4180 quoted, so a
+spreadsheet opens it as it opened the input. JSON lines carry the same per row, with the findings
+in the shape `invite lint --format json` uses and the input's cells under `columns`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from composer.length import note_length
+from composer.lint.findings import Finding
+from composer.merge.run import Outcome, Row
+
+ADDED = ("note", "length", "limit", "findings", "status")
+
+
+def added_columns(header: list[str]) -> list[str]:
+    """The names of the added columns, prefixed `invite_` where the input has one of that name."""
+    taken = {name.casefold() for name in header}
+    return [f"invite_{name}" if name in taken else name for name in ADDED]
+
+
+def findings_cell(findings: list[Finding]) -> str:
+    """`rule: message` per finding, `; `-separated: readable in a spreadsheet cell, greppable."""
+    return "; ".join(f"{f.rule}: {f.message}" for f in findings)
+
+
+def _added(row: Row, limit: int, fail_on: str) -> list[str | int]:
+    if row.text is None:
+        return ["", "", limit, "", row.status(fail_on)]
+    return [row.text, note_length(row.text), limit, findings_cell(row.findings), row.status(fail_on)]
+
+
+def to_csv(header: list[str], outcome: Outcome, limit: int, fail_on: str) -> str:
+    """The whole output file as text (written atomically by the caller)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*header, *added_columns(header)])
+    for row in outcome.rows:
+        writer.writerow([*(row.record.cells.get(column, "") for column in header), *_added(row, limit, fail_on)])
+    return buffer.getvalue()
+
+
+def to_jsonl(outcome: Outcome, limit: int, fail_on: str) -> Iterator[str]:
+    """One JSON object per row, in input order."""
+    for row in outcome.rows:
+        record = {
+            "row": row.record.number,
+            "line": row.record.line,
+            "template": row.template.id if row.template else None,
+            "recipient": row.name,
+            "profile_url": row.url,
+            "note": row.text,
+            "length": note_length(row.text) if row.text is not None else None,
+            "limit": limit,
+            "findings": [f.to_dict() for f in row.findings],
+            "status": row.status(fail_on),
+            "columns": row.record.cells,
+        }
+        yield json.dumps(record, ensure_ascii=False)
