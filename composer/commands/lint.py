@@ -146,7 +146,7 @@ def lint(
     ] = 1,
 ) -> None:
     """Lint connection notes: canned phrases, no specifics, length, placeholders, pitches and more."""
-    from composer.lint import DEFAULT_BATCH_SIZE, lint_many, select_rules
+    from composer.lint import DEFAULT_BATCH_SIZE, lint_results, select_rules
     from composer.lint.report import json_line, print_findings, reaches, summary
     from composer.lint.workers import stoppable_workers
 
@@ -168,15 +168,15 @@ def lint(
     console = output.console(stdout=True) if format_ == "text" else None
     failed = False
     total = notes_with = notes = 0
-    results = lint_many(items, limit=limit_value, select=chosen, batch_size=batch_size, n_process=n_process)
+    results = lint_results(items, limit=limit_value, select=chosen, batch_size=batch_size, n_process=n_process)
     with stoppable_workers(results, n_process > 1):  # Ctrl-C or `| head` must not hang on the workers
-        for label, text, findings in results:
+        for label, text, findings, scores, language in results:
             notes += 1
             total += len(findings)
             notes_with += bool(findings)
             failed = failed or reaches(findings, fail_on)
             if console is None:
-                output.out(json_line(key, label, text, limit_value, findings))
+                output.out(json_line(key, label, text, limit_value, findings, scores, language))
                 continue
             print_findings(console, str(label), text, findings)
     if console is not None:

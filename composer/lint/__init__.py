@@ -31,6 +31,7 @@ __all__ = [
     "Finding",
     "SEVERITIES",
     "lint_many",
+    "lint_results",
     "lint_text",
     "rule_ids",
     "select_rules",
@@ -94,13 +95,35 @@ def lint_many(
 
     `n_process > 1` runs the pipeline, rules included, in that many forked worker processes (spaCy's
     `n_process`); the output order is still the input order. Arguments are checked before any note is read.
+    `lint_results` yields the classifier's scores and the note's language as well.
+    """
+    results = lint_results(
+        items, limit=limit, select=select, ignore=ignore, batch_size=batch_size, n_process=n_process, blank=blank
+    )
+    return ((r.id, r.text, r.findings) for r in results)
+
+
+def lint_results(
+    items: Iterable[tuple[Any, str, str | None]],
+    *,
+    limit: int = DEFAULT_LIMIT,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    n_process: int = 1,
+    blank: bool = False,
+    signals: str = "both",
+) -> Generator[Any, None, None]:
+    """`lint_many`, yielding `Linted(id, text, findings, scores, language)`: the classifier's score per label too.
+
+    `signals` ("both", "rules" or "classifier") is for measuring one signal alone (scripts/evaluate.py).
     """
     if limit <= 0:
         raise UsageError(f"limit must be a positive number of characters, got {limit}")
     if n_process < 1:
         raise UsageError(f"the number of processes must be at least 1, got {n_process}")
     chosen = select_rules(select, ignore)
-    stream: Generator[tuple[Any, str, list[Finding]], None, None] = _pipeline().lint_stream(
-        items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank
+    stream: Generator[Any, None, None] = _pipeline().lint_stream(
+        items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank, signals=signals
     )
     return stream

@@ -44,6 +44,10 @@ class Rule:
     why: str
     fires: tuple[str, ...]
     passes: tuple[str, ...]
+    #: The message of a note-level finding decided by the classifier's score ({score}), when the rule has one.
+    note_message: str | None = None
+    #: Judges English wording: skipped (not guessed) on a note in another language.
+    english_only: bool = False
 
 
 @cache
@@ -60,6 +64,8 @@ def load_rules() -> dict[str, Rule]:
             why=" ".join(entry["why"].split()),
             fires=tuple(entry.get("fires", ())),
             passes=tuple(entry.get("passes", ())),
+            note_message=entry.get("note_message"),
+            english_only=bool(entry.get("english_only", False)),
         )
         if rule.severity not in SEVERITIES:  # a data bug caught by the tests
             raise ValueError(f"rule {rule.id}: unknown severity {rule.severity!r}")
@@ -70,6 +76,37 @@ def load_rules() -> dict[str, Rule]:
 def rule_ids() -> list[str]:
     """Every rule id, in documentation order."""
     return list(load_rules())
+
+
+# --------------------------------------------------------------------------- classifier thresholds
+
+#: Which signals decide the note-level judgements: both (the linter), or one alone (for scripts/evaluate.py).
+SIGNALS = ("both", "rules", "classifier")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the classifier's scores tip the note-level rules (classifier.yaml, chosen on the dev split).
+
+    `sales-pitch`: a sales phrase from the patterns is reported when the note's `sales_pitch` score
+    reaches `sales_phrase`; without a phrase, the score alone reports the note from `sales_alone`.
+    `no-specifics`: with no hook found, the note is still quiet when `personal_specific` reaches
+    `personal_veto`; with a hook, it fires anyway when `generic` reaches `generic_alone`.
+    `classifier_alone` is the one threshold of the classifier-only mode that scripts/evaluate.py reports.
+    """
+
+    sales_phrase: float
+    sales_alone: float
+    personal_veto: float
+    generic_alone: float
+    classifier_alone: float
+
+
+@cache
+def thresholds() -> Thresholds:
+    """The thresholds in composer/data/lint/classifier.yaml."""
+    raw = load_yaml(DATA_DIR / "classifier.yaml")
+    return Thresholds(**{name: float(raw[name]) for name in Thresholds.__dataclass_fields__})
 
 
 # --------------------------------------------------------------------------- lexicon

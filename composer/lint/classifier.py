@@ -15,6 +15,7 @@ would be different features; on `LOWER` a lower-case or shouted note reads like 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -22,7 +23,6 @@ from typing import Any, cast
 import spacy
 from spacy.attrs import IDS
 from spacy.language import Language
-from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.models.textcat import resize_and_set_ref, resize_linear_weighted
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
@@ -41,8 +41,40 @@ TRAINED_NAME = "textcat_multilabel"
 _NEG_VALUE = -5000
 
 
+def extract_ngrams(ngram_size: int, attr: int) -> Model[list[Doc], Any]:
+    """spaCy's n-gram extraction (`spacy.ml.extract_ngrams`), with two differences.
+
+    Each n-gram counts once however often it occurs (spaCy's counts them, so a sentence repeated
+    eight times weighs eight times as much and pushes every score to 0 or 1); and a doc shorter
+    than n adds no n-grams (spaCy's asks thinc for the 2-grams of an empty doc, which fails on the
+    whole batch: one empty note in a `--jsonl` batch would stop it).
+    """
+    model: Model[list[Doc], Any] = Model("extract_ngrams", _ngrams_forward)
+    model.attrs["ngram_size"] = ngram_size
+    model.attrs["attr"] = attr
+    return model
+
+
+def _ngrams_forward(model: Model[list[Doc], Any], docs: list[Doc], is_train: bool) -> tuple[Any, Callable[[Any], list[Any]]]:
+    xp = model.ops.xp
+    batch_keys, batch_vals = [], []
+    for doc in docs:
+        unigrams: Any = model.ops.asarray(cast(Any, doc.to_array([model.attrs["attr"]])))
+        ngrams = [unigrams] + [
+            model.ops.ngrams(n, unigrams) for n in range(2, model.attrs["ngram_size"] + 1) if len(unigrams) >= n
+        ]
+        keys = xp.unique(xp.concatenate(ngrams))
+        batch_keys.append(keys)
+        batch_vals.append(xp.ones(keys.shape[0], dtype="f"))
+    lengths = model.ops.asarray([keys.shape[0] for keys in batch_keys], dtype="int32")
+    output = (xp.concatenate(batch_keys), model.ops.asarray(xp.concatenate(batch_vals), dtype="f"), lengths)
+    return output, lambda d_output: []
+
+
 @spacy.registry.architectures("invite.TextCatBOW.v1")
-def build_bow_classifier(ngram_size: int, attr: str = "LOWER", length: int = 262144, nO: int | None = None) -> Model[list[Doc], Floats2d]:
+def build_bow_classifier(
+    ngram_size: int, attr: str = "LOWER", length: int = 262144, nO: int | None = None
+) -> Model[list[Doc], Floats2d]:
     """Multi-label bag of n-grams over one token attribute (hashed into `length` rows), with a logistic output."""
     length = 2 ** (length - 1).bit_length()
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
@@ -71,9 +103,9 @@ def add_classifier(nlp: Language, folder: Path = CLASSIFIER_DIR, before: str | N
     """Build the trained classifier in `nlp` (as CLASSIFIER_PIPE) and load its weights from `folder`."""
     settings = component_config(folder)
     factory = settings.pop("factory")
-    pipe = nlp.add_pipe(factory, name=CLASSIFIER_PIPE, config=settings, before=before)
+    pipe = cast(TextCategorizer, nlp.add_pipe(factory, name=CLASSIFIER_PIPE, config=settings, before=before))
     pipe.from_disk(folder / TRAINED_NAME, exclude=["vocab"])
-    return cast(TextCategorizer, pipe)
+    return pipe
 
 
 def classifier_labels(nlp: Language) -> tuple[str, ...]:
