@@ -6,9 +6,9 @@ hold two notes that differ only by a name, a number or punctuation. Notes are co
 Unicode letters and digits after NFKC normalisation and case folding (so Arabic, Devanagari, Cyrillic
 or Han notes compare as themselves, not as empty strings), by two Jaccard similarities:
 
-* word 3-grams (the family the corpus writers' validator used): similar wording;
-* character 5-grams of the letters-and-digits text: the same note with small edits, and notes in
-  scripts written without spaces (Chinese, Japanese).
+* word 3-grams (the family the corpus writers' validator used): similar wording; in scripts written
+  without spaces (Chinese, Japanese, Thai) each character is a word;
+* character 5-grams of the letters-and-digits text: the same note with small edits.
 
 Pairs are found with MinHash LSH on the character shingles (an inverted index would compare every
 note that says "would love to connect" with every other), then verified exactly.
@@ -39,9 +39,27 @@ PRIME = (1 << 31) - 1
 WORD = re.compile(r"[^\W_]+")
 
 
+#: Scripts written without spaces between words: each character counts as a word.
+UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")
+
+
+def _unspaced(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(UNSPACED)
+
+
 def normalise(text: str) -> list[str]:
-    """The note's words: NFKC, case-folded, letters and digits of every script, nothing else."""
-    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    """The note's words: NFKC, case-folded, letters and digits of every script, nothing else.
+
+    Chinese, Japanese or Thai runs are split into characters, so one changed word changes a few
+    shingles, not the whole clause.
+    """
+    words = []
+    for word in WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+        if any(_unspaced(c) for c in word):
+            words.extend(word)
+        else:
+            words.append(word)
+    return words
 
 
 def word_shingles(words: Sequence[str]) -> frozenset[str]:
