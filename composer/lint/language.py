@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from composer.lint.catalog import DATA_DIR, load_yaml
 
@@ -33,10 +34,10 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 @dataclass(frozen=True)
 class LanguageData:
-    """languages.yaml, with the stop-word lists loaded."""
+    """languages.yaml, with English's word list loaded (the other languages' load on demand: `foreign_words`)."""
 
-    stop_words: dict[str, frozenset[str]]
-    extra_words: dict[str, frozenset[str]]
+    raw: dict[str, Any]
+    english: frozenset[str]
     min_rate: float
     margin: float
     min_words: int
@@ -76,13 +77,20 @@ def _phrases(entries: dict[str, list[str]]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _index(vocabularies: dict[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for code, words in sorted(vocabularies.items()):
+        for word in words:
+            index.setdefault(word, []).append(code)
+    return {word: tuple(codes) for word, codes in index.items()}
+
+
 @cache
 def language_data() -> LanguageData:
     raw = load_yaml(DATA_DIR / "languages.yaml")
-    codes = [ENGLISH, *raw["stop_word_languages"]]
     return LanguageData(
-        stop_words={code: _spacy_stop_words(code) for code in codes},
-        extra_words={code: frozenset(w.lower() for w in words) for code, words in raw["extra_words"].items()},
+        raw=raw,
+        english=_spacy_stop_words(ENGLISH) | frozenset(w.lower() for w in raw["extra_words"].get(ENGLISH, ())),
         min_rate=raw["min_rate"],
         margin=raw["margin"],
         min_words=raw["min_words"],
@@ -93,6 +101,21 @@ def language_data() -> LanguageData:
     )
 
 
+@cache
+def foreign_words(distinctive_only: bool) -> dict[str, tuple[str, ...]]:
+    """word -> the other languages whose stop words or distinctive words (or only those) include it.
+
+    Words English has too are left out. Loaded only for a note that is not plainly English.
+    """
+    data = language_data()
+    extra = {code: frozenset(w.lower() for w in words) for code, words in data.raw["extra_words"].items() if code != ENGLISH}
+    vocabularies = dict(extra)
+    if not distinctive_only:
+        for code in data.raw["stop_word_languages"]:
+            vocabularies[code] = _spacy_stop_words(code) | extra.get(code, frozenset())
+    return _index({code: words - data.english for code, words in vocabularies.items()})
+
+
 def _script(char: str) -> str:
     """The script of a letter: the first word of its Unicode name (LATIN, CYRILLIC, CJK, ...)."""
     return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
@@ -101,20 +124,19 @@ def _script(char: str) -> str:
 def script_language(text: str) -> str | None:
     """The language named by the script most letters are in, when that is not Latin; else None."""
     data = language_data()
-    counts: dict[str, int] = {}
-    letters = 0
-    for char in text:
-        if char.isalpha():
-            letters += 1
-            script = _script(char)
-            counts[script] = counts.get(script, 0) + 1
-    if not letters:
+    letters = [c for c in text if c.isalpha()]
+    others = [c for c in letters if not c.isascii()]  # ASCII letters are Latin: only the rest need a name
+    if len(others) < data.script_share * len(letters) or not others:
         return None
+    counts: dict[str, int] = {}
+    for char in others:
+        script = _script(char)
+        counts[script] = counts.get(script, 0) + 1
     kana = counts.get("HIRAGANA", 0) + counts.get("KATAKANA", 0)
-    if kana and kana + counts.get("CJK", 0) >= data.script_share * letters:
+    if kana and kana + counts.get("CJK", 0) >= data.script_share * len(letters):
         return "ja"
     script, count = max(counts.items(), key=lambda item: item[1])
-    if script == "LATIN" or count < data.script_share * letters or script not in data.scripts:
+    if script == "LATIN" or count < data.script_share * len(letters) or script not in data.scripts:
         return None
     language = data.scripts[script]
     if language == "ru" and any(c in data.ukrainian_letters for c in text.lower()):
@@ -129,15 +151,15 @@ def word_rates(words: list[str]) -> dict[str, float]:
     than `min_words` words count only the distinctive words.
     """
     data = language_data()
-    english = data.stop_words[ENGLISH] | data.extra_words.get(ENGLISH, frozenset())
-    short = len(words) < data.min_words
-    rates = {ENGLISH: sum(1 for w in words if w in english) / len(words)}
-    foreign = [w for w in words if w not in english]
-    for code in {*data.stop_words, *data.extra_words} - {ENGLISH}:
-        extra = data.extra_words.get(code, frozenset())
-        vocabulary = extra if short else data.stop_words.get(code, frozenset()) | extra
-        rates[code] = sum(1 for w in foreign if w in vocabulary) / len(words)
-    return rates
+    index = foreign_words(len(words) < data.min_words)
+    counts: dict[str, int] = {ENGLISH: 0}
+    for word in words:
+        if word in data.english:
+            counts[ENGLISH] += 1
+            continue
+        for code in index.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    return {code: count / len(words) for code, count in counts.items()}
 
 
 def detect_language(text: str) -> str:
@@ -145,12 +167,17 @@ def detect_language(text: str) -> str:
     by_script = script_language(text)
     if by_script is not None:
         return by_script
-    words = [w.lower() for w in WORD.findall(text) if any(c.isalpha() for c in w)]
+    words = [w.lower() for w in WORD.findall(text) if not w.isdigit()]
     if not words:
         return ENGLISH
     data = language_data()
+    english = sum(1 for w in words if w in data.english) / len(words)
+    if english > (1 - data.margin) / 2:
+        return ENGLISH  # no other language can beat it by the margin: the other lists need not load
     rates = word_rates(words)
     english = rates.pop(ENGLISH)
+    if not rates:
+        return ENGLISH
     best, rate = max(rates.items(), key=lambda item: (item[1], item[0]))
     if rate >= data.min_rate and rate >= english + data.margin:
         return best
