@@ -11,8 +11,9 @@ then tries every threshold on a grid with the same decision functions the linter
   counts it) whose false-alarm rate on personal notes is at most PERSONAL_MAX_FALSE_ALARMS.
 
 The bounds are stricter than the targets on real notes (precision 0.85, false alarms 0.08) so that
-notes unlike the corpus have room. Ties go to the setting closest to the rules alone. The test
-split is never read.
+notes unlike the corpus have room. Where several settings score the same on the dev notes, the one
+that fires least wins (higher sales thresholds, a lower personal veto, a higher generic bar): what
+the dev split cannot tell apart is left unflagged. The test split is never read.
 
     python scripts/choose_thresholds.py            # writes composer/data/lint/classifier.yaml
     python scripts/choose_thresholds.py --dry-run  # prints the choice and the dev figures only
@@ -116,32 +117,32 @@ def generic_figures(evidence: list[Evidence], limits: Thresholds) -> tuple[float
 
 
 def choose(evidence: list[Evidence], start: Thresholds) -> Thresholds:
-    """The grid point that meets each bound with the best recall (ties: closest to the rules alone)."""
+    """The grid point that meets each bound with the best recall; on a tie, the one that fires least."""
     best_sales = max(
         (
-            (recall, -phrase, alone)
+            (recall, phrase, alone)
             for phrase in GRID
             for alone in GRID
             for precision, recall in [sales_figures(evidence, replace(start, sales_phrase=phrase, sales_alone=alone))]
             if precision >= SALES_MIN_PRECISION
         ),
-        default=(0.0, -0.0, 1.01),
+        default=(0.0, 1.01, 1.01),
     )
     best_generic = max(
         (
-            (recall, veto, alone)
+            (recall, -veto, alone)
             for veto in GRID
             for alone in GRID
             for recall, alarms in [generic_figures(evidence, replace(start, personal_veto=veto, generic_alone=alone))]
             if alarms <= PERSONAL_MAX_FALSE_ALARMS
         ),
-        default=(0.0, 1.01, 1.01),
+        default=(0.0, -0.0, 1.01),
     )
     return replace(
         start,
-        sales_phrase=-best_sales[1],
+        sales_phrase=best_sales[1],
         sales_alone=best_sales[2],
-        personal_veto=best_generic[1],
+        personal_veto=-best_generic[1],
         generic_alone=best_generic[2],
     )
 

@@ -297,12 +297,13 @@ def template_slot(ctx: Context) -> bool:
 SIGNAL_TEXT = {SLOT: "an unfilled field stands where the specifics go", NO_HOOK: "no name, date or hook phrase found"}
 
 
-#: Hook kinds the rules state outright ("we met at ...", a quoted title); the classifier never overrules them.
-STATED_KINDS = frozenset({"hook phrase", "title"})
+#: Hook kinds the rules state outright ("we met at ...", "we were classmates"); the classifier never overrules
+#: them. A quoted title is not among them: as often as it names their talk, it names the sender's own report.
+STATED_KINDS = frozenset({"hook phrase"})
 
 
 def strongest_hook(ctx: Context) -> str | None:
-    """None when the note has no hook, STATED when a hook phrase or title ties it down, else NAMED."""
+    """None when the note has no hook, STATED when a hook phrase ties it down, else NAMED."""
     kinds = {kind for _, _, kind in find_hooks(ctx)}
     if not kinds:
         return None
