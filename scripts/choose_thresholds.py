@@ -147,7 +147,8 @@ def choose(evidence: list[Evidence], start: Thresholds) -> Thresholds:
     )
 
 
-def write(limits: Thresholds, evidence: list[Evidence], path: Path) -> str:
+def write(limits: Thresholds, evidence: list[Evidence], path: Path | None) -> str:
+    """The thresholds file's text, written to `path` unless it is None."""
     sales_p, sales_r = sales_figures(evidence, limits)
     generic_r, false_alarms = generic_figures(evidence, limits)
     text = HEADER.format(

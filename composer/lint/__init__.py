@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.errors import UsageError
 from composer.lint.catalog import rule_ids
 from composer.lint.findings import SEVERITIES, Finding, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
+
+if TYPE_CHECKING:
+    from composer.lint.pipeline import Linted
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -113,7 +116,7 @@ def lint_results(
     n_process: int = 1,
     blank: bool = False,
     signals: str = "both",
-) -> Generator[Any, None, None]:
+) -> Generator[Linted, None, None]:
     """`lint_many`, yielding `Linted(id, text, findings, scores, language)`: the classifier's score per label too.
 
     `signals` ("both", "rules" or "classifier") is for measuring one signal alone (scripts/evaluate.py).
@@ -123,7 +126,7 @@ def lint_results(
     if n_process < 1:
         raise UsageError(f"the number of processes must be at least 1, got {n_process}")
     chosen = select_rules(select, ignore)
-    stream: Generator[Any, None, None] = _pipeline().lint_stream(
+    stream: Generator[Linted, None, None] = _pipeline().lint_stream(
         items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank, signals=signals
     )
     return stream

@@ -106,8 +106,3 @@ def add_classifier(nlp: Language, folder: Path = CLASSIFIER_DIR, before: str | N
     pipe = cast(TextCategorizer, nlp.add_pipe(factory, name=CLASSIFIER_PIPE, config=settings, before=before))
     pipe.from_disk(folder / TRAINED_NAME, exclude=["vocab"])
     return pipe
-
-
-def classifier_labels(nlp: Language) -> tuple[str, ...]:
-    """The labels the loaded classifier scores."""
-    return tuple(cast(TextCategorizer, nlp.get_pipe(CLASSIFIER_PIPE)).labels)
