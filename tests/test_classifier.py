@@ -151,6 +151,19 @@ def test_decisions():
     assert no_specifics_decision(False, NAMED, None, None, "rules", limits) is None
 
 
+def test_a_stronger_hook_never_makes_no_specifics_fire():
+    """NER only adds hooks and runs only where the rule fired: more hooks must never mean a finding."""
+    limits = thresholds()
+    grid = [x / 20 for x in range(21)]
+    for generic in grid:
+        for personal in grid:
+            fired = [
+                no_specifics_decision(False, hook, generic, personal, "both", limits) is not None
+                for hook in (None, NAMED, STATED)
+            ]
+            assert fired == sorted(fired, reverse=True), (generic, personal, fired)
+
+
 def test_note_level_findings_say_which_signal_decided():
     pitch = "We just published a free 40-page guide on ERP migration. Want a copy?"
     [sales] = [f for f in lint_text(pitch) if f.rule == "sales-pitch"]

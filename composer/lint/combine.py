@@ -47,7 +47,9 @@ def no_specifics_decision(
 ) -> str | None:
     """SLOT, NO_HOOK (the rules decided), SCORE (the classifier decided) or None.
 
-    `hook` is the strongest hook the rules found: None, NAMED or STATED.
+    `hook` is the strongest hook the rules found: None, NAMED or STATED. A stronger hook never makes
+    the rule fire where a weaker one would not (the lint step runs NER, which can only add hooks,
+    only on the notes where the rule fired).
     """
     if generic is None or personal is None:
         return SLOT if slot else None if hook else NO_HOOK
@@ -55,6 +57,6 @@ def no_specifics_decision(
         return SCORE if generic >= limits.classifier_alone else None
     if slot:
         return SLOT
-    if hook is None:
-        return NO_HOOK if personal < limits.personal_veto else None
-    return SCORE if hook == NAMED and generic >= limits.generic_alone else None
+    if hook is None and personal < limits.personal_veto:
+        return NO_HOOK
+    return SCORE if hook != STATED and generic >= limits.generic_alone else None
