@@ -11,9 +11,9 @@ generalises to wordings nobody listed, but cannot point at words. So:
   classifier is confident (`sales_alone`), with its score in the message.
 * `no-specifics`: an unfilled field where the specifics go is exact; a note without any hook fires
   unless the classifier is confident it is personal (`personal_veto`); a note whose only hooks are
-  names (a capitalised word, an entity, a date, a quoted title: "I see you work at Oracle") still
-  fires when the classifier is confident it is generic (`generic_alone`); a hook the rules state
-  outright (a hook phrase such as "we met at ...") is never overruled.
+  names (a capitalised word, an entity, a date, a quoted title: "I see you work at Oracle"), or that
+  has none, fires when the classifier is confident it is generic (`generic_alone`); a hook the rules
+  state outright (a hook phrase such as "we met at ...") is never overruled.
 
 The thresholds are data (`composer/data/lint/classifier.yaml`), chosen on the corpus's dev split by
 `scripts/choose_thresholds.py`, which calls these same functions. A score of None means the rules
