@@ -10,7 +10,8 @@ Each measurement is a whole process, timed several times; the median is reported
 compares two commands measured in the same run on the same machine:
 
 * `invite --help` vs a minimal two-command typer app's `--help` (the framework's floor);
-* `invite lint` on one note file vs `python -c "import spacy; spacy.load(<same model>)"`;
+* `invite lint` on one note file vs `python -c "import spacy; spacy.load(<same model>)"` (the lint
+  loads the note classifier and the rule data on top of the model);
 * `invite lint --jsonl` over N generated notes vs raw `nlp.pipe` of the full pipeline, notes/s,
   in one process and with `--jobs 2`;
 * peak memory (max RSS) of the batch runs (for `--jobs 2`, of the largest single process);
@@ -343,9 +344,9 @@ def main() -> None:
 
     print("\nratios (lower is better for time, higher for throughput)")
     print(f"  --help: invite / minimal typer        {ratio(help_invite, help_mini)}   (target <= 1.3)")
-    print(f"  one note: invite lint / bare load     {ratio(one, load)}   (target <= 1.1)")
+    print(f"  one note: invite lint / bare load     {ratio(one, load)}   (target <= 1.15)")
     print(f"  batch: raw full pipeline              {rate(raw)}")
-    print(f"  batch: invite lint --jsonl            {rate(lint1)}   {ratio(raw, lint1)}   (target >= 1.3)")
+    print(f"  batch: invite lint --jsonl            {rate(lint1)}   {ratio(raw, lint1)}   (target >= 2)")
     print(f"  batch: invite lint --jsonl --jobs 2   {rate(lint2)}   {ratio(raw, lint2)}   (target: above --jobs 1)")
     rss = {name: f"{r['max_rss_mib']:.0f} MiB" if r else "n/a" for name, r in (("lint", lint1), ("jobs2", lint2), ("raw", raw))}
     print(f"  templates list, 100 user templates    {ratio(listed, in_process)}   (target <= 1.3)")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from composer.lint import lint_many
-from composer.lint.keys import FINDINGS_KEY, LINT_PIPE, NAME_KEY, SPANS_KEY
+from composer.lint.keys import CLASSIFIER_PIPE, FINDINGS_KEY, LINT_PIPE, NAME_KEY, SPANS_KEY
 from composer.lint.pipeline import get_pipeline, load_patterns
 from composer.lint.ruler import requirements
 from composer.lint.step import ENTITY_RULES
@@ -46,7 +46,7 @@ NOTES = _notes()
 
 def test_loads_only_ner_and_runs_it_on_demand():
     nlp = get_pipeline().nlp
-    assert nlp.pipe_names == ["invite_ruler", LINT_PIPE]
+    assert nlp.pipe_names == ["invite_ruler", CLASSIFIER_PIPE, LINT_PIPE]
     assert nlp.disabled == ["ner"]
     assert "tok2vec" not in nlp.component_names and "parser" not in nlp.component_names
 

@@ -34,6 +34,8 @@ def test_wheel_contains_templates_and_data(wheel: Path):
     templates = [n for n in names if n.startswith("composer/message_templates/") and n.endswith(".jinja")]
     assert len(templates) >= 16
     assert "composer/data/relationships.yaml" in names
+    for data in ("classifier.yaml", "languages.yaml", "classifier/config.cfg", "classifier/textcat_multilabel/model"):
+        assert f"composer/data/lint/{data}" in names, data
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
@@ -109,6 +111,11 @@ def test_fast_commands_never_import_spacy(args):
     modules = _modules_after(*args)
     assert "composer.cli" in modules
     assert "spacy" not in modules
+
+
+def test_help_imports_no_spacy_jinja2_or_yaml():
+    modules = {name.split(".")[0] for name in _modules_after("--help")}
+    assert not modules & {"spacy", "thinc", "jinja2", "yaml", "numpy"}
 
 
 def test_console_script_and_module_entry_points():

@@ -237,7 +237,7 @@ def _lint_stream(
     key: str, items: Iterator[Item], count: int, limit: int, chosen: list[str], jobs: int, fail_on: str, format_: str
 ) -> None:
     """Lint the notes as they stream in, print each result as it comes, and end with the exit code."""
-    from composer.lint import lint_many
+    from composer.lint import lint_results
     from composer.lint.report import json_line, print_findings, reaches, summary
     from composer.lint.workers import stoppable_workers
 
@@ -247,15 +247,15 @@ def _lint_stream(
     console = output.console(stdout=True) if format_ == "text" else None
     failed = False
     total = notes_with = notes = 0
-    results = lint_many(items, limit=limit, select=chosen, batch_size=batch_size, n_process=n_process)
+    results = lint_results(items, limit=limit, select=chosen, batch_size=batch_size, n_process=n_process)
     with stoppable_workers(results, n_process > 1):  # Ctrl-C or `| head` must not hang on the workers
-        for label, text, findings in results:
+        for label, text, findings, scores, language in results:
             notes += 1
             total += len(findings)
             notes_with += bool(findings)
             failed = failed or reaches(findings, fail_on)
             if console is None:
-                output.out(json_line(key, label, text, limit, findings))
+                output.out(json_line(key, label, text, limit, findings, scores, language))
                 continue
             print_findings(console, str(label), text, findings)
     if console is not None:

@@ -100,11 +100,11 @@ def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str,
     """The suggested action and why, in order of what weighs most."""
     data = settings()["inbox"]
     pitches = [f.message for f in item.findings if f.rule in data["pitch_rules"]]
-    if pitches:
-        return IGNORE, pitches
     recruiter = recruiter_phrase(item.message)
-    if not_looking and recruiter:
+    if recruiter and not_looking:
         return IGNORE, [f"a recruiter's pitch ({recruiter!r}), and you are not looking"]
+    if pitches and not recruiter:  # the linter counts a job opening as a pitch; the inbox lets you choose
+        return IGNORE, pitches
     known = known_from_history(history, item)
     if known:
         return ACCEPT, [known]

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.errors import UsageError
 from composer.lint.catalog import in_scope, rule_ids
 from composer.lint.findings import SEVERITIES, Finding, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
+
+if TYPE_CHECKING:
+    from composer.lint.pipeline import Linted
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -31,6 +34,7 @@ __all__ = [
     "Finding",
     "SEVERITIES",
     "lint_many",
+    "lint_results",
     "lint_text",
     "rule_ids",
     "select_rules",
@@ -94,6 +98,28 @@ def lint_many(
 
     `n_process > 1` runs the pipeline, rules included, in that many forked worker processes (spaCy's
     `n_process`); the output order is still the input order. Arguments are checked before any note is read.
+    `lint_results` yields the classifier's scores and the note's language as well.
+    """
+    results = lint_results(
+        items, limit=limit, select=select, ignore=ignore, batch_size=batch_size, n_process=n_process, blank=blank
+    )
+    return ((r.id, r.text, r.findings) for r in results)
+
+
+def lint_results(
+    items: Iterable[tuple[Any, str, str | None]],
+    *,
+    limit: int = DEFAULT_LIMIT,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    n_process: int = 1,
+    blank: bool = False,
+    signals: str = "both",
+) -> Generator[Linted, None, None]:
+    """`lint_many`, yielding `Linted(id, text, findings, scores, language)`: the classifier's score per label too.
+
+    `signals` ("both", "rules" or "classifier") is for measuring one signal alone (scripts/evaluate.py).
     """
     if limit <= 0:
         raise UsageError(f"limit must be a positive number of characters, got {limit}")
@@ -102,7 +128,7 @@ def lint_many(
     chosen = in_scope(select_rules(select, ignore), "note")
     if not chosen:
         raise UsageError("the chosen rules need the history or a batch (`invite draft`, `invite merge`); select a note rule")
-    stream: Generator[tuple[Any, str, list[Finding]], None, None] = _pipeline().lint_stream(
-        items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank
+    stream: Generator[Linted, None, None] = _pipeline().lint_stream(
+        items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank, signals=signals
     )
     return stream

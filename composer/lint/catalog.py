@@ -54,6 +54,10 @@ class Rule:
     fires: tuple[Any, ...]
     passes: tuple[Any, ...]
     scope: str = "note"
+    #: The message of a note-level finding decided by the classifier's score ({score}), when the rule has one.
+    note_message: str | None = None
+    #: Judges English wording: skipped (not guessed) on a note in another language.
+    english_only: bool = False
 
 
 @cache
@@ -71,6 +75,8 @@ def load_rules() -> dict[str, Rule]:
             fires=tuple(entry.get("fires", ())),
             passes=tuple(entry.get("passes", ())),
             scope=entry.get("scope", "note"),
+            note_message=entry.get("note_message"),
+            english_only=bool(entry.get("english_only", False)),
         )
         if rule.severity not in SEVERITIES:  # a data bug caught by the tests
             raise ValueError(f"rule {rule.id}: unknown severity {rule.severity!r}")
@@ -89,6 +95,37 @@ def in_scope(ids: list[str], scope: str) -> list[str]:
     """The ids among `ids` whose rules have this scope (`note` ones run in the linter's pipeline)."""
     rules = load_rules()
     return [rule_id for rule_id in ids if rules[rule_id].scope == scope]
+
+
+# --------------------------------------------------------------------------- classifier thresholds
+
+#: Which signals decide the note-level judgements: both (the linter), or one alone (for scripts/evaluate.py).
+SIGNALS = ("both", "rules", "classifier")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the classifier's scores tip the note-level rules (classifier.yaml, chosen on the dev split).
+
+    `sales-pitch`: a sales phrase from the patterns is reported when the note's `sales_pitch` score
+    reaches `sales_phrase`; without a phrase, the score alone reports the note from `sales_alone`.
+    `no-specifics`: with no hook found, the note is still quiet when `personal_specific` reaches
+    `personal_veto`; with a hook, it fires anyway when `generic` reaches `generic_alone`.
+    `classifier_alone` is the one threshold of the classifier-only mode that scripts/evaluate.py reports.
+    """
+
+    sales_phrase: float
+    sales_alone: float
+    personal_veto: float
+    generic_alone: float
+    classifier_alone: float
+
+
+@cache
+def thresholds() -> Thresholds:
+    """The thresholds in composer/data/lint/classifier.yaml."""
+    raw = load_yaml(DATA_DIR / "classifier.yaml")
+    return Thresholds(**{name: float(raw[name]) for name in Thresholds.__dataclass_fields__})
 
 
 # --------------------------------------------------------------------------- lexicon

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from composer.length import note_length
-from composer.lint.catalog import Rule, in_scope, lexicon, load_rules
+from composer.lint.catalog import Rule, in_scope, lexicon, load_rules, thresholds
+from composer.lint.combine import PHRASE, SCORE, sales_decision
 from composer.lint.context import Context, Hit, greeting_tokens, merge, non_overlapping, trimmed
 from composer.lint.findings import SEVERITIES, Finding
 from composer.lint.hooks import check_no_specifics
+from composer.lint.language import default_invitations
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -75,9 +77,9 @@ def check_invisible_character(ctx: Context) -> list[Hit]:
     return hits
 
 
-def _span_hits(ctx: Context, label: str, keep: Callable[[Span], bool] = lambda span: True) -> list[Hit]:
-    spans = [(s.start_char, s.end_char) for s in ctx.spans(label) if not ctx.in_placeholder(s.start_char, s.end_char) and keep(s)]
-    return [Hit(s, e) for s, e in merge(spans)]
+def _span_hits(ctx: Context, spans: Iterable[tuple[int, int]]) -> list[Hit]:
+    """Hits for the spans outside placeholders, overlapping ones merged."""
+    return [Hit(s, e) for s, e in merge((s, e) for s, e in spans if not ctx.in_placeholder(s, e))]
 
 
 def _said_by_sender(span: Span) -> bool:
@@ -86,11 +88,31 @@ def _said_by_sender(span: Span) -> bool:
 
 
 def check_generic_phrase(ctx: Context) -> list[Hit]:
-    return _span_hits(ctx, "generic-phrase", keep=_said_by_sender)
+    """Canned phrases from the patterns (English) and LinkedIn's default text in any language."""
+    if ctx.signals == "classifier":
+        return []
+    spans = [(s.start_char, s.end_char) for s in ctx.spans("generic-phrase") if _said_by_sender(s)]
+    return _span_hits(ctx, [*spans, *default_invitations(ctx.text)])
 
 
 def check_sales_pitch(ctx: Context) -> list[Hit]:
-    return _span_hits(ctx, "sales-pitch")
+    """The sales phrases where the classifier agrees, or the whole note when its score alone is high (`combine`)."""
+    phrases = _span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
+    score = ctx.score("sales_pitch")
+    decision = sales_decision(bool(phrases), score, ctx.signals, thresholds())
+    if decision == PHRASE:
+        return phrases
+    if decision == SCORE:
+        start, end = trimmed(ctx.text)
+        return [Hit(start, end, {"score": score}, note_level=True)]
+    return []
+
+
+def check_not_english(ctx: Context) -> list[Hit]:
+    if ctx.english:
+        return []
+    start, end = trimmed(ctx.text)
+    return [Hit(start, end, {"language": ctx.language})]
 
 
 def check_no_greeting(ctx: Context) -> list[Hit]:
@@ -164,6 +186,7 @@ CHECKS: dict[str, Check] = {
     "no-greeting": check_no_greeting,
     "self-focus": check_self_focus,
     "shouting": check_shouting,
+    "not-english": check_not_english,
 }
 
 
@@ -182,10 +205,11 @@ def make_finding(rule: Rule, text: str, hit: Hit) -> Finding:
     excerpt = text[hit.start : hit.end]
     values = {"excerpt": excerpt, **hit.values}
     line, column = line_and_column(text, hit.start)
+    message = rule.note_message if hit.note_level and rule.note_message else rule.message
     return Finding(
         rule=rule.id,
         severity=rule.severity,
-        message=rule.message.format(**values),
+        message=message.format(**values),
         hint=rule.hint.format(**values),
         start=hit.start,
         end=hit.end,
@@ -196,11 +220,17 @@ def make_finding(rule: Rule, text: str, hit: Hit) -> Finding:
 
 
 def run_checks(ctx: Context, rule_ids: Iterable[str]) -> list[Finding]:
-    """Run the chosen rules on one note; findings sorted by position, then severity."""
+    """Run the chosen rules on one note; findings sorted by position, then severity.
+
+    A note in another language skips the English-only rules (`english_only` in rules.yaml): they
+    would guess, not judge; `not-english` says so instead.
+    """
     rules = load_rules()
     chosen = in_scope(list(rule_ids), "note")  # history and batch rules run in draft and merge
     if not ctx.text.strip():
         chosen = [r for r in chosen if r == "empty"]
+    elif not ctx.english:
+        chosen = [r for r in chosen if not rules[r].english_only]
     findings = [make_finding(rules[rule_id], ctx.text, hit) for rule_id in chosen for hit in CHECKS[rule_id](ctx)]
     findings.sort(key=lambda f: (f.start, -SEVERITIES.index(f.severity), f.rule))
     return findings

@@ -26,19 +26,34 @@ class Hit:
     start: int
     end: int
     values: dict[str, Any] = field(default_factory=dict)
+    #: Decided by the classifier's score for the whole note (the rule's `note_message` applies).
+    note_level: bool = False
 
 
 @dataclass
 class Context:
-    """What a check sees: the note, its Doc and the options."""
+    """What a check sees: the note, its Doc, the options, the classifier's scores and the note's language."""
 
     text: str
     doc: Doc
     limit: int
     name: str | None
     trained: bool
+    #: `doc.cats`: the classifier's score per label (empty when no classifier ran).
+    scores: dict[str, float] = field(default_factory=dict)
+    language: str = "en"
+    #: Which signals decide the note-level rules: "both", "rules" or "classifier" (catalog.SIGNALS).
+    signals: str = "both"
     _placeholders: list[tuple[int, int]] | None = None
     _starts: list[int] | None = None
+
+    @property
+    def english(self) -> bool:
+        return self.language == "en"
+
+    def score(self, label: str) -> float | None:
+        """The classifier's score for a label, or None when the rules decide alone."""
+        return None if self.signals == "rules" else self.scores.get(label)
 
     def placeholders(self) -> list[tuple[int, int]]:
         """The unfilled template fields, (start, end) in order; computed once per note."""

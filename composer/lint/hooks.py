@@ -4,7 +4,8 @@ A *hook* is what makes a note personal: a name (Globex, PyCon, Jane), a named en
 pins a moment down, a quoted title, or a hook phrase from the patterns ("we met at ...", "your talk
 on ..."). `find_hooks` asks each hook source in turn (one function per source, listed in
 `HOOK_SOURCES`); `check_no_specifics` fires when none finds anything, or when an unfilled template
-field still stands where the specifics should be.
+field still stands where the specifics should be; the classifier's scores may overrule either
+(`composer.lint.combine`).
 
 What never counts: the addressee's own name, a signature, the sender's self-introduction or the
 clients they name-drop, words in placeholders, and capitalised job titles or filler (`not_hooks`).
@@ -18,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from composer.lint.catalog import lexicon
+from composer.lint.catalog import lexicon, thresholds
+from composer.lint.combine import NAMED, NO_HOOK, SCORE, SLOT, STATED, no_specifics_decision
 from composer.lint.context import Context, Hit, greeting_tokens, is_capitalised, is_word, trimmed
 
 if TYPE_CHECKING:
@@ -298,10 +300,34 @@ def template_slot(ctx: Context) -> bool:
     return False
 
 
+#: What each decision says in the finding's message ({signal}).
+SIGNAL_TEXT = {SLOT: "an unfilled field stands where the specifics go", NO_HOOK: "no name, date or hook phrase found"}
+
+
+#: Hook kinds the rules state outright ("we met at ...", "we were classmates"); the classifier never overrules
+#: them. A quoted title is not among them: as often as it names their talk, it names the sender's own report.
+STATED_KINDS = frozenset({"hook phrase"})
+
+
+def strongest_hook(ctx: Context) -> str | None:
+    """None when the note has no hook, STATED when a hook phrase ties it down, else NAMED."""
+    kinds = {kind for _, _, kind in find_hooks(ctx)}
+    if not kinds:
+        return None
+    return STATED if kinds & STATED_KINDS else NAMED
+
+
 def check_no_specifics(ctx: Context) -> list[Hit]:
+    """Note-level: the rules' hooks and the classifier's scores decide together (`combine`)."""
     if not ctx.text.strip():
         return []
-    if not template_slot(ctx) and find_hooks(ctx):
+    slot = template_slot(ctx)
+    generic, personal = ctx.score("generic"), ctx.score("personal_specific")
+    hook = None if slot or ctx.signals == "classifier" else strongest_hook(ctx)
+    decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
+    if decision is None:
         return []
     start, end = trimmed(ctx.text)
-    return [Hit(start, end)]
+    if decision == SCORE:
+        return [Hit(start, end, {"score": generic}, note_level=True)]
+    return [Hit(start, end, {"signal": SIGNAL_TEXT[decision]})]

@@ -20,3 +20,7 @@ FINDINGS_KEY = "invite_lint.findings"
 DEFAULT_LIMIT = 200
 #: Notes per `nlp.pipe` batch: large enough for NER to batch well, small enough to stream.
 DEFAULT_BATCH_SIZE = 256
+#: The trained note classifier's component name; its scores are `doc.cats`.
+CLASSIFIER_PIPE = "invite_classifier"
+#: `doc.user_data` key: the note's detected language (ISO 639-1).
+LANGUAGE_KEY = "invite_lint.language"

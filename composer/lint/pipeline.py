@@ -7,7 +7,8 @@ entities, nothing else. The small English model's `ner` has its own embedding la
 listen to the shared `tok2vec`), so the tagger, parser, lemmatizer and `tok2vec` are all excluded.
 
 The pipeline that runs is `invite_ruler` (the patterns of `composer/data/lint/patterns.jsonl` in
-`doc.spans[SPANS_KEY]`, SpanRuler semantics; `composer.lint.ruler`) then `invite_lint` (the rules;
+`doc.spans[SPANS_KEY]`, SpanRuler semantics; `composer.lint.ruler`), `invite_classifier` (the trained
+note classifier, scores in `doc.cats`; `composer.lint.classifier`), then `invite_lint` (the rules;
 findings in `doc.user_data[FINDINGS_KEY]`; `composer.lint.step`); `ner` stays loaded but disabled,
 and `invite_lint` runs it only on the notes whose findings can depend on entities. Because the rules
 run inside the pipeline, `nlp.pipe(..., n_process=N)` lints in N worker processes.
@@ -25,7 +26,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -34,8 +35,9 @@ from spacy.tokens import Doc
 from srsly import msgpack
 
 from composer import output
+from composer.lint.classifier import add_classifier
 from composer.lint.findings import Finding
-from composer.lint.keys import FINDINGS_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
+from composer.lint.keys import FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
 from composer.lint.ruler import AnchoredSpanRuler
 from composer.lint.step import LintStep, decode
 
@@ -58,6 +60,16 @@ Item = tuple[Any, str, str | None]
 #: tokenized in pieces of `RUN_PIECE` characters instead; no word or link is that long.
 LONG_RUN = re.compile(r"\S{200,}")
 RUN_PIECE = 100
+
+
+class Linted(NamedTuple):
+    """One linted note: its id and text, the findings, the classifier's scores and the note's language."""
+
+    id: Any
+    text: str
+    findings: list[Finding]
+    scores: dict[str, float]
+    language: str
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,7 @@ def get_pipeline(blank: bool = False) -> Pipeline:
     span_ruler = nlp.add_pipe(RULER_PIPE)  # patterns are validated by the tests, not on every start
     assert isinstance(span_ruler, AnchoredSpanRuler)
     span_ruler.add_patterns(load_patterns())
+    add_classifier(nlp)
     lint_step = nlp.add_pipe(LINT_PIPE, config={"trained": trained})
     assert isinstance(lint_step, LintStep)
     lint_step.ner = ner
@@ -179,9 +192,20 @@ def get_pipeline(blank: bool = False) -> Pipeline:
 
 
 def lint_stream(
-    items: Iterable[Item], *, limit: int, rules: list[str], batch_size: int, n_process: int, blank: bool
-) -> Generator[tuple[Any, str, list[Finding]], None, None]:
-    """Stream `(id, text, name)` items through the pipeline; yield `(id, text, findings)` in input order."""
+    items: Iterable[Item],
+    *,
+    limit: int,
+    rules: list[str],
+    batch_size: int,
+    n_process: int,
+    blank: bool,
+    signals: str = "both",
+) -> Generator[Linted, None, None]:
+    """Stream `(id, text, name)` items through the pipeline; yield `Linted` results in input order.
+
+    `signals` "rules" or "classifier" lets one signal alone decide the note-level rules (for
+    scripts/evaluate.py); the linter always uses both.
+    """
     nlp = get_pipeline(blank).nlp
 
     def docs() -> Iterator[tuple[Any, Any]]:
@@ -192,12 +216,13 @@ def lint_stream(
                 doc.user_data[NAME_KEY] = name
             yield doc, item_id
 
-    options = {LINT_PIPE: {"limit": limit, "rules": rules}}
+    options = {LINT_PIPE: {"limit": limit, "rules": rules, "signals": signals}}
     stream = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process, component_cfg=options)
     try:
         with fast_doc_bytes() if n_process > 1 else nullcontext():
             for doc, item_id in stream:
-                yield item_id, doc.text, decode(doc.user_data.get(FINDINGS_KEY))
+                findings = decode(doc.user_data.get(FINDINGS_KEY))
+                yield Linted(item_id, doc.text, findings, dict(doc.cats), doc.user_data.get(LANGUAGE_KEY, "en"))
     finally:
         # Closed now, while the caller still handles an early end (lint.workers), not at garbage collection.
         getattr(stream, "close", lambda: None)()

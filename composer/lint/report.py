@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -32,9 +32,25 @@ def reaches(findings: Sequence[Finding], fail_on: str) -> bool:
     return any(severity_rank(f.severity) >= threshold for f in findings)
 
 
-def json_line(key: str, label: object, text: str, limit: int, findings: Sequence[Finding]) -> str:
-    """One note as the JSON object `invite lint --format json` prints per line."""
-    record = {key: label, "length": note_length(text), "limit": limit, "findings": [f.to_dict() for f in findings]}
+def json_line(
+    key: str,
+    label: object,
+    text: str,
+    limit: int,
+    findings: Sequence[Finding],
+    scores: Mapping[str, float] | None = None,
+    language: str | None = None,
+) -> str:
+    """One note as the JSON object `invite lint --format json` prints per line.
+
+    `scores` are the classifier's, rounded to 3 places, so a script can apply thresholds of its own.
+    """
+    record: dict[str, object] = {key: label, "length": note_length(text), "limit": limit}
+    if language is not None:
+        record["language"] = language
+    if scores is not None:
+        record["scores"] = {label: round(score, 3) for label, score in scores.items()}
+    record["findings"] = [f.to_dict() for f in findings]
     return jsonl_safe(json.dumps(record, ensure_ascii=False))
 
 

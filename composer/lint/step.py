@@ -1,8 +1,9 @@
 """`invite_lint`: the pipeline step that runs the checks on each doc.
 
-Findings are stored as plain tuples in `doc.user_data[FINDINGS_KEY]`, so they survive
-`Doc.to_bytes` when `nlp.pipe(n_process=...)` runs the step in worker processes. The recipient's
-name comes in through `doc.user_data[NAME_KEY]`.
+Findings are stored as plain tuples in `doc.user_data[FINDINGS_KEY]` and the note's language in
+`doc.user_data[LANGUAGE_KEY]`, so they survive `Doc.to_bytes` when `nlp.pipe(n_process=...)` runs
+the step in worker processes (as do the classifier's scores, `doc.cats`, which the checks read). The
+recipient's name comes in through `doc.user_data[NAME_KEY]`.
 
 Named entities only ever add hooks, so they can only clear a `no-specifics` finding: the `ner`
 component (disabled in the pipeline) runs, batched, on just the notes where an entity-dependent rule
@@ -20,11 +21,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from composer.lint.catalog import rule_ids
+from composer.lint.catalog import SIGNALS, rule_ids
 from composer.lint.checks import run_checks
 from composer.lint.context import Context
 from composer.lint.findings import Finding
-from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LINT_PIPE, NAME_KEY
+from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY
+from composer.lint.language import detect_language
 
 #: Rules whose result can change once the doc has named entities (they may only stop firing).
 ENTITY_RULES = frozenset({"no-specifics"})
@@ -64,7 +66,10 @@ class LintStep:
         limit: int | None = None,
         rules: list[str] | None = None,
         lazy_entities: bool = True,
+        signals: str = "both",
     ) -> Iterator[Doc]:
+        if signals not in SIGNALS:
+            raise ValueError(f"signals must be one of {SIGNALS}, got {signals!r}")
         chosen = list(rules) if rules is not None else rule_ids()
         limit = DEFAULT_LIMIT if limit is None else limit
         ner = self.ner if self.trained else None
@@ -74,7 +79,7 @@ class LintStep:
                 batch = list(ner.pipe(batch, batch_size=len(batch)))
             pending = []
             for doc in batch:
-                findings = self._check(doc, limit, chosen)
+                findings = self._check(doc, limit, chosen, signals)
                 needs_entities = entity_rules and len(doc) <= MAX_NER_TOKENS and any(f.rule in entity_rules for f in findings)
                 if ner is not None and lazy_entities and needs_entities:
                     pending.append(doc)
@@ -82,11 +87,23 @@ class LintStep:
                     doc.user_data[FINDINGS_KEY] = encode(findings)
             if pending and ner is not None:
                 for doc in ner.pipe(pending, batch_size=len(pending)):
-                    doc.user_data[FINDINGS_KEY] = encode(self._check(doc, limit, chosen))
+                    doc.user_data[FINDINGS_KEY] = encode(self._check(doc, limit, chosen, signals))
             yield from batch
 
-    def _check(self, doc: Doc, limit: int, chosen: list[str]) -> list[Finding]:
-        ctx = Context(text=doc.text, doc=doc, limit=limit, name=doc.user_data.get(NAME_KEY), trained=self.trained)
+    def _check(self, doc: Doc, limit: int, chosen: list[str], signals: str) -> list[Finding]:
+        language = doc.user_data.get(LANGUAGE_KEY)
+        if language is None:
+            language = doc.user_data[LANGUAGE_KEY] = detect_language(doc.text)
+        ctx = Context(
+            text=doc.text,
+            doc=doc,
+            limit=limit,
+            name=doc.user_data.get(NAME_KEY),
+            trained=self.trained,
+            scores=dict(doc.cats),
+            language=language,
+            signals=signals,
+        )
         return run_checks(ctx, chosen)
 
 

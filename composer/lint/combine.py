@@ -1,0 +1,62 @@
+"""How the rules' evidence and the classifier's scores combine into the note-level judgements.
+
+Each rule is good at something different. The patterns know *where* a sales line or a canned
+phrase sits and say so exactly, but only for the wordings someone listed; the hook finder knows
+names, dates and hook phrases, but reads "I see you work at Oracle" as a hook and misses "your post
+about ai in radiology". The classifier (trained on the project's corpus) reads the whole note and
+generalises to wordings nobody listed, but cannot point at words. So:
+
+* `sales-pitch`: a sales phrase is reported (pointing at its words) when the classifier does not
+  clearly disagree (`sales_phrase`); a note with no listed phrase is reported as a whole when the
+  classifier is confident (`sales_alone`), with its score in the message.
+* `no-specifics`: an unfilled field where the specifics go is exact; a note without any hook fires
+  unless the classifier is confident it is personal (`personal_veto`); a note whose only hooks are
+  names (a capitalised word, an entity, a date, a quoted title: "I see you work at Oracle"), or that
+  has none, fires when the classifier is confident it is generic (`generic_alone`); a hook the rules
+  state outright (a hook phrase such as "we met at ...") is never overruled.
+
+The thresholds are data (`composer/data/lint/classifier.yaml`), chosen on the corpus's dev split by
+`scripts/choose_thresholds.py`, which calls these same functions. A score of None means the rules
+decide alone (`--signals rules` in scripts/evaluate.py); signals "classifier" means the score alone
+decides at `classifier_alone`.
+"""
+
+from __future__ import annotations
+
+from composer.lint.catalog import Thresholds
+
+#: What decided a note-level judgement (None: it does not fire).
+PHRASE, SCORE, NO_HOOK, SLOT = "phrase", "score", "no hook", "slot"
+#: The strongest hook the rules found in a note: only names, dates or titles (NAMED), or a hook phrase (STATED).
+NAMED, STATED = "named", "stated"
+
+
+def sales_decision(phrase: bool, score: float | None, signals: str, limits: Thresholds) -> str | None:
+    """PHRASE (report the sales phrases), SCORE (report the note) or None."""
+    if score is None:
+        return PHRASE if phrase else None
+    if signals == "classifier":
+        return SCORE if score >= limits.classifier_alone else None
+    if phrase and score >= limits.sales_phrase:
+        return PHRASE
+    return SCORE if score >= limits.sales_alone else None
+
+
+def no_specifics_decision(
+    slot: bool, hook: str | None, generic: float | None, personal: float | None, signals: str, limits: Thresholds
+) -> str | None:
+    """SLOT, NO_HOOK (the rules decided), SCORE (the classifier decided) or None.
+
+    `hook` is the strongest hook the rules found: None, NAMED or STATED. A stronger hook never makes
+    the rule fire where a weaker one would not (the lint step runs NER, which can only add hooks,
+    only on the notes where the rule fired).
+    """
+    if generic is None or personal is None:
+        return SLOT if slot else None if hook else NO_HOOK
+    if signals == "classifier":
+        return SCORE if generic >= limits.classifier_alone else None
+    if slot:
+        return SLOT
+    if hook is None and personal < limits.personal_veto:
+        return NO_HOOK
+    return SCORE if hook != STATED and generic >= limits.generic_alone else None
