@@ -21,8 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from composer.errors import InputError, UsageError
 from composer.fileio import parse_toml, read_text
 
@@ -39,19 +37,27 @@ _KNOWN_KEYS = {"sender_name", "account", "template_dirs", "lint", "history", "me
 _LINT_KEYS = {"select", "ignore", "fail_on"}
 
 
+def _user_dir(kind: str) -> Path:
+    """A per-user folder of this app from platformdirs (imported here: `invite --help` never needs it)."""
+    import platformdirs
+
+    folders = {"config": platformdirs.user_config_dir, "state": platformdirs.user_state_dir, "data": platformdirs.user_data_dir}
+    return Path(folders[kind](APP_NAME, appauthor=False))
+
+
 def user_config_dir() -> Path:
     """The per-user config folder (holds config.toml and templates/)."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _user_dir("config")
 
 
 def user_state_dir() -> Path:
-    """The per-user state folder (holds the draft in progress)."""
-    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    """The per-user state folder (holds the drafts in progress)."""
+    return _user_dir("state")
 
 
 def user_data_dir() -> Path:
     """The per-user data folder (holds the history database)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _user_dir("data")
 
 
 def user_templates_dir() -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -60,6 +59,8 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_READ_BYTES) -> st
 
 def parse_toml(text: str, name: str, what: str = "TOML") -> dict[str, Any]:
     """Parse TOML a user wrote; a syntax error, a 5,000-digit number or absurd nesting is one InputError."""
+    import tomllib  # only when there is a file to read: `invite --help` never is
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

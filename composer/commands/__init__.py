@@ -1,1 +1,9 @@
-"""One module per subcommand; `composer.cli` only wires them together."""
+"""One module per command group; `composer.cli` wires them into the typer app.
+
+These modules are imported for every `invite` run, `--help` included, so they import nothing heavy
+at the top: the subsystems (templates, draft, lint, history, merge) are imported inside the command
+functions. They also do without `from __future__ import annotations`: typer reads every command's
+signature at start-up, and with postponed annotations it would `eval` each one from its source text
+(half the cost of building the command tree; `invite --help` went from 1.43x to 1.24x the time of a
+minimal typer app's). Annotations naming types imported only for type checking are quoted.
+"""

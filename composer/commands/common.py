@@ -4,8 +4,6 @@ This module is imported when the CLI starts (for `invite --help`), so it imports
 the templates subsystem (jinja2, yaml) is imported inside `load_library`, when a command runs.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +14,6 @@ from typer.core import TyperArgument, TyperCommand
 from composer import output
 from composer.config import Config, load_config
 from composer.errors import UsageError
-from composer.lint.findings import check_fail_on
 
 if TYPE_CHECKING:
     from composer.templates.library import Library
@@ -97,7 +94,7 @@ NoHistoryOption = Annotated[
 ]
 
 
-def load_library(templates_dirs: list[Path] | None, config: Config | None = None) -> Library:
+def load_library(templates_dirs: list[Path] | None, config: Config | None = None) -> "Library":
     """Discover templates from every source and warn (on stderr) about files that did not load."""
     from composer.templates.library import discover
 
@@ -117,4 +114,6 @@ def check_format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str
 
 def fail_on_level(flag: str | None, config: Config) -> str:
     """--fail-on, else the config's `[lint] fail_on`, else warning; validated."""
+    from composer.lint.findings import check_fail_on  # the linter's package stays out of `invite --help`
+
     return check_fail_on(flag or config.lint.fail_on or "warning")

@@ -6,8 +6,6 @@ or --output), then linted (its count and findings on stderr), exit 1 when a find
 --fail-on. The saved draft is forgotten only after the note was delivered.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -132,7 +130,7 @@ def draft(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished: Finished) -> None:
+def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished: "Finished") -> None:
     """Deliver a session's note; if that fails, show the note on the terminal and keep the draft to resume."""
     try:
         _deliver(text, output_path, force)
@@ -148,7 +146,7 @@ def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished:
         raise InviteError(f"the note was not delivered ({reason}); it is shown above, and {where}", exit_code=code) from None
 
 
-def _warn_unknown(sources: AnswerSources, template: Template) -> None:
+def _warn_unknown(sources: "AnswerSources", template: "Template") -> None:
     from composer.draft.answers import unknown_answers
 
     unknown = unknown_answers(template, sources)
@@ -158,15 +156,15 @@ def _warn_unknown(sources: AnswerSources, template: Template) -> None:
 
 
 def _session(
-    library: Library,
-    sources: AnswerSources,
-    resolution: Resolution,
+    library: "Library",
+    sources: "AnswerSources",
+    resolution: "Resolution",
     limit: int,
     resume: bool,
-    recipient: Recipient,
-    log: NoteLog,
+    recipient: "Recipient",
+    log: "NoteLog",
     fail_on: str,
-) -> Finished:
+) -> "Finished":
     """Run the interactive session (from a saved draft with --resume) and return the finished note.
 
     The panel shows the history's findings beside the linter's. A note copied or saved and then
@@ -192,7 +190,7 @@ def _session(
         raise
 
 
-def _lint_and_record(text: str, limit: int, fail_on: str, config: Config, *, show: bool, log: NoteLog, note: Checked) -> bool:
+def _lint_and_record(text: str, limit: int, fail_on: str, config: Config, *, show: bool, log: "NoteLog", note: "Checked") -> bool:
     """Lint the delivered note, check it against the history and record it there; show the count and findings
     on stderr unless the session's panel did. True at --fail-on."""
     from composer.lint import lint_text

@@ -6,8 +6,6 @@ were accepted, by what their notes were like. Nothing leaves the machine, and
 `invite history forget --source export` removes everything an import added.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -58,7 +56,7 @@ def import_export(
         output.info(line)
 
 
-def summary_lines(summary: ImportSummary) -> list[str]:
+def summary_lines(summary: "ImportSummary") -> list[str]:
     """The import's summary: counts by direction, notes, accepted, pending, the dates covered, and how people matched."""
     span = f" from {summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}" if summary.first and summary.last else ""
     new = f"{summary.new} new" if summary.new != summary.total else "all new"
@@ -108,7 +106,7 @@ def inbox(ctx: typer.Context, format_: FormatOption = "text", not_looking: NotLo
     _print_inbox(items)
 
 
-def _inbox(not_looking: bool) -> list[Received] | None:
+def _inbox(not_looking: bool) -> list["Received"] | None:
     """The pending invitations with suggestions; None (and a message) when nothing was imported."""
     from composer.history.inbox import pending, suggest
     from composer.history.store import open_history
@@ -125,7 +123,7 @@ def _inbox(not_looking: bool) -> list[Received] | None:
         return suggest(history, items, not_looking=not_looking, limit=NOTE_LIMIT)
 
 
-def _print_inbox(items: list[Received]) -> None:
+def _print_inbox(items: list["Received"]) -> None:
     from rich.table import Table
 
     if not items:
@@ -221,7 +219,7 @@ def stats(
 BAR_WIDTH = 30
 
 
-def bar(rate: float, high: float) -> Text:
+def bar(rate: float, high: float) -> "Text":
     """`█████░░` : solid up to the rate, shaded up to the top of its 95% interval."""
     from rich.text import Text
 
@@ -230,7 +228,7 @@ def bar(rate: float, high: float) -> Text:
     return Text("█" * solid, style="cyan") + Text("░" * shaded, style="dim cyan")
 
 
-def _print_stats(result: Report) -> None:
+def _print_stats(result: "Report") -> None:
     from rich.table import Table
 
     console = output.console(stdout=True)

@@ -5,8 +5,6 @@ ever sent anywhere. Listing never creates it. `forget` removes one recipient's n
 URL or exact name), the last command's (`--last`), or everything (`--all`, after a yes).
 """
 
-from __future__ import annotations
-
 import csv
 import json
 import re
@@ -87,7 +85,7 @@ def _path() -> str:
     return str(history_path())
 
 
-def _print_table(notes: list[Recorded]) -> None:
+def _print_table(notes: list["Recorded"]) -> None:
     from rich.table import Table
 
     if not notes:
@@ -109,7 +107,7 @@ def _print_table(notes: list[Recorded]) -> None:
     output.console(stdout=True).print(table)
 
 
-def _write_csv(notes: list[Recorded]) -> None:
+def _write_csv(notes: list["Recorded"]) -> None:
     columns = [
         "sent_at",
         "command",

@@ -5,8 +5,6 @@ Exit codes: 0 when nothing reaches --fail-on, 1 when something does, 2 for a usa
 note to lint, so `invite rules` stays fast.
 """
 
-from __future__ import annotations
-
 import io
 import json
 import shutil
@@ -24,7 +22,6 @@ from composer.commands.common import AccountOption, FailOnOption, FormatOption, 
 from composer.config import load_config, resolve_limit
 from composer.errors import EXIT_FINDINGS, InputError, UsageError
 from composer.fileio import decode, open_input, read_capped
-from composer.lint.keys import DEFAULT_BATCH_SIZE
 from composer.output import unicode_safe
 
 STDIN = "-"
@@ -237,7 +234,7 @@ def _lint_stream(
     key: str, items: Iterator[Item], count: int, limit: int, chosen: list[str], jobs: int, fail_on: str, format_: str
 ) -> None:
     """Lint the notes as they stream in, print each result as it comes, and end with the exit code."""
-    from composer.lint import lint_results
+    from composer.lint import DEFAULT_BATCH_SIZE, lint_results
     from composer.lint.report import json_line, print_findings, reaches, summary
     from composer.lint.workers import stoppable_workers
 

@@ -6,8 +6,6 @@ column or template). The notes are the product (stdout, or --output written atom
 problems, duplicate groups and the summary go to stderr, with a progress bar only on a terminal.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -142,7 +140,7 @@ def merge(
 
 
 def _finish(
-    outcome: Outcome,
+    outcome: "Outcome",
     header: list[str],
     csv_path: Path,
     output_path: Path | None,
@@ -152,7 +150,7 @@ def _finish(
     show: int,
     limit: int,
     level: str,
-    log: NoteLog,
+    log: "NoteLog",
 ) -> None:
     """Deliver (or, in a dry run, preview), record, report, and choose the exit code."""
     from composer.merge import report

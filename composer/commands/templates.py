@@ -5,11 +5,9 @@ Everything a template file says (its title, description, prompts, body, even its
 through `output.visible`, so a shared template cannot send escape sequences to the terminal.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,12 +16,14 @@ from composer.commands.common import FormatOption, InviteCommand, TemplatesDirOp
 from composer.config import limit_for_account, load_config, resolve_limit, user_templates_dir
 from composer.errors import EXIT_FINDINGS, EXIT_USAGE, InviteError
 from composer.output import visible
-from composer.templates.model import Template, get_relationship
+
+if TYPE_CHECKING:
+    from composer.templates.model import Template
 
 app = typer.Typer(help="List, show, scaffold and check message templates.", no_args_is_help=True)
 
 
-def _summary(template: Template) -> dict[str, object]:
+def _summary(template: "Template") -> dict[str, object]:
     return {
         "id": template.id,
         "relationship": template.relationship,
@@ -46,6 +46,8 @@ def list_templates(
 ) -> None:
     """List templates with their relationship, title and source (built-in, user or folder)."""
     from rich.table import Table
+
+    from composer.templates.model import get_relationship
 
     check_format(format_)
     if relationship:
@@ -98,7 +100,7 @@ def show_template(
     _print_template(template, example, limit, room)
 
 
-def _print_template(template: Template, example: str, limit: int, room: dict[str, dict[str, int | None]]) -> None:
+def _print_template(template: "Template", example: str, limit: int, room: dict[str, dict[str, int | None]]) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
@@ -162,6 +164,7 @@ def new_template(
     """Write a new template to start from (a complete scaffold, or a copy of another with --from) and print its path."""
     from composer.editor import open_in_editor, required_editor
     from composer.errors import UsageError
+    from composer.templates.model import get_relationship
     from composer.templates.scaffold import copy_of, create, scaffold, validate_id
 
     validate_id(template_id)
