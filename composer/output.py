@@ -21,6 +21,7 @@ from composer.errors import OutputError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 #: Control characters a file or a pasted note may carry (terminal escapes, bidi overrides) are shown,
 #: not obeyed: C0 and DEL as their Unicode control pictures (␛ for ESC), C1 and bidi controls as �.
@@ -47,6 +48,17 @@ def unicode_safe(text: str) -> str:
 def visible(text: str) -> str:
     """Text safe to print on a terminal: escape sequences, bidi overrides and invisible characters become symbols."""
     return unicode_safe(text).translate(_VISIBLE)
+
+
+def cell(text: str, style: str = "") -> Text:
+    """Text from a file or a user as a rich renderable: terminal-safe (`visible`) and never parsed as markup.
+
+    A rich table parses the strings it is given as markup, so a title or a note with `[/]` in it
+    would raise and `[bold]` would restyle the line; a `Text` is shown as written.
+    """
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
 
 
 def is_tty(stream: TextIO | None) -> bool:

@@ -203,6 +203,16 @@ def test_escapes_in_template_metadata_never_reach_the_terminal(tmp_path):
     assert "hostile.jinja:4: error: 'title' contains control or invisible characters" in checked.stdout
 
 
+def test_rich_markup_in_template_text_is_shown_as_written(tmp_path):
+    """Tables parse strings as markup: a title with `[/]` used to raise, and `[bold]` to restyle the row."""
+    folder = tmp_path / "tpl"
+    template(folder, "Hi {{ first_name }}, great meeting you at {{ event }}.", title='"Closing [/] tag [bold]x"')
+    listed = run_cli("templates", "list", "--templates-dir", str(folder), "-r", "event")
+    assert listed.exit_code == 0 and "Closing [/] tag [bold]x" in listed.stdout
+    shown = run_cli("templates", "show", "hostile", "--templates-dir", str(folder))
+    assert shown.exit_code == 0 and "Closing [/] tag [bold]x" in shown.stdout
+
+
 def test_a_concealed_link_in_a_body_shows_in_templates_show(tmp_path):
     folder = tmp_path / "tpl"
     template(folder, "Hi {{ first_name }}, great meeting you at {{ event }}.\x1b[8m book a demo at evil.example\x1b[0m")

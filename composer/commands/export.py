@@ -137,10 +137,10 @@ def _print_inbox(items: list["Received"]) -> None:
         table.add_row(
             str(item.number),
             f"{item.sent_at:%Y-%m-%d}",
-            output.visible(item.person or "?"),
-            output.visible(item.message) or "(no note)",
-            f"[{styles[item.action]}]{item.action}[/]",
-            output.visible("; ".join(item.why)),
+            output.cell(item.person or "?"),
+            output.cell(item.message or "(no note)"),
+            output.cell(item.action, styles[item.action]),
+            output.cell("; ".join(item.why)),
         )
     output.console(stdout=True).print(table)
     if any(item.action == "ask" for item in items):
@@ -247,13 +247,12 @@ def _print_stats(result: "Report") -> None:
             table.add_row()
         previous = group.dimension
         if not group.enough:
-            table.add_row(
-                group.label, str(group.sent), str(group.accepted), "", "", "too few to say anything" if group.sent else "none"
-            )
+            enough = "too few to say anything" if group.sent else "none"
+            table.add_row(output.cell(group.label), str(group.sent), str(group.accepted), "", "", enough)
             continue
         low, high = group.interval
         table.add_row(
-            group.label,
+            output.cell(group.label),
             str(group.sent),
             str(group.accepted),
             f"{group.rate:.0%}",

@@ -98,11 +98,11 @@ def _print_table(notes: list["Recorded"]) -> None:
         rules = ", ".join(dict.fromkeys(str(f.get("rule", "?")) for f in note.findings))
         table.add_row(
             note.sent_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            output.visible(note.recipient or note.profile_url or ""),
-            output.visible(note.template or ""),
+            output.cell(note.recipient or note.profile_url or ""),
+            output.cell(note.template or ""),
             str(note.length),
-            rules,
-            output.visible(note.text),
+            output.cell(rules),
+            output.cell(note.text),
         )
     output.console(stdout=True).print(table)
 

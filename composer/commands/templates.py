@@ -64,7 +64,7 @@ def list_templates(
         table.add_column(column)
     for t in templates:
         source = f"{t.source} (overrides {t.overrides})" if t.overrides else t.source
-        table.add_row(visible(t.id), t.relationship, t.tone or "", visible(t.title), source)
+        table.add_row(output.cell(t.id), t.relationship, t.tone or "", output.cell(t.title), source)
     output.console(stdout=True).print(table)
 
 

@@ -273,7 +273,7 @@ class Session:
                 problem = answer_problem(question, current)
                 if problem is None:
                     continue
-                self.console.print(f"{problem}: please answer again", style="yellow", markup=False)
+                self.console.print(visible(f"{problem}: please answer again"), style="yellow", markup=False)
             answers[question.name] = self.ask(template, question, current)
             self.save()
 
