@@ -11,6 +11,7 @@ and `invite import` (files inside a zip or a folder), so it takes any text strea
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from composer.errors import InputError
+from composer.fileio import open_input
 
 #: The first cell of LinkedIn's Connections.csv preamble; everything up to the next blank line is skipped.
 PREAMBLE_MARKER = "notes:"
@@ -93,16 +95,7 @@ class Table:
 
 def open_table(path: Path) -> Table:
     """Open a CSV, skip a BOM and LinkedIn's preamble, and read its header; an unusable file is an InputError."""
-    try:
-        handle = path.open("r", encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a CSV file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    handle = io.TextIOWrapper(open_input(path), encoding="utf-8-sig", newline="")
     return read_table(handle, path)
 
 
