@@ -246,8 +246,7 @@ def select_files(targets: list[str], extra_dirs: list[Path]) -> list[tuple[str, 
 def _ids(discovered: list[tuple[str, Path]]) -> dict[str, tuple[str, Path]]:
     """id -> the (source, path) that wins it, as in discovery; broken files count when their id is readable."""
     ids: dict[str, tuple[str, Path]] = {}
-    for source, path in discovered:
-        parsed = parse_file(path, source)
+    for (source, path), parsed in zip(discovered, parse_files(discovered), strict=True):
         if parsed.id is not None:
             ids[parsed.id] = (source, path)
     return ids
