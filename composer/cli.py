@@ -27,8 +27,8 @@ from typer.core import TyperGroup
 
 from composer import __version__, output
 from composer.commands import draft as draft_cmd
-from composer.commands import export as export_cmd
 from composer.commands import history as history_cmd
+from composer.commands import linkedin as linkedin_cmd
 from composer.commands import lint as lint_cmd
 from composer.commands import merge as merge_cmd
 from composer.commands import templates as templates_cmd
@@ -156,9 +156,9 @@ app.command("lint", cls=InviteCommand)(lint_cmd.lint)
 app.command("rules", cls=InviteCommand)(lint_cmd.rules)
 app.command("merge", cls=InviteCommand)(merge_cmd.merge)
 app.add_typer(history_cmd.app, name="history", cls=InviteGroup)
-app.command("import", cls=InviteCommand)(export_cmd.import_export)
-app.add_typer(export_cmd.inbox_app, name="inbox", cls=InviteGroup)
-app.command("stats", cls=InviteCommand)(export_cmd.stats)
+app.command("import", cls=InviteCommand)(linkedin_cmd.import_export)
+app.add_typer(linkedin_cmd.inbox_app, name="inbox", cls=InviteGroup)
+app.command("stats", cls=InviteCommand)(linkedin_cmd.stats)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ FORBIDDEN = {
         "composer.lint",
         "composer.draft",
         "composer.history",
+        "composer.linkedin",
         "composer.merge",
         "composer.template_check",
         *ABOVE_ALL,
@@ -33,12 +34,15 @@ FORBIDDEN = {
         "composer.draft",
         "composer.templates",
         "composer.history",
+        "composer.linkedin",
         "composer.merge",
         "composer.template_check",
         *ABOVE_ALL,
     ),
-    "composer.draft": ("composer.history", "composer.merge", *ABOVE_ALL),
-    "composer.history": ("composer.draft", "composer.merge", *ABOVE_ALL),
+    "composer.draft": ("composer.history", "composer.linkedin", "composer.merge", *ABOVE_ALL),
+    "composer.history": ("composer.draft", "composer.linkedin", "composer.merge", *ABOVE_ALL),
+    #: above history (what was imported is stored there) and lint (notes are judged by it)
+    "composer.linkedin": ("composer.draft", "composer.merge", "composer.template_check", *ABOVE_ALL),
     "composer.merge": ABOVE_ALL,
 }
 #: Shared infrastructure modules at the top level: they import no subsystem.
@@ -74,7 +78,7 @@ GRAPH = {module_name(path): imports_of(path) for path in sorted(PACKAGE.rglob("*
 
 
 def test_the_subsystems_are_packages():
-    for package in ("templates", "draft", "lint", "history", "merge", "commands"):
+    for package in ("templates", "draft", "lint", "history", "linkedin", "merge", "commands"):
         assert (PACKAGE / package / "__init__.py").is_file(), package
     flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
     assert flat == [
@@ -137,7 +141,15 @@ def test_subsystem_boundaries(subsystem: str):
 
 
 def test_shared_infrastructure_imports_no_subsystem():
-    subsystems = ("composer.templates", "composer.lint", "composer.draft", "composer.history", "composer.merge", *ABOVE_ALL)
+    subsystems = (
+        "composer.templates",
+        "composer.lint",
+        "composer.draft",
+        "composer.history",
+        "composer.linkedin",
+        "composer.merge",
+        *ABOVE_ALL,
+    )
     offenders = [
         f"{module} imports {target}"
         for module in INFRASTRUCTURE

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from composer.history.export import import_export, parse_sent_at
-from composer.history.stats import wilson
 from composer.history.store import open_history
+from composer.linkedin.importer import import_export, parse_sent_at
+from composer.linkedin.stats import wilson
 from tests.conftest import SAMPLES, run_cli
 from tests.exports import EXPECTED, connections_csv, invitations_csv, write_export
 

@@ -108,18 +108,10 @@ def _print_table(notes: list["Recorded"]) -> None:
 
 
 def _write_csv(notes: list["Recorded"]) -> None:
-    columns = [
-        "sent_at",
-        "command",
-        "recipient",
-        "profile_url",
-        "relationship",
-        "template",
-        "length",
-        "account",
-        "findings",
-        "text",
-    ]
+    """The listed fields but the id, the note's text last (it is the long one); findings as `rule: message; ...`."""
+    from composer.history.store import Recorded, listed_names
+
+    columns = [name for name in listed_names(Recorded) if name not in ("id", "text")] + ["text"]
     writer = csv.writer(sys.stdout, lineterminator="\r\n")
     writer.writerow(columns)
     for note in notes:

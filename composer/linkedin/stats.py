@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from composer.history.inbox import settings
 from composer.history.people import is_full_name
-from composer.history.store import History
+from composer.history.store import History, Invitation, open_history
 from composer.length import note_length
+from composer.linkedin.settings import settings
 from composer.similarity import Index, shingles, skeleton
 
 #: The normal quantile for a two-sided 95 % interval.
@@ -71,15 +71,6 @@ class Group:
     @property
     def enough(self) -> bool:
         return self.sent >= int(settings()["stats"]["min_group"])
-
-    def sentence(self) -> str:
-        """`12 of 40 accepted (30%, 95% interval 18-45%)`, or why a rate would mean nothing."""
-        if self.sent == 0:
-            return "none sent"
-        if not self.enough:
-            return f"{self.accepted} of {self.sent} accepted: too few to say anything"
-        low, high = self.interval
-        return f"{self.accepted} of {self.sent} accepted ({self.rate:.0%}, 95% interval {low:.0%}-{high:.0%})"
 
     def to_dict(self) -> dict[str, Any]:
         low, high = self.interval
@@ -142,17 +133,20 @@ class Report:
 
 def sent_invitations(history: History, since: datetime | None) -> list[Sent]:
     """The sent invitations the imported exports list, oldest first (naive local times, as exported)."""
-    where, params = "direction = 'outgoing'", []
-    if since is not None:
-        where += " AND sent_at >= ?"
-        params.append(since.strftime("%Y-%m-%dT%H:%M"))
-    rows = history.query(
-        f"SELECT sent_at, message, connected, person_key, profile_key FROM invitations WHERE {where} ORDER BY sent_at", params
-    )
-    return [
-        Sent(datetime.fromisoformat(at), message or "", bool(connected), person, profile)
-        for at, message, connected, person, profile in rows
-    ]
+    return [_sent(row) for row in history.sent_invitations(since)]
+
+
+def _sent(row: Invitation) -> Sent:
+    return Sent(row.sent_at, row.message or "", row.connected, row.person_key, row.profile_key)
+
+
+def stats(since: datetime | None, *, limit: int) -> Report | None:
+    """`invite stats`: acceptance by group since a local time; None when there is no history yet."""
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        return report(history, since, limit=limit)
 
 
 def report(history: History, since: datetime | None, *, limit: int) -> Report:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +34,8 @@ from typing import TextIO
 from composer.csvtable import Table, read_table
 from composer.errors import InputError
 from composer.history.people import profile_key, recipient_key
-from composer.history.store import History, now, to_text
+from composer.history.store import History, now, open_history, to_minutes
+from composer.history.store import Invitation as StoredInvitation
 
 INVITATIONS = "invitations.csv"
 CONNECTIONS = "connections.csv"
@@ -77,10 +77,6 @@ def parse_sent_at(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
-
-
-def stored_time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 # --------------------------------------------------------------------------- finding the files
@@ -165,7 +161,7 @@ class Invitation:
 
     @property
     def identity(self) -> str:
-        return f"{self.direction}|{stored_time(self.sent_at)}|{recipient_key(self.person) or ''}"
+        return f"{self.direction}|{to_minutes(self.sent_at)}|{recipient_key(self.person) or ''}"
 
 
 @dataclass
@@ -278,24 +274,6 @@ class ImportSummary:
         return self.sent + self.received
 
 
-_UPSERT = """
-INSERT INTO invitations
-    (identity, source, direction, sent_at, person, person_key, profile_url, profile_key, message, connected, matched_by, seen_in)
-VALUES (?, 'export', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (identity) DO UPDATE SET
-    profile_url = COALESCE(excluded.profile_url, invitations.profile_url),
-    profile_key = COALESCE(excluded.profile_key, invitations.profile_key),
-    message = CASE WHEN excluded.message != '' THEN excluded.message ELSE invitations.message END,
-    matched_by = CASE WHEN invitations.connected THEN invitations.matched_by ELSE excluded.matched_by END,
-    connected = MAX(invitations.connected, excluded.connected),
-    seen_in = CASE
-        WHEN invitations.seen_in IS NULL
-          OR (SELECT export_date FROM imports WHERE id = invitations.seen_in)
-             <= (SELECT export_date FROM imports WHERE id = excluded.seen_in)
-        THEN excluded.seen_in ELSE invitations.seen_in END
-"""
-
-
 def import_export(history: History, path: Path) -> ImportSummary:
     """Read an export into the history in one transaction; states of invitations already there are updated."""
     export = open_export(path)
@@ -309,62 +287,49 @@ def import_export(history: History, path: Path) -> ImportSummary:
         export.close()
     exported = export.export_date or max((i.sent_at.date() for i in invitations), default=now().date())
     summary = ImportSummary(path=path, export_date=exported.isoformat(), connections=connections.count, problems=problems)
-    with history.transaction() as db:
-        [(before,)] = db.execute("SELECT COUNT(*) FROM invitations").fetchall()
-        cursor = db.execute(
-            "INSERT INTO imports (path, export_date, imported_at, invitations, connections) VALUES (?, ?, ?, ?, ?)",
-            (str(path), summary.export_date, to_text(now()), len(invitations), connections.count),
-        )
-        run = cursor.lastrowid
-        db.executemany(_UPSERT, (_row(i, connections, run) for i in invitations))
-        [(after,)] = db.execute("SELECT COUNT(*) FROM invitations").fetchall()
-        summary.new = after - before
-        if _is_newest(db, run):
-            _recheck(db, connections)
-        _count(db, invitations, summary)
-        db.execute("ANALYZE invitations")  # thousands of rows at once: let the planner know which index narrows most
+    stored = history.store_export(
+        [_row(i, connections) for i in invitations],
+        path=str(path),
+        export_date=summary.export_date,
+        connections=connections.count,
+        match=connections.match,
+    )
+    summary.new = stored.new
+    _count(invitations, stored.states, summary)
     return summary
 
 
-def _row(invitation: Invitation, connections: Connections, run: int | None) -> tuple[object, ...]:
+def import_file(path: Path) -> ImportSummary:
+    """`invite import`: open (or create) the history and read the export at `path` into it."""
+    history = open_history()
+    assert history is not None  # created when missing
+    with history:
+        return import_export(history, path)
+
+
+def _row(invitation: Invitation, connections: Connections) -> StoredInvitation:
+    """The row an invitation is stored as, with the other person's keys and whether they are a connection now."""
     person_key, key = recipient_key(invitation.person), profile_key(invitation.profile_url)
     matched = connections.match(key, person_key)
-    return (
-        invitation.identity,
-        invitation.direction,
-        stored_time(invitation.sent_at),
-        invitation.person,
-        person_key,
-        invitation.profile_url,
-        key,
-        invitation.message,
-        int(matched is not None),
-        matched,
-        run,
+    return StoredInvitation(
+        identity=invitation.identity,
+        direction=invitation.direction,
+        sent_at=invitation.sent_at,
+        person=invitation.person,
+        person_key=person_key,
+        profile_url=invitation.profile_url,
+        profile_key=key,
+        message=invitation.message,
+        connected=matched is not None,
+        matched_by=matched,
     )
 
 
-def _is_newest(db: sqlite3.Connection, run: int | None) -> bool:
-    rows = db.execute("SELECT id FROM imports ORDER BY export_date DESC, id DESC LIMIT 1").fetchall()
-    return bool(rows) and rows[0][0] == run
-
-
-def _recheck(db: sqlite3.Connection, connections: Connections) -> None:
-    """The newest export knows who is connected now: invitations it no longer lists may have been answered since."""
-    pending = db.execute("SELECT id, profile_key, person_key FROM invitations WHERE connected = 0").fetchall()
-    updates = [(matched, id_) for id_, key, name in pending if (matched := connections.match(key, name)) is not None]
-    db.executemany("UPDATE invitations SET connected = 1, matched_by = ? WHERE id = ?", updates)
-
-
-def _count(db: sqlite3.Connection, invitations: list[Invitation], summary: ImportSummary) -> None:
+def _count(invitations: list[Invitation], states: dict[str, tuple[bool, str | None]], summary: ImportSummary) -> None:
     """The summary's counts over the invitations this export listed, with their states as stored now."""
-    states = {
-        identity: (connected, by)
-        for identity, connected, by in db.execute("SELECT identity, connected, matched_by FROM invitations")
-    }
     listed = {i.identity: i for i in invitations}
     for identity, invitation in listed.items():
-        connected, by = states.get(identity, (0, None))
+        connected, by = states.get(identity, (False, None))
         summary.by_name += by == "name"
         summary.by_url += by == "profile URL"
         if invitation.direction == "outgoing":

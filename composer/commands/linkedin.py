@@ -19,9 +19,9 @@ from composer.errors import UsageError
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from composer.history.export import ImportSummary
-    from composer.history.inbox import Received
-    from composer.history.stats import Report
+    from composer.linkedin.importer import ImportSummary
+    from composer.linkedin.inbox import Received
+    from composer.linkedin.stats import Report
 
 #: Received and sent notes are linted against the longest limit: the length was the sender's business.
 NOTE_LIMIT = 300
@@ -41,13 +41,9 @@ def import_export(
     Re-importing the same or a newer export adds nothing twice; it updates what was accepted or
     answered since. A malformed row is named by file and line, and the rest still imports.
     """
-    from composer.history.export import MAX_PROBLEMS, import_export
-    from composer.history.store import open_history
+    from composer.linkedin.importer import MAX_PROBLEMS, import_file
 
-    history = open_history()
-    assert history is not None
-    with history:
-        summary = import_export(history, export)
+    summary = import_file(export)
     for problem in summary.problems[:MAX_PROBLEMS]:
         output.warn(output.visible(problem))
     if len(summary.problems) > MAX_PROBLEMS:
@@ -108,19 +104,12 @@ def inbox(ctx: typer.Context, format_: FormatOption = "text", not_looking: NotLo
 
 def _inbox(not_looking: bool) -> list["Received"] | None:
     """The pending invitations with suggestions; None (and a message) when nothing was imported."""
-    from composer.history.inbox import pending, suggest
-    from composer.history.store import open_history
+    from composer.linkedin.inbox import inbox as pending_with_suggestions
 
-    history = open_history(create=False)
-    if history is None:
+    items = pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT)
+    if items is None:
         output.info(NOTHING_IMPORTED)
-        return None
-    with history:
-        items = pending(history)
-        if not items and not history.query("SELECT 1 FROM imports LIMIT 1"):
-            output.info(NOTHING_IMPORTED)
-            return None
-        return suggest(history, items, not_looking=not_looking, limit=NOTE_LIMIT)
+    return items
 
 
 def _print_inbox(items: list["Received"]) -> None:
@@ -158,15 +147,12 @@ def reply(
 ) -> None:
     """Start `invite draft -r reply` for the N-th pending invitation, with the inviter's first name filled in."""
     from composer.commands.draft import draft
-    from composer.history.inbox import pending, settings
-    from composer.history.store import open_history
+    from composer.linkedin.inbox import pending_if_imported
+    from composer.linkedin.settings import settings
 
-    history = open_history(create=False)
-    items = pending(history) if history is not None else []
-    if history is not None:
-        history.close()
+    items = pending_if_imported()
     if not items:
-        raise UsageError(NOTHING_IMPORTED if history is None else "no pending invitations to reply to; see `invite inbox`")
+        raise UsageError(NOTHING_IMPORTED if items is None else "no pending invitations to reply to; see `invite inbox`")
     if not 1 <= number <= len(items):
         raise UsageError(f"no invitation {number}: `invite inbox` lists 1 to {len(items)}")
     item = items[number - 1]
@@ -195,17 +181,14 @@ def stats(
     plain sentence instead. Invitations still pending count as not (yet) accepted.
     """
     from composer.commands.history import parse_since
-    from composer.history.stats import report
-    from composer.history.store import open_history
+    from composer.linkedin.stats import stats as acceptance
 
     check_format(format_)
     moment = parse_since(since)
-    history = open_history(create=False)
-    if history is None:
+    result = acceptance(moment.astimezone().replace(tzinfo=None) if moment else None, limit=NOTE_LIMIT)
+    if result is None:
         output.info(NOTHING_IMPORTED)
         return
-    with history:
-        result = report(history, moment.astimezone().replace(tzinfo=None) if moment else None, limit=NOTE_LIMIT)
     if format_ == "json":
         output.out(json.dumps(result.to_dict(), ensure_ascii=False))
         return

@@ -9,7 +9,7 @@ The suggestion comes from the linter's judgement of the note and from what the h
 - a note that names a real shared context: accept.
 
 Each suggestion says why: the findings (or the history) that decided it. Phrase lists and the rules
-that count are data (`composer/data/export.yaml`).
+that count are data (`composer/data/inbox_stats.yaml`).
 """
 
 from __future__ import annotations
@@ -17,25 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from composer.history.people import is_full_name, recipient_key
-from composer.history.store import History
+from composer.history.store import History, Invitation, open_history
+from composer.linkedin.settings import settings
 from composer.lint.findings import Finding
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "export.yaml"
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
-
-
-@cache
-def settings() -> dict[str, Any]:
-    """The inbox and stats settings in `composer/data/export.yaml`."""
-    from composer.lint.catalog import load_yaml
-
-    data: dict[str, Any] = load_yaml(DATA)
-    return data
 
 
 @dataclass
@@ -72,16 +61,32 @@ class Received:
 
 def pending(history: History) -> list[Received]:
     """Received invitations not answered, as the newest imported export lists them, newest first."""
-    rows = history.query(
-        "SELECT sent_at, person, profile_url, message FROM invitations"
-        " WHERE direction = 'incoming' AND connected = 0"
-        " AND seen_in = (SELECT id FROM imports ORDER BY export_date DESC, id DESC LIMIT 1)"
-        " ORDER BY sent_at DESC, id DESC"
-    )
-    return [
-        Received(number, datetime.fromisoformat(at), person, url, message or "")
-        for number, (at, person, url, message) in enumerate(rows, start=1)
-    ]
+    return [_received(number, row) for number, row in enumerate(history.pending_received(), start=1)]
+
+
+def _received(number: int, row: Invitation) -> Received:
+    return Received(number, row.sent_at, row.person, row.profile_url, row.message or "")
+
+
+def inbox(*, not_looking: bool, limit: int) -> list[Received] | None:
+    """`invite inbox`: the pending invitations with suggestions; None when no export was imported."""
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        items = pending(history)
+        if not items and not history.has_imports():
+            return None
+        return suggest(history, items, not_looking=not_looking, limit=limit)
+
+
+def pending_if_imported() -> list[Received] | None:
+    """The pending invitations, numbered as `invite inbox` lists them; None when there is no history yet."""
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        return pending(history)
 
 
 def suggest(history: History, items: list[Received], *, not_looking: bool, limit: int) -> list[Received]:

@@ -1,0 +1,66 @@
+"""`History`: one open history file, both its tables on one connection, and `open_history`.
+
+Forgetting lives here because it spans both tables: a recipient's notes and their imported
+invitations go together.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from composer.history.store.database import connect, history_path, retry_while_busy, use_wal
+from composer.history.store.invitations import InvitationTable
+from composer.history.store.notes import NoteTable
+from composer.history.store.schema import migrate
+
+
+class History(NoteTable, InvitationTable):
+    """An open history database. Use `open_history()`; close it (or use `with`)."""
+
+    def __enter__(self) -> History:
+        return self
+
+    def forget(self, *, recipient: str | None = None, everything: bool = False, last_run: bool = False) -> int:
+        """Delete one recipient's notes (by profile URL or exact name), the last run's, or all; returns how many."""
+        from composer.history.people import looks_like_url, profile_key, recipient_key
+
+        notes: tuple[str, list[str | None]]
+        invitations: tuple[str, list[str | None]]
+        if everything:
+            notes, invitations = ("1", []), ("1", [])
+        elif last_run:
+            notes, invitations = ("run = (SELECT run FROM notes ORDER BY id DESC LIMIT 1)", []), ("0", [])
+        elif looks_like_url(recipient):
+            key = profile_key(recipient)
+            notes, invitations = ("profile_key = ?", [key]), ("profile_key = ?", [key])
+        else:
+            key = recipient_key(recipient)
+            notes, invitations = ("recipient_key = ?", [key]), ("person_key = ?", [key])
+        with self.transaction() as db:
+            count: int = db.execute(f"DELETE FROM notes WHERE {notes[0]}", notes[1]).rowcount
+            count += db.execute(f"DELETE FROM invitations WHERE {invitations[0]}", invitations[1]).rowcount
+            if everything:
+                db.execute("DELETE FROM imports")
+        self.checkpoint()
+        return count
+
+
+def open_history(path: Path | None = None, *, create: bool = True) -> History | None:
+    """Open (creating and migrating as needed) the history; None when `create` is off and there is none yet."""
+    path = path or history_path()
+    if not create and not path.exists():
+        return None
+    history = History(path, connect(path, create=create))
+    try:
+        with history.guard():
+            retry_while_busy(lambda: _prepare(history))
+    except BaseException:
+        history.close()
+        raise
+    return history
+
+
+def _prepare(history: History) -> None:
+    """WAL mode and the migrations."""
+    use_wal(history.connection)
+    migrate(history)

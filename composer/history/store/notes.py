@@ -1,0 +1,113 @@
+"""The `notes` table: the notes `draft` and `merge` delivered, recorded and looked up.
+
+Columns come from `Recorded`'s fields (`rows`); the SQL here only says which rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from composer.history.store.database import Database, from_text, now, to_text
+from composer.history.store.rows import Note, Recorded, column_names, from_row, stored_values
+from composer.length import note_length
+
+#: Rows per write transaction when recording a batch: short enough that a concurrent draft waits little.
+CHUNK = 500
+_WRITTEN = column_names(Recorded, written=True)
+_INSERT = f"INSERT INTO notes ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
+_SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
+
+
+def _escape_like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class NoteTable(Database):
+    """Recording and reading the notes `draft` and `merge` delivered."""
+
+    def record(
+        self, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]], *, command: str, at: datetime | None = None
+    ) -> tuple[str, int]:
+        """Record notes (each with its findings and skeleton) as one run, sent now (or `at`); returns the run id and count."""
+        run = os.urandom(6).hex()
+        moment = at or now()
+        rows = (stored_values(_recorded(note, list(findings), skel, run, command, moment)) for note, findings, skel in items)
+        count = 0
+        while True:
+            chunk = [row for _, row in zip(range(CHUNK), rows, strict=False)]
+            if not chunk:
+                return run, count
+            with self.transaction() as db:
+                db.executemany(_INSERT, chunk)
+            count += len(chunk)
+
+    def notes(
+        self,
+        *,
+        since: datetime | None = None,
+        template: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> list[Recorded]:
+        """Recorded notes, newest first, filtered by time, template and text (recipient or note, any case)."""
+        where: list[str] = ["1"]
+        params: list[Any] = []
+        if since is not None:
+            where.append("sent_at >= ?")
+            params.append(to_text(since))
+        if template is not None:
+            where.append("template = ?")
+            params.append(template)
+        if search:
+            where.append("(text LIKE ? ESCAPE '\\' OR recipient LIKE ? ESCAPE '\\' OR profile_url LIKE ? ESCAPE '\\')")
+            params += [_escape_like(search)] * 3
+        sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY sent_at DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [from_row(Recorded, row) for row in self.query(sql, params)]
+
+    def latest_for(self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False) -> Recorded | None:
+        """The newest note to this profile key, or (given instead) this name key; `unprofiled`: only notes without a URL."""
+        column, value = ("profile_key", profile) if profile is not None else ("recipient_key", name)
+        extra = " AND profile_key IS NULL" if unprofiled else ""
+        rows = self.query(f"{_SELECT} WHERE {column} = ?{extra} ORDER BY sent_at DESC, id DESC LIMIT 1", [value])
+        return from_row(Recorded, rows[0]) if rows else None
+
+    def count_since(self, moment: datetime) -> int:
+        """Notes with text recorded at or after a moment (what the monthly quota counts)."""
+        [(count,)] = self.query("SELECT COUNT(*) FROM notes WHERE sent_at >= ? AND length > 0", [to_text(moment)])
+        return int(count)
+
+    def recent(self, since: datetime) -> list[tuple[str | None, str | None, str | None, datetime, str]]:
+        """(recipient, recipient key, profile key, sent at, skeleton) of the notes since a moment, newest first."""
+        rows = self.query(
+            "SELECT recipient, recipient_key, profile_key, sent_at, skeleton FROM notes"
+            " WHERE sent_at >= ? AND length > 0 ORDER BY sent_at DESC, id DESC",
+            [to_text(since)],
+        )
+        return [(r, rk, pk, from_text(at), skel) for r, rk, pk, at, skel in rows]
+
+
+def _recorded(note: Note, findings: list[dict[str, Any]], skel: str, run: str, command: str, moment: datetime) -> Recorded:
+    """The row a delivered note becomes: its text and who it is for, with the keys the checks match on."""
+    from composer.history.people import profile_key, recipient_key
+
+    return Recorded(
+        sent_at=moment,
+        command=command,
+        recipient=note.recipient,
+        profile_url=note.profile_url,
+        relationship=note.relationship,
+        template=note.template,
+        text=note.text,
+        length=note_length(note.text),
+        account=note.account,
+        findings=findings,
+        run=run,
+        recipient_key=recipient_key(note.recipient),
+        profile_key=profile_key(note.profile_url),
+        skeleton=skel,
+    )

@@ -1,0 +1,150 @@
+"""The rows of the history's tables as dataclasses: each field is the column of the same name.
+
+The field list is the one place a table's columns are spelled: the INSERT and SELECT column lists,
+unpacking a row, `Recorded.to_dict` and `invite history --format csv` all come from it. A field's
+metadata (`column(...)`) says how its value is stored where Python and SQLite differ (a moment as
+text, findings as JSON), whether SQLite assigns it (`id`), and whether `invite history` lists it.
+To add a column: a numbered migration, and a field here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, TypeVar
+
+from composer.history.store.database import from_text, to_text
+
+Row = TypeVar("Row")
+
+
+def column(
+    *,
+    listed: bool = True,
+    written: bool = True,
+    store: Callable[[Any], Any] | None = None,
+    load: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """A field's metadata: listed by `invite history`, written by INSERT, and its value's conversions."""
+    return {"listed": listed, "written": written, "store": store, "load": load}
+
+
+def _meta(item: Any, key: str) -> Any:
+    return item.metadata.get(key, column()[key])
+
+
+def column_names(row_type: type, *, written: bool = False) -> list[str]:
+    """The columns a row type reads (all of its fields), or writes (`written`: without those SQLite assigns)."""
+    return [f.name for f in fields(row_type) if not written or _meta(f, "written")]
+
+
+def listed_names(row_type: type) -> list[str]:
+    """The fields `invite history` shows, in order."""
+    return [f.name for f in fields(row_type) if _meta(f, "listed")]
+
+
+def stored_values(row: Any) -> tuple[Any, ...]:
+    """A row's values for an INSERT of `column_names(type(row), written=True)`, converted for SQLite."""
+    values = []
+    for item in fields(row):
+        if _meta(item, "written"):
+            value, store = getattr(row, item.name), _meta(item, "store")
+            values.append(store(value) if store is not None and value is not None else value)
+    return tuple(values)
+
+
+def from_row(row_type: Callable[..., Row], values: Sequence[Any]) -> Row:
+    """A row read by `SELECT column_names(row_type)`, converted back from SQLite."""
+    loaded = {}
+    for item, value in zip(fields(row_type), values, strict=True):  # type: ignore[arg-type]
+        load = _meta(item, "load")
+        loaded[item.name] = load(value) if load is not None and value is not None else value
+    return row_type(**loaded)
+
+
+def _findings_json(findings: list[dict[str, Any]]) -> str:
+    return json.dumps(list(findings), ensure_ascii=False)
+
+
+def _findings_from_json(text: str) -> list[dict[str, Any]]:
+    try:
+        parsed = json.loads(text or "[]")
+    except json.JSONDecodeError:
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def to_minutes(moment: datetime) -> str:
+    """An exported invitation's time as stored: naive local time, ISO 8601 to the minute (sorts as text)."""
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note about to be checked against the history, then recorded."""
+
+    text: str
+    recipient: str | None = None
+    profile_url: str | None = None
+    relationship: str | None = None
+    template: str | None = None
+    account: str | None = None
+    #: the recipient's own details (name, company), set aside when notes are compared
+    recipient_values: tuple[str, ...] = ()
+    #: where the note came from, for messages ("row 3")
+    label: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    """A note as the history holds it: one row of `notes`, fields in `invite history --format json` order."""
+
+    id: int = field(default=0, metadata=column(written=False))  # SQLite numbers the rows
+    sent_at: datetime = field(metadata=column(store=to_text, load=from_text))
+    command: str
+    recipient: str | None = None
+    profile_url: str | None = None
+    relationship: str | None = None
+    template: str | None = None
+    text: str
+    length: int
+    account: str | None = None
+    #: {"rule", "severity", "message"} of each finding when it was delivered
+    findings: list[dict[str, Any]] = field(default_factory=list, metadata=column(store=_findings_json, load=_findings_from_json))
+    #: the command's run, for `forget --last`
+    run: str = field(default="", metadata=column(listed=False))
+    #: the normalised keys the checks match people on (composer.history.people)
+    recipient_key: str | None = field(default=None, metadata=column(listed=False))
+    profile_key: str | None = field(default=None, metadata=column(listed=False))
+    #: the text with the recipient's own details set aside, for `repeated-note`
+    skeleton: str = field(default="", metadata=column(listed=False))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `invite history --format json`: the listed fields, a moment as stored."""
+        shown = {name: getattr(self, name) for name in listed_names(Recorded)}
+        return {name: to_text(value) if isinstance(value, datetime) else value for name, value in shown.items()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Invitation:
+    """An invitation from an imported LinkedIn export: one row of `invitations`, sent or received."""
+
+    id: int = field(default=0, metadata=column(written=False))  # SQLite numbers the rows
+    #: direction, time and the other person's name: importing the same invitation again updates it
+    identity: str
+    source: str = "export"
+    direction: str  # "incoming" or "outgoing"
+    sent_at: datetime = field(metadata=column(store=to_minutes, load=datetime.fromisoformat))
+    person: str | None = None
+    person_key: str | None = None
+    profile_url: str | None = None
+    profile_key: str | None = None
+    message: str = ""
+    #: sticky: once an export shows the two of you connected, it was accepted (sent) or answered (received)
+    connected: bool = field(default=False, metadata=column(store=int, load=bool))
+    #: how the other person was found among the connections: "profile URL", "name", or None
+    matched_by: str | None = None
+    #: the newest import that listed it (the store sets it)
+    seen_in: int | None = None

@@ -1,0 +1,22 @@
+"""What `invite inbox` and `invite stats` decide by: `composer/data/inbox_stats.yaml`, read once.
+
+Phrase lists, the rules that count as generic or a pitch, length bands and group sizes are data,
+so tuning them is a data change.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "inbox_stats.yaml"
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The `inbox` and `stats` sections of `composer/data/inbox_stats.yaml`."""
+    from composer.lint.catalog import load_yaml
+
+    data: dict[str, Any] = load_yaml(DATA)
+    return data
