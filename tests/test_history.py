@@ -5,7 +5,9 @@ Real SQLite files throughout; concurrency with two real processes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -363,3 +365,63 @@ def test_merge_with_a_damaged_history_still_writes_its_output(history_file: Path
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("Hi ") == 2
     assert result.stderr.count("warning:") == 1 and "the notes were not checked against the history or recorded" in result.stderr
+
+
+# --------------------------------------------------------------------------- the store's shape
+
+
+def test_sql_lives_only_in_the_history_store():
+    """No other composer module imports sqlite3 or holds an SQL statement."""
+    import ast
+
+    statement = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|PRAGMA|BEGIN)\s", re.IGNORECASE)
+    store_dir = REPO / "composer" / "history" / "store"
+    offenders = []
+    for path in sorted((REPO / "composer").rglob("*.py")):
+        if store_dir in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if "sqlite3" in names or (isinstance(node, ast.ImportFrom) and node.module == "sqlite3"):
+                offenders.append(f"{path.name}: imports sqlite3")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and statement.match(node.value):
+                offenders.append(f"{path.name}:{node.lineno}: {node.value[:40]!r}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize(("table", "row"), [("notes", store.Recorded), ("invitations", store.Invitation)])
+def test_a_row_dataclass_names_every_column_of_its_table(history_file: Path, table: str, row: type):
+    with open_history(history_file) as history:
+        columns = [name for _, name, *_ in history.query(f"PRAGMA table_info({table})")]
+    assert sorted(f.name for f in dataclasses.fields(row)) == sorted(columns)
+
+
+def test_a_recorded_note_reads_back_field_for_field(history_file: Path):
+    note = store.Note(text="Hi Ana", recipient="Ana Lima", profile_url="linkedin.com/in/ana", template="t", account="free")
+    with open_history(history_file) as history:
+        run, _ = history.record([(note, [{"rule": "r", "severity": "info", "message": "m"}], "hi {}")], command="draft")
+        [recorded] = history.notes()
+    assert (recorded.recipient_key, recorded.profile_key, recorded.skeleton, recorded.run) == (
+        "ana lima",
+        "linkedin.com/in/ana",
+        "hi {}",
+        run,
+    )
+    assert recorded.findings == [{"rule": "r", "severity": "info", "message": "m"}] and recorded.length == 6
+    assert list(recorded.to_dict()) == store.listed_names(store.Recorded)
+    assert "skeleton" not in recorded.to_dict() and recorded.to_dict()["sent_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("package", ["history", "history/store", "linkedin"])
+def test_the_package_docstring_names_every_module(package: str):
+    folder = REPO / "composer" / package
+    doc = ast_docstring(folder / "__init__.py")
+    modules = sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
+    modules += sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file())
+    assert [m for m in modules if f"`{m}`" not in doc] == []
+
+
+def ast_docstring(path: Path) -> str:
+    import ast
+
+    return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
