@@ -60,16 +60,13 @@ def history(
     """List the notes `invite draft` and `invite merge` recorded, newest first."""
     if ctx.invoked_subcommand is not None:
         return
-    from composer.history.store import open_history
+    from composer.history.store import list_notes
 
     check_format(format_, ("text", "json", "csv"))
-    moment = parse_since(since)
-    history_db = open_history(create=False)
-    if history_db is None:
+    notes = list_notes(since=parse_since(since), template=template, search=search)
+    if notes is None:
         output.info(f"no notes recorded yet (the history would be {_path()})")
         return
-    with history_db:
-        notes = history_db.notes(since=moment, template=template, search=search)
     if format_ == "json":
         for note in notes:
             output.out(json.dumps(note.to_dict(), ensure_ascii=False))
@@ -136,7 +133,7 @@ def forget(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --all.")] = False,
 ) -> None:
     """Remove one recipient's notes (and their imported invitations), the last command's notes, an import, or everything."""
-    from composer.history.store import open_history
+    from composer.history.store import forget_notes
 
     chosen = [bool(recipient), last, all_, source is not None]
     if sum(chosen) != 1:
@@ -145,15 +142,11 @@ def forget(
         raise UsageError(f"unknown --source {source!r}; use export (what `invite import` added)")
     if all_ and not yes:
         _confirm_all()
-    history_db = open_history(create=False)
-    if history_db is None:
+    forgotten = forget_notes(recipient=recipient, everything=all_, last_run=last, imported=source is not None)
+    if forgotten is None:
         output.info("nothing to forget: no notes recorded yet")
         return
-    with history_db:
-        if source is not None:
-            count = history_db.forget_export()
-        else:
-            count = history_db.forget(recipient=recipient, everything=all_, last_run=last)
+    count, history_file = forgotten
     if all_:
         what = "every note"
     elif last:
@@ -164,7 +157,7 @@ def forget(
         what = output.visible(repr(recipient))
     if count:
         noun = "invitation" if source else "note"
-        output.info(f"forgot {count} {noun}{'s' if count != 1 else ''} ({what}) from {history_db.path}")
+        output.info(f"forgot {count} {noun}{'s' if count != 1 else ''} ({what}) from {history_file}")
     else:
         output.info(f"nothing recorded for {what}; names match exactly (any case), URLs in any spelling")
 

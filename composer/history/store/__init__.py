@@ -10,7 +10,8 @@ Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules
 - `notes`: recording and looking up delivered notes (history listing, the history rules).
 - `invitations`: storing a LinkedIn export's invitations, and reading them for `inbox`, `stats`
   and `already-invited`.
-- `history`: `History` (both tables on one connection), `forget`, and `open_history`.
+- `history`: `History` (both tables on one connection), `forget`, `open_history`, and what
+  `invite history` lists and forgets (`list_notes`, `forget_notes`).
 """
 
 from composer.history.store.database import (
@@ -22,7 +23,7 @@ from composer.history.store.database import (
     to_text,
     translate_errors,
 )
-from composer.history.store.history import History, open_history
+from composer.history.store.history import History, forget_notes, list_notes, open_history
 from composer.history.store.invitations import Stored
 from composer.history.store.rows import Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.schema import Migration, migrations, schema_version, statements
@@ -36,8 +37,10 @@ __all__ = [
     "Note",
     "Recorded",
     "Stored",
+    "forget_notes",
     "from_text",
     "history_path",
+    "list_notes",
     "listed_names",
     "migrations",
     "now",

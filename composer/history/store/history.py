@@ -1,4 +1,5 @@
-"""`History`: one open history file, both its tables on one connection, and `open_history`.
+"""`History`: one open history file, both its tables on one connection; `open_history`; and what
+`invite history` does with it (`list_notes`, `forget_notes`), which never creates the file.
 
 Forgetting lives here because it spans both tables: a recipient's notes and their imported
 invitations go together.
@@ -6,11 +7,13 @@ invitations go together.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from composer.history.store.database import connect, history_path, retry_while_busy, use_wal
 from composer.history.store.invitations import InvitationTable
 from composer.history.store.notes import NoteTable
+from composer.history.store.rows import Recorded
 from composer.history.store.schema import migrate
 
 
@@ -64,3 +67,26 @@ def _prepare(history: History) -> None:
     """WAL mode and the migrations."""
     use_wal(history.connection)
     migrate(history)
+
+
+def list_notes(*, since: datetime | None, template: str | None, search: str | None) -> list[Recorded] | None:
+    """`invite history`: the recorded notes, newest first, filtered; None when there is no history yet."""
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        return history.notes(since=since, template=template, search=search)
+
+
+def forget_notes(
+    *, recipient: str | None = None, everything: bool = False, last_run: bool = False, imported: bool = False
+) -> tuple[int, Path] | None:
+    """`invite history forget`: how many rows went (what `invite import` added, with `imported`), and from
+    which file; None when there is no history yet."""
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        if imported:
+            return history.forget_export(), history.path
+        return history.forget(recipient=recipient, everything=everything, last_run=last_run), history.path
