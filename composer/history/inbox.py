@@ -18,14 +18,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History
 from composer.lint.findings import Finding
+from composer.resources import data_path
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "export.yaml"
+DATA = data_path("export.yaml")
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
 
 
