@@ -10,7 +10,7 @@ import errno
 import os
 import sys
 
-EXIT_INTERRUPTED = 130  # composer.errors.EXIT_INTERRUPTED, without importing anything yet
+from composer.exitcodes import ExitCode  # imports only enum: ready before the CLI is
 
 
 class _Closed:
@@ -54,12 +54,13 @@ def main() -> None:
         from composer.cli import main as run
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        raise SystemExit(ExitCode.INTERRUPTED) from None
     try:
         run()
     except SystemExit as exc:
-        workers = sys.modules.get("composer.lint.workers")
-        if workers is not None and workers.stopped_early():
+        from composer import shutdown
+
+        if shutdown.must_skip_exit_wait():
             # Lint workers were stopped mid-batch: multiprocessing would wait at exit for queues they
             # will never drain. Everything has been reported; end now, with the same exit code.
             _flush()

@@ -4,9 +4,10 @@ Each subcommand lives in `composer.commands.<name>`; this module wires them into
 owns the single error handler that turns an `InviteError` into one line on stderr and its exit code.
 Nothing here imports spaCy, so `invite --help` stays fast.
 
-Exit codes: 0 fine, 1 findings, 2 usage or input error (click's parsing errors too, as two plain
-lines), 130 interrupted (Ctrl-C), 141 stdout closed early (`invite lint ... | head -1`: quiet, as a
-process killed by SIGPIPE would be).
+Exit codes (`composer.exitcodes.ExitCode`): 0 fine, 1 findings, 2 usage or input error (click's
+parsing errors too, as two plain lines), 74 the output could not be written (stdout full or
+failing), 130 interrupted (Ctrl-C), 141 stdout closed early (`invite lint ... | head -1`: quiet, as
+a process killed by SIGPIPE would be).
 """
 
 from __future__ import annotations
@@ -18,11 +19,6 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-
-# typer (>= 0.29, see pyproject.toml) vendors click as typer._click and exports no public name for its
-# exception classes; these are the ones it raises.
-from typer._click.core import Context
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from composer import __version__, output
@@ -33,7 +29,9 @@ from composer.commands import lint as lint_cmd
 from composer.commands import merge as merge_cmd
 from composer.commands import templates as templates_cmd
 from composer.commands.common import InviteCommand, PlainFlagsMixin
-from composer.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, InviteError, OutputError
+from composer.compat import ClickException, ClickUsageError, Context, NoArgsIsHelpError
+from composer.errors import InviteError, OutputError
+from composer.exitcodes import ExitCode
 
 
 class InviteGroup(PlainFlagsMixin, TyperGroup):
@@ -54,8 +52,8 @@ class InviteGroup(PlainFlagsMixin, TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except NoArgsIsHelpError:
-            code = 2  # the help has been printed already
-        except UsageError as exc:
+            code = ExitCode.USAGE  # the help has been printed already
+        except ClickUsageError as exc:
             show_usage_error(exc)
             code = exc.exit_code
         except ClickException as exc:
@@ -63,11 +61,11 @@ class InviteGroup(PlainFlagsMixin, TyperGroup):
             code = exc.exit_code
         except typer.Abort:
             output.info("aborted")
-            code = 1
+            code = ExitCode.DECLINED
         except (InviteError, KeyboardInterrupt, OSError) as exc:  # from an eager option such as --version
             code = handle(exc)
         # Without standalone mode typer returns the command's value (None) or an Exit's code.
-        sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -84,28 +82,28 @@ def handle(exc: InviteError | KeyboardInterrupt | OSError) -> int:
     """The one place an exception becomes what the user sees: one line on stderr, and the exit code."""
     if isinstance(exc, KeyboardInterrupt):
         output.info("interrupted")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         # The reader went away (`| head -1`): stop quietly; further writes and the final flush go nowhere.
         silence_stdout()
-        return EXIT_BROKEN_PIPE
+        return ExitCode.BROKEN_PIPE
     if isinstance(exc, OSError):
         if exc.filename is None and (exc.errno in WRITE_ERRORS or not output.stdout_works()):  # e.g. help into a full disk
             silence_stdout()
             output.error(f"cannot write to stdout: {exc.strerror or exc}")
-            return OutputError.exit_code
+            return ExitCode.OUTPUT
         # A file the tool itself touches (a name too long, a folder gone): name it, never a traceback.
         where = f"{exc.filename}: " if exc.filename else ""
         output.error(f"{where}{exc.strerror or exc}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if isinstance(exc, OutputError):
         silence_stdout()  # what is still buffered for stdout would fail again at exit
     # An interrupt is the user's choice, not a mistake: say what happened without "error:".
-    (output.info if exc.exit_code == EXIT_INTERRUPTED else output.error)(str(exc))
+    (output.info if exc.exit_code == ExitCode.INTERRUPTED else output.error)(str(exc))
     return exc.exit_code
 
 
-def show_usage_error(exc: UsageError) -> None:
+def show_usage_error(exc: ClickUsageError) -> None:
     """`error: <what>` and, when the command has a help option, `Try 'invite lint -h' for help.`"""
     output.error(exc.format_message())
     ctx = exc.ctx

@@ -23,14 +23,12 @@ from typing import Any
 
 from composer.errors import InputError, UsageError
 from composer.fileio import parse_toml, read_text
+from composer.linkedin_limits import ACCOUNT_LIMITS, DEFAULT_ACCOUNT, MONTHLY_NOTE_QUOTA, QUOTA_RESET_DAY
 
 APP_NAME = "invite-composer"
 CONFIG_ENV = "INVITE_COMPOSER_CONFIG"
 PROJECT_FILE = ".invite.toml"
 
-#: LinkedIn's note limits per account tier, in UTF-16 code units as the browser counts them.
-ACCOUNT_LIMITS: dict[str, int] = {"free": 200, "premium": 300}
-DEFAULT_ACCOUNT = "free"
 SEVERITIES = ("info", "warning", "error")
 
 _KNOWN_KEYS = {"sender_name", "account", "template_dirs", "lint", "history", "merge"}
@@ -86,10 +84,10 @@ class HistorySettings:
 
     #: record every delivered note (`history = false` or `record = false` turns it off)
     record: bool = True
-    #: notes a free account may attach per month: LinkedIn's help says five for Basic members
-    notes_per_month: int = 5
+    #: notes a free account may attach per month (LinkedIn's, by default)
+    notes_per_month: int = MONTHLY_NOTE_QUOTA
     #: the day of the month the quota starts again (1-28)
-    reset_day: int = 1
+    reset_day: int = QUOTA_RESET_DAY
     #: how far back `repeated-note` looks, in days
     repeat_days: int = 30
     #: word-pair overlap (0-1) at which two notes count as near-identical (`repeated-note`)

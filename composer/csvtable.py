@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -49,7 +49,6 @@ class Table:
     header: list[str]
     handle: TextIO
     reader: Iterator[list[str]]
-    line_of: list[int] = field(default_factory=list)
 
     def __enter__(self) -> Table:
         return self

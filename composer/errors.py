@@ -1,25 +1,22 @@
 """User-facing errors.
 
 Every mistake a user can make (a bad flag value, a missing file, a broken template) is raised as an
-`InviteError` carrying its exit code. One handler in `composer.cli` prints it as a single line on
-stderr, so no traceback ever reaches a user and no module calls `sys.exit` itself.
+`InviteError` carrying its exit code (a `composer.exitcodes.ExitCode`). One handler in
+`composer.cli` prints it as a single line on stderr, so no traceback ever reaches a user and no
+module calls `sys.exit` itself.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-#: stdout was closed by its reader (SIGPIPE: 128 + 13), e.g. `invite lint --format json | head -1`.
-EXIT_BROKEN_PIPE = 141
+from composer.exitcodes import ExitCode
 
 
 class InviteError(Exception):
     """Base class: a message for the user and the exit code to leave with."""
 
-    exit_code = EXIT_USAGE
+    exit_code: int = ExitCode.USAGE
 
     def __init__(self, message: str, *, exit_code: int | None = None) -> None:
         super().__init__(message)
@@ -55,9 +52,9 @@ class SandboxError(TemplateError):
 
 
 class OutputError(InviteError):
-    """stdout cannot take the product (closed, full, failing); exit 1, as the work was done but not delivered."""
+    """stdout cannot take the product (closed, full, failing): the work was done but not delivered."""
 
-    exit_code = 1
+    exit_code = ExitCode.OUTPUT
 
 
 class MissingAnswersError(InviteError):

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from composer.config import ACCOUNT_LIMITS
 from composer.errors import SandboxError, TemplateError, UsageError
+from composer.linkedin_limits import ACCOUNT_LIMITS
 from composer.lint import lint_text
 from composer.lint.report import describe
 from composer.output import visible

@@ -47,7 +47,23 @@ FORBIDDEN = {
 }
 #: Shared infrastructure modules at the top level: they import no subsystem.
 INFRASTRUCTURE = tuple(
-    f"composer.{name}" for name in ("errors", "output", "fileio", "config", "length", "editor", "csvtable", "similarity")
+    f"composer.{name}"
+    for name in (
+        "errors",
+        "exitcodes",
+        "output",
+        "fileio",
+        "config",
+        "settings",
+        "length",
+        "editor",
+        "csvtable",
+        "similarity",
+        "compat",
+        "resources",
+        "linkedin_limits",
+        "shutdown",
+    )
 )
 HEAVY = ("spacy", "jinja2", "yaml")
 
@@ -82,7 +98,8 @@ def test_the_subsystems_are_packages():
         assert (PACKAGE / package / "__init__.py").is_file(), package
     flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
     assert flat == [
-        "cli", "config", "csvtable", "editor", "errors", "fileio", "length", "output", "similarity", "template_check"
+        "cli", "compat", "config", "csvtable", "editor", "errors", "exitcodes", "fileio", "length", "linkedin_limits",
+        "output", "resources", "settings", "shutdown", "similarity", "template_check",
     ]  # fmt: skip
 
 

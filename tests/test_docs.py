@@ -137,3 +137,14 @@ def test_the_matcher():
     assert matches(["a", "...", "d"], ["a", "d"])
     assert not matches(["a", "...", "d"], ["a", "b"])
     assert not matches(["a"], ["a", "b"])
+
+
+def test_the_readme_lists_every_exit_code():
+    """The README's "Exit codes:" sentence for `invite lint` names every code the tool can end with."""
+    from composer.exitcodes import ExitCode
+
+    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    start = text.index("Exit codes: 0 nothing at or above")
+    sentence = text[start : text.index("every command uses the same codes", start)]
+    listed = {int(number) for number in re.findall(r"(?<![\w-])(\d+) [a-z(]", sentence)}
+    assert listed == {int(code) for code in ExitCode}

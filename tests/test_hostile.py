@@ -318,7 +318,7 @@ def drafts(env: dict[str, str]) -> list[Path]:
     ("redirect", "says", "code"),
     [
         ("| true", "stdout was closed", 141),
-        ("> /dev/full", "cannot write to stdout: No space left on device", 1),
+        ("> /dev/full", "cannot write to stdout: No space left on device", 74),
     ],
     ids=["closed-pipe", "full-disk"],
 )
@@ -384,7 +384,7 @@ def test_stdout_closed_or_full_is_one_line_and_non_zero(args, redirect, tmp_path
         ">&-" if redirect == "closed" else "> /dev/full"
     )
     done = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=tmp_path, timeout=60)
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == 74, done.stderr  # ExitCode.OUTPUT: not the findings code
     assert done.stderr.splitlines()[-1].startswith("error: cannot write to stdout:"), done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
 

@@ -223,3 +223,29 @@ def test_columns_already_named_like_the_added_ones_keep_their_values(tmp_path: P
     [row] = csv_rows(result.stdout)
     assert row["status"] == "vip" and row["note"] == "met at booth"
     assert row["invite_status"] == "ok" and row["invite_note"].startswith("Hi Ana")
+
+
+def test_the_merge_runs_without_the_command_line(tmp_path: Path, own_history: Path):
+    """`merge_csv` is the whole merge: options in, the output written, True when a row fails --fail-on."""
+    from composer.config import Config
+    from composer.lint import select_rules
+    from composer.merge.job import MergeOptions, merge_csv
+    from composer.settings import Settings
+    from composer.templates.library import discover
+
+    target = tmp_path / "notes.jsonl"
+    settings = Settings.from_flags(Config(), fail_on="error")
+    options = MergeOptions(
+        csv_path=SAMPLES / "merge" / "attendees.csv",
+        settings=settings,
+        rules=select_rules(None, "batch-duplicate"),
+        relationship="event",
+        output_path=target,
+        format="jsonl",
+        record=False,
+    )
+    assert merge_csv(options, discover([])) is True  # row 4 has no event: no note
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    missing = "error: missing required answer(s) for 'event-brief': event"
+    assert [row["status"] for row in rows] == ["ok", "ok", "ok", missing, "ok"]
+    assert not own_history.exists()

@@ -31,7 +31,8 @@ from composer.draft.prompts import Prompter, answer_validator, instruction_for, 
 from composer.draft.resolve import resolve
 from composer.draft.session import DraftInterrupted, run_session
 from composer.draft.state import DraftState, load_state, new_draft_path, save_state, saved_drafts
-from composer.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from composer.errors import UsageError
+from composer.exitcodes import ExitCode
 from composer.lint.findings import Finding
 from composer.templates.library import discover
 from composer.templates.model import Question, get_relationship, relationships
@@ -406,7 +407,7 @@ def test_ctrl_c_keeps_the_draft_and_resume_continues_it(library):
     keys = [pick_relationship("event"), pick_template(library, "event", "event-warm"), answer("Ana"), CTRL_C]
     with pytest.raises(DraftInterrupted) as caught:
         session(library, keys)
-    assert caught.value.exit_code == EXIT_INTERRUPTED == 130
+    assert caught.value.exit_code == ExitCode.INTERRUPTED == 130
     (path,) = saved_drafts()
     assert str(path) in str(caught.value) and "invite draft --resume" in str(caught.value)
     data = json.loads(path.read_text())
@@ -454,7 +455,7 @@ def test_ctrl_c_at_the_first_question_then_resume(library):
 def test_resume_with_nothing_saved_is_a_usage_error(library):
     with pytest.raises(UsageError) as caught:
         session(library, [], resume=True)
-    assert caught.value.exit_code == EXIT_USAGE
+    assert caught.value.exit_code == ExitCode.USAGE
     assert "nothing to resume" in str(caught.value)
 
 
@@ -463,7 +464,7 @@ def test_resume_without_a_terminal_is_refused(library):
 
     save_state(DraftState(template="event-brief", answers={"first_name": "Ana"}), new_draft_path())
     result = run_cli("draft", "--resume")  # CliRunner's stdin is not a terminal
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == ExitCode.USAGE
     assert "--resume needs a terminal" in result.stderr
     assert saved().answers == {"first_name": "Ana"}  # the draft is untouched
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer._click.core import Context, Parameter
 from typer.core import TyperArgument, TyperCommand
 
 from composer import output
+from composer.compat import Context, Parameter
 from composer.config import Config, load_config
 from composer.errors import UsageError
+from composer.linkedin_limits import ACCOUNT_LIMITS
 
 if TYPE_CHECKING:
     from composer.templates.library import Library
@@ -55,7 +56,10 @@ TemplatesDirOption = Annotated[
 AccountOption = Annotated[
     str | None,
     typer.Option(
-        "--account", metavar="TIER", help="LinkedIn account tier: free (200 characters) or premium (300).", show_default=False
+        "--account",
+        metavar="TIER",
+        help=f"LinkedIn account tier: free ({ACCOUNT_LIMITS['free']} characters) or premium ({ACCOUNT_LIMITS['premium']}).",
+        show_default=False,
     ),
 ]
 
@@ -110,10 +114,3 @@ def check_format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str
     if value not in allowed:
         raise UsageError(f"unknown --format {value!r}; use one of {', '.join(allowed)}")
     return value
-
-
-def fail_on_level(flag: str | None, config: Config) -> str:
-    """--fail-on, else the config's `[lint] fail_on`, else warning; validated."""
-    from composer.lint.findings import check_fail_on  # the linter's package stays out of `invite --help`
-
-    return check_fail_on(flag or config.lint.fail_on or "warning")

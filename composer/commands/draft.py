@@ -19,12 +19,13 @@ from composer.commands.common import (
     LimitOption,
     NoHistoryOption,
     TemplatesDirOption,
-    fail_on_level,
     load_library,
 )
-from composer.config import DEFAULT_ACCOUNT, Config, load_config, resolve_limit
-from composer.errors import EXIT_BROKEN_PIPE, EXIT_FINDINGS, InviteError, OutputError, UsageError
+from composer.config import Config, load_config
+from composer.errors import InviteError, OutputError, UsageError
+from composer.exitcodes import ExitCode
 from composer.fileio import STDOUT, refuse_overwrite, write_atomic
+from composer.settings import Settings
 
 if TYPE_CHECKING:
     from composer.draft.answers import AnswerSources
@@ -91,8 +92,8 @@ def draft(
     config = load_config()
     flag_answers = parse_set_options(set_ or [])
     file_answers = load_answers_file(answers) if answers else {}
-    note_limit = resolve_limit(limit, account, config)  # validates --limit/--account before any work
-    level = fail_on_level(fail_on, config)
+    settings = Settings.from_flags(config, limit=limit, account=account, fail_on=fail_on)  # checked before any work
+    note_limit, level = settings.limit, settings.fail_on
     if output_path == Path(STDOUT):
         output_path = None  # `-o -` is stdout, as everywhere
     if output_path is not None:
@@ -102,7 +103,7 @@ def draft(
     resolution = resolve(library, sources, relationship, template)
     from composer.history.log import NoteLog, Recipient
 
-    recipient = Recipient(name, profile_url, account or config.account or DEFAULT_ACCOUNT)
+    recipient = Recipient(name, profile_url, settings.account)
     log = NoteLog(config, record=not no_history, command="draft")
     interactive = not no_input and output.is_terminal()
     if resume and not interactive:
@@ -127,7 +128,7 @@ def draft(
         _deliver(text, output_path, force)
     note = recipient.checked(text, library.templates.get(chosen_id or ""), chosen_answers)
     if _lint_and_record(text, note_limit, level, config, show=not in_session, log=log, note=note):
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished: "Finished") -> None:
@@ -141,7 +142,7 @@ def _deliver_or_keep(text: str, output_path: Path | None, force: bool, finished:
         console = output.console()
         console.print(Text(output.visible(text)), markup=False)
         where = f"your draft is kept in {kept} - `invite draft --resume` delivers it again" if kept else "copy it from above"
-        code = EXIT_BROKEN_PIPE if isinstance(exc, BrokenPipeError) else getattr(exc, "exit_code", OutputError.exit_code)
+        code = ExitCode.BROKEN_PIPE if isinstance(exc, BrokenPipeError) else getattr(exc, "exit_code", OutputError.exit_code)
         reason = "stdout was closed" if isinstance(exc, BrokenPipeError) else str(exc)
         raise InviteError(f"the note was not delivered ({reason}); it is shown above, and {where}", exit_code=code) from None
 

@@ -17,6 +17,7 @@ import typer
 from composer import output
 from composer.commands.common import FormatOption, check_format
 from composer.errors import UsageError
+from composer.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from composer.history.store import Recorded
@@ -167,7 +168,7 @@ def _confirm_all() -> None:
         raise UsageError("--all forgets every recorded note; confirm on a terminal, or add --yes")
     if not typer.confirm(f"Forget every note recorded in {_path()}?", default=False, err=True):
         output.info("nothing forgotten")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.DECLINED)
 
 
 @app.command("path")

@@ -15,6 +15,7 @@ import typer
 from composer import output
 from composer.commands.common import FormatOption, check_format
 from composer.errors import UsageError
+from composer.linkedin_limits import LONGEST_NOTE
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from composer.linkedin.stats import Report
 
 #: Received and sent notes are linted against the longest limit: the length was the sender's business.
-NOTE_LIMIT = 300
+NOTE_LIMIT = LONGEST_NOTE
 NOTHING_IMPORTED = "no LinkedIn export imported yet: download yours ('Get a copy of your data') and run `invite import EXPORT`"
 
 

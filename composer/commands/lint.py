@@ -18,11 +18,13 @@ from typing import Annotated, Any, BinaryIO, cast
 import typer
 
 from composer import output
-from composer.commands.common import AccountOption, FailOnOption, FormatOption, LimitOption, check_format, fail_on_level
-from composer.config import load_config, resolve_limit
-from composer.errors import EXIT_FINDINGS, InputError, UsageError
+from composer.commands.common import AccountOption, FailOnOption, FormatOption, LimitOption, check_format
+from composer.config import load_config
+from composer.errors import InputError, UsageError
+from composer.exitcodes import ExitCode
 from composer.fileio import decode, open_input, read_capped
 from composer.output import unicode_safe
+from composer.settings import Settings
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
@@ -207,16 +209,13 @@ def lint(
     from composer.lint import select_rules
 
     check_format(format_)
-    config = load_config()
-    fail_on = fail_on_level(fail_on, config)
+    settings = Settings.from_flags(load_config(), limit=limit, account=account, fail_on=fail_on, select=select, ignore=ignore)
+    fail_on, limit_value = settings.fail_on, settings.limit
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if jobs > 1 and jsonl is None:
         raise UsageError("--jobs applies to a --jsonl batch")
-    limit_value = resolve_limit(limit, account, config)
-    chosen = select_rules(
-        select if select is not None else config.lint.select, ignore if ignore is not None else config.lint.ignore
-    )
+    chosen = select_rules(settings.select, settings.ignore)
     if jsonl is not None and paths:
         raise UsageError("give either note files or --jsonl, not both")
     with ExitStack() as stack:
@@ -258,7 +257,7 @@ def _lint_stream(
     if console is not None:
         console.print(summary(total, notes_with, notes), style="bold" if total else None, markup=False)
     if failed:
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 def rules(

@@ -4,15 +4,14 @@ Exit codes, as `invite lint`: 0 every row made a note with nothing at --fail-on;
 or has a finding at --fail-on; 2 the input cannot be used (an unreadable CSV, an unknown --map
 column or template). The notes are the product (stdout, or --output written atomically); row
 problems, duplicate groups and the summary go to stderr, with a progress bar only on a terminal.
+The work itself is `composer.merge.job.merge_csv`.
 """
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from composer import output
 from composer.commands.common import (
     AccountOption,
     FailOnOption,
@@ -21,19 +20,14 @@ from composer.commands.common import (
     NoHistoryOption,
     TemplatesDirOption,
     check_format,
-    fail_on_level,
     load_library,
 )
 from composer.commands.lint import RuleListOption
-from composer.config import DEFAULT_ACCOUNT, load_config, resolve_limit
-from composer.errors import EXIT_FINDINGS, UsageError
-from composer.fileio import refuse_overwrite, write_atomic
-
-if TYPE_CHECKING:
-    from composer.history.log import NoteLog
-    from composer.merge.run import Outcome
-
-FORMATS = ("csv", "jsonl")
+from composer.config import load_config
+from composer.errors import UsageError
+from composer.exitcodes import ExitCode
+from composer.fileio import refuse_overwrite
+from composer.settings import Settings
 
 
 def merge(
@@ -85,98 +79,31 @@ def merge(
     history (already-invited, repeated-note, note-quota) and against the rest of the batch
     (batch-duplicate), then recorded in the history.
     """
-    from composer.csvtable import count_records, open_table
     from composer.draft.answers import parse_set_options
-    from composer.history.log import NoteLog
     from composer.lint import select_rules
-    from composer.merge.columns import SELECTOR_COLUMNS, Columns, parse_maps
-    from composer.merge.run import Plan, run
-    from composer.templates.model import get_relationship
+    from composer.merge.columns import parse_maps
+    from composer.merge.job import FORMATS, MergeOptions, merge_csv
 
     check_format(format_, FORMATS)
     if show < 0:
         raise UsageError(f"--show must be 0 or more, got {show}")
-    config = load_config()
-    level = fail_on_level(fail_on, config)
-    note_limit = resolve_limit(limit, account, config)
-    rules = select_rules(
-        select if select is not None else config.lint.select, ignore if ignore is not None else config.lint.ignore
+    settings = Settings.from_flags(load_config(), limit=limit, account=account, fail_on=fail_on, select=select, ignore=ignore)
+    options = MergeOptions(
+        csv_path=csv_path,
+        settings=settings,
+        rules=select_rules(settings.select, settings.ignore),
+        template=template,
+        relationship=relationship,
+        maps=parse_maps(map_ or []),
+        set_answers=parse_set_options(set_ or []),
+        output_path=output_path,
+        format=format_,
+        force=force,
+        dry_run=dry_run,
+        show=show,
+        record=not no_history,
     )
-    maps = parse_maps(map_ or [])
-    set_answers = parse_set_options(set_ or [])
     if output_path is not None and not dry_run:
         refuse_overwrite(output_path, force)  # before any work
-    library = load_library(templates_dir, config)
-    if template:
-        library.get(template)
-    if relationship:
-        get_relationship(relationship)
-    log = NoteLog(config, record=not (no_history or dry_run), command="merge", rules=rules)
-    with open_table(csv_path) as table:
-        columns = Columns.build(table.header, maps, csv_path)
-        if not (template or relationship or set(columns.answers.values()) & set(SELECTOR_COLUMNS)):
-            raise UsageError(
-                "say which template: -t ID, -r ID, or a 'template' or 'relationship' column (see `invite templates list`)"
-            )
-        plan = Plan(
-            library=library,
-            columns=columns,
-            config=config,
-            template_id=template,
-            relationship=relationship,
-            set_answers=set_answers,
-            limit=note_limit,
-            account=account or config.account or DEFAULT_ACCOUNT,
-            rules=rules,
-        )
-        total = count_records(csv_path) if output.is_tty(sys.stderr) else None  # a second quick pass, for the bar
-        with output.progress(total, "merging") as advance:
-            outcome = run(plan, table.records(), log, advance)
-        header = table.header
-    try:
-        _finish(outcome, header, csv_path, output_path, format_, force, dry_run, show, note_limit, level, log)
-    finally:
-        log.close()
-
-
-def _finish(
-    outcome: "Outcome",
-    header: list[str],
-    csv_path: Path,
-    output_path: Path | None,
-    format_: str,
-    force: bool,
-    dry_run: bool,
-    show: int,
-    limit: int,
-    level: str,
-    log: "NoteLog",
-) -> None:
-    """Deliver (or, in a dry run, preview), record, report, and choose the exit code."""
-    from composer.merge import report
-    from composer.merge.write import to_csv, to_jsonl
-
-    console = output.console()
-    report.show_errors(console, csv_path, outcome)
-    if dry_run:
-        report.show_preview(console, outcome, show, limit)
-    else:
-        if format_ == "csv":
-            text = to_csv(header, outcome, limit, level)
-        else:
-            text = "".join(line + "\n" for line in to_jsonl(outcome, limit, level))
-        if output_path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_atomic(output_path, text, force=force)
-            output.info(f"wrote {len(outcome.rows)} rows to {output_path}")
-        recorded = log.record((row.note, row.findings, row.skel) for row in outcome.notes if row.note is not None)
-        if recorded:
-            output.info(f"recorded {recorded} note{'s' if recorded != 1 else ''} in the history")
-    report.show_groups(console, outcome)
-    console.print(report.summary(outcome, level), markup=False, highlight=False, style="bold", soft_wrap=True)
-    if dry_run:
-        console.print("dry run: nothing was written or recorded", markup=False, style="dim", soft_wrap=True)
-    if report.failed(outcome, level):
-        raise typer.Exit(EXIT_FINDINGS)
+    if merge_csv(options, load_library(templates_dir, settings.config)):
+        raise typer.Exit(ExitCode.FINDINGS)

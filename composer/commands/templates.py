@@ -14,7 +14,9 @@ import typer
 from composer import output
 from composer.commands.common import FormatOption, InviteCommand, TemplatesDirOption, check_format, load_library
 from composer.config import limit_for_account, load_config, resolve_limit, user_templates_dir
-from composer.errors import EXIT_FINDINGS, EXIT_USAGE, InviteError
+from composer.errors import InviteError
+from composer.exitcodes import ExitCode
+from composer.linkedin_limits import ACCOUNT_LIMITS
 from composer.output import visible
 
 if TYPE_CHECKING:
@@ -201,7 +203,12 @@ def check_templates(
     format_: FormatOption = "text",
     account: Annotated[
         str,
-        typer.Option("--account", metavar="TIER", help="The tier the note must fit: free (200, the default) or premium (300)."),
+        typer.Option(
+            "--account",
+            metavar="TIER",
+            help=f"The tier the note must fit: free ({ACCOUNT_LIMITS['free']}, the default)"
+            f" or premium ({ACCOUNT_LIMITS['premium']}).",
+        ),
     ] = "free",
     templates_dir: TemplatesDirOption = None,
 ) -> None:
@@ -220,6 +227,6 @@ def check_templates(
     refused = [r for r in report.results if r.sandbox]
     if refused:
         names = ", ".join(str(r.path) for r in refused)
-        raise InviteError(visible(f"refused by the sandbox (security): {names}"), exit_code=EXIT_USAGE)
+        raise InviteError(visible(f"refused by the sandbox (security): {names}"), exit_code=ExitCode.USAGE)
     if not report.ok:
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)

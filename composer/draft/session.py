@@ -33,7 +33,8 @@ from composer.draft.state import (
     saved_drafts,
 )
 from composer.editor import configured_editor, editor_command, open_in_editor
-from composer.errors import EXIT_INTERRUPTED, InviteError, TemplateError, UsageError
+from composer.errors import InviteError, TemplateError, UsageError
+from composer.exitcodes import ExitCode
 from composer.fileio import write_atomic
 from composer.length import note_length
 from composer.output import is_tty, visible
@@ -51,7 +52,7 @@ BACK = ""
 class DraftInterrupted(InviteError):
     """Ctrl-C during the session: the draft is saved and the command exits 130."""
 
-    exit_code = EXIT_INTERRUPTED
+    exit_code = ExitCode.INTERRUPTED
     #: the template id and answers the session had reached (for the history, when a note had left already)
     choice: tuple[str | None, dict[str, str]] = (None, {})
 

@@ -7,10 +7,11 @@ so tuning them is a data change.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "inbox_stats.yaml"
+from composer.resources import data_path
+
+DATA = data_path("inbox_stats.yaml")
 
 
 @cache

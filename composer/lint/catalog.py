@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from composer.lint.findings import SEVERITIES
+from composer.resources import data_path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "lint"
+DATA_DIR = data_path("lint")
 
 
 def load_yaml(path: Path) -> Any:

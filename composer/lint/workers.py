@@ -8,7 +8,7 @@ parent only (workers ignore it), and any early end terminates the workers before
 joins them, so both end in a moment with the usual exit code and no traceback.
 
 One thing is left after that: spaCy's work queues still hold batches for the stopped workers, and
-multiprocessing would wait for them at interpreter exit, forever. `stopped_early()` tells the
+multiprocessing would wait for them at interpreter exit, forever. `composer.shutdown` tells the
 console-script entry point (`composer.__main__`) to skip that wait and end the process directly.
 """
 
@@ -22,21 +22,16 @@ from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from typing import Any
 
-_stopped = False
-
-
-def stopped_early() -> bool:
-    """Whether workers were stopped before they finished (so exiting must not wait for their queues)."""
-    return _stopped
+from composer import shutdown
 
 
 def stop_workers() -> None:
     """Terminate the worker processes this process started, and wait for them."""
     import multiprocessing
 
-    global _stopped
     children = multiprocessing.active_children()
-    _stopped = _stopped or bool(children)
+    if children:
+        shutdown.skip_exit_wait()  # exiting must not wait for the stopped workers' queues
     for child in children:
         child.terminate()
     for child in children:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from composer.config import ACCOUNT_LIMITS
 from composer.errors import TemplateError
 from composer.length import note_length
+from composer.linkedin_limits import ACCOUNT_LIMITS
 from composer.templates.model import Question, Template
 from composer.templates.render import render, render_body, template_context
 

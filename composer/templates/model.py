@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from composer.errors import UsageError
+from composer.resources import data_path
 
 TEMPLATE_SUFFIX = ".jinja"
 TONES = ("brief", "warm")
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = data_path()
 
 
 @dataclass(frozen=True)
