@@ -117,6 +117,19 @@ class Template:
         """The question with this name, if the template asks it."""
         return next((q for q in self.all_questions() if q.name == name), None)
 
+    def summary(self) -> dict[str, object]:
+        """What `templates list` and `templates show` print as JSON about the template itself."""
+        return {
+            "id": self.id,
+            "relationship": self.relationship,
+            "title": self.title,
+            "tone": self.tone,
+            "description": self.description,
+            "source": self.source,
+            "overrides": self.overrides,
+            "path": str(self.path),
+        }
+
     def examples(self) -> dict[str, str]:
         """The example answers, used by `templates show` and `templates check`."""
         return {q.name: q.example for q in self.all_questions() if q.example is not None}
