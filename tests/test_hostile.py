@@ -259,7 +259,7 @@ def test_a_new_session_never_replaces_a_saved_draft():
 
 
 def test_resume_skips_a_draft_another_session_holds():
-    from composer.draft.session import resumable
+    from composer.draft.state import resumable
 
     held = save_state(DraftState(relationship="event"), new_draft_path())
     lock = DraftLock(held)

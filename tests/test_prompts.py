@@ -122,7 +122,7 @@ def session(
             console=console,
             lint=lint or length_only_lint,
         )
-    finished.session.close(forget=False)  # as the command does until the note is delivered
+    finished.session.draft.close(forget=False)  # as the command does until the note is delivered
     return finished.text, console.file.getvalue()
 
 

@@ -25,19 +25,6 @@ if TYPE_CHECKING:
 app = typer.Typer(help="List, show, scaffold and check message templates.", no_args_is_help=True)
 
 
-def _summary(template: "Template") -> dict[str, object]:
-    return {
-        "id": template.id,
-        "relationship": template.relationship,
-        "title": template.title,
-        "tone": template.tone,
-        "description": template.description,
-        "source": template.source,
-        "overrides": template.overrides,
-        "path": str(template.path),
-    }
-
-
 @app.command("list", cls=InviteCommand)
 def list_templates(
     relationship: Annotated[
@@ -59,7 +46,7 @@ def list_templates(
     if relationship:
         templates = [t for t in templates if t.relationship == relationship]
     if format_ == "json":
-        output.out(json.dumps([_summary(t) for t in templates], indent=2, ensure_ascii=False))
+        output.out(json.dumps([t.summary() for t in templates], indent=2, ensure_ascii=False))
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("id", "relationship", "tone", "title", "source"):
@@ -89,7 +76,7 @@ def show_template(
     if format_ == "json":
         from composer.length import note_length
 
-        data = _summary(template) | {
+        data = template.summary() | {
             "questions": [q.__dict__ for q in template.all_questions()],
             "body": template.body,
             "example": example,
@@ -167,7 +154,7 @@ def new_template(
     from composer.editor import open_in_editor, required_editor
     from composer.errors import UsageError
     from composer.templates.model import get_relationship
-    from composer.templates.scaffold import copy_of, create, scaffold, validate_id
+    from composer.templates.scaffold import new_template, validate_id
 
     validate_id(template_id)
     if from_ is None and relationship is None:
@@ -175,15 +162,9 @@ def new_template(
     if relationship:
         get_relationship(relationship)
     editor = required_editor() if edit else None
-    if from_ is not None:
-        source = load_library(templates_dir).get(from_)
-        if relationship and relationship != source.relationship:
-            raise UsageError(f"--from {from_!r} is a {source.relationship!r} template; drop -r or pick one for {relationship!r}")
-        text = copy_of(source, template_id)
-    else:
-        assert relationship is not None
-        text = scaffold(template_id, relationship)
-    path = create(template_id, text, folder or user_templates_dir(), force=force)
+    source = load_library(templates_dir).get(from_) if from_ is not None else None
+    folder = folder or user_templates_dir()
+    path = new_template(template_id, folder, relationship=relationship, source=source, force=force)
     output.out(str(path))
     output.info(visible(f"created template {template_id!r}; edit it, then run: invite templates check {path}"))
     if editor is not None:

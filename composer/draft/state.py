@@ -160,6 +160,20 @@ class DraftLock:
             self.handle = None
 
 
+def resumable() -> dict[Path, DraftState]:
+    """The saved drafts `--resume` may continue (none open in another session), newest first.
+
+    Nothing to resume, or a damaged draft, is a usage or input error naming the file.
+    """
+    free = free_drafts()
+    if not free:
+        held = saved_drafts()
+        if held:
+            raise UsageError(f"nothing to resume: the saved draft in {held[0]} is open in another `invite draft` session")
+        raise UsageError(f"nothing to resume: no draft is saved in {drafts_dir()}")
+    return {path: load_state(path) for path in free}
+
+
 def free_drafts() -> list[Path]:
     """Saved drafts no running session holds, newest first."""
     free = []

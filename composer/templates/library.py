@@ -50,14 +50,6 @@ class Library:
         """Templates of one relationship, sorted by id."""
         return sorted((t for t in self.templates.values() if t.relationship == relationship), key=lambda t: t.id)
 
-    def file_for(self, template_id: str) -> Parsed | None:
-        """The file that wins for an id, even when it is broken (so `templates check ID` can report it)."""
-        found = None
-        for parsed in self.parsed:
-            if parsed.id == template_id:
-                found = parsed
-        return found
-
 
 def builtin_templates_dir() -> Path:
     """Built-ins ship inside the wheel as composer/message_templates; a checkout has them at top level."""

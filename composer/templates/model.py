@@ -7,7 +7,8 @@ A template is one `*.jinja` file: YAML front matter between `---` lines, then a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,16 +33,57 @@ class Relationship:
 
 
 @dataclass(frozen=True)
-class Question:
-    """One answer a template needs, declared in its metadata (never hard-coded in prompts)."""
+class Key:
+    """How one key of a question is written in a template file; `parse` derives its checks from these."""
 
-    name: str
-    prompt: str
-    help: str | None = None
-    required: bool = True
-    default: str | None = None
-    max_length: int | None = None
-    example: str | None = None
+    #: the file must have the key (its field may still have a default, for the questions in data files)
+    required: bool = False
+    #: what the value must be: a kind in VALUE_CHECKS
+    kind: str = "text"
+    #: shown to people (prompts, listings): it must carry no control or invisible characters
+    shown: bool = False
+
+    def problem(self, key: str, value: Any) -> str | None:
+        """What is wrong with a value for this key (the message after the question's label), or None."""
+        accepts, message = VALUE_CHECKS[self.kind]
+        return None if accepts(value) else message.format(key=key)
+
+
+#: kind -> (whether a value is one, the message when it is not)
+VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "identifier": (lambda v: isinstance(v, str) and v.isidentifier(), "{key} must be an identifier"),
+    "text": (lambda v: isinstance(v, str), "{key!r} must be a string"),
+    "flag": (lambda v: isinstance(v, bool), "{key!r} must be true or false"),
+    "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "{key!r} must be a positive integer"),
+}
+
+
+def _key(default: Any = MISSING, **how: Any) -> Any:
+    """A question field that is also a key of the file: `how` is its `Key`."""
+    return field(default=default, metadata={"key": Key(**how)})
+
+
+@dataclass(frozen=True)
+class Question:
+    """One answer a template needs, declared in its metadata (never hard-coded in prompts).
+
+    Each field is one key of a question in a template file; its `Key` (the field's metadata) says
+    whether the file must have it, what its value must be and whether it is shown. `question_keys`
+    reads them, so the schema is written here once.
+    """
+
+    name: str = _key(required=True, kind="identifier", shown=True)
+    prompt: str = _key(required=True, shown=True)
+    help: str | None = _key(None, shown=True)
+    required: bool = _key(True, kind="flag")
+    default: str | None = _key(None, shown=True)
+    max_length: int | None = _key(None, kind="count")
+    example: str | None = _key(None, required=True, shown=True)
+
+
+def question_keys() -> dict[str, Key]:
+    """Every key a question may have, in the order the file's checks run, with how it is written."""
+    return {f.name: f.metadata["key"] for f in fields(Question)}
 
 
 @dataclass(frozen=True)
@@ -75,6 +117,19 @@ class Template:
     def question(self, name: str) -> Question | None:
         """The question with this name, if the template asks it."""
         return next((q for q in self.all_questions() if q.name == name), None)
+
+    def summary(self) -> dict[str, object]:
+        """What `templates list` and `templates show` print as JSON about the template itself."""
+        return {
+            "id": self.id,
+            "relationship": self.relationship,
+            "title": self.title,
+            "tone": self.tone,
+            "description": self.description,
+            "source": self.source,
+            "overrides": self.overrides,
+            "path": str(self.path),
+        }
 
     def examples(self) -> dict[str, str]:
         """The example answers, used by `templates show` and `templates check`."""

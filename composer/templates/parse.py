@@ -24,14 +24,12 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from composer.errors import SandboxError, TemplateError
 from composer.templates import isolation
-from composer.templates.model import TONES, Question, Template, common_questions, relationships
+from composer.templates.model import TONES, Question, Template, common_questions, question_keys, relationships
 from composer.templates.sandbox import REFUSED_NAMES, RESERVED_NAMES, TOO_DEEP, environment, undeclared_variables, unsafe_uses
 
 FRONT_MATTER_FENCE = "---"
 TEMPLATE_KEYS = {"id", "relationship", "title", "description", "tone", "questions"}
 REQUIRED_TEMPLATE_KEYS = ("id", "relationship", "title", "description", "questions")
-QUESTION_KEYS = {"name", "prompt", "help", "required", "default", "max_length", "example"}
-REQUIRED_QUESTION_KEYS = ("name", "prompt", "example")
 
 #: Template files larger than this are not read (the largest built-in is about 1 KB).
 MAX_TEMPLATE_BYTES = 256 * 1024
@@ -39,9 +37,8 @@ MAX_TEMPLATE_BYTES = 256 * 1024
 #: format characters (bidi overrides and isolates, zero-width spaces) that metadata must not carry: they would
 #: reach the terminal in every listing, or forge a row of one.
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-#: Metadata strings shown to people (question fields are checked the same way).
+#: Metadata strings shown to people (a question's are marked in its schema, `model.Question`).
 SHOWN_KEYS = ("id", "relationship", "title", "description", "tone")
-SHOWN_QUESTION_KEYS = ("name", "prompt", "help", "default", "example")
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 #: Problem codes that keep a file from loading as a template at all.
@@ -211,6 +208,8 @@ def metadata_problems(data: dict[str, Any], lines: KeyLines) -> list[tuple[int, 
 
 
 def _question_problems(questions: list[Any], at: Any) -> list[tuple[int, str]]:
+    """Check each question against its schema (`model.Question`'s keys), and the names against each other."""
+    schema = question_keys()
     problems: list[tuple[int, str]] = []
     seen: set[str] = set()
     for index, question in enumerate(questions):
@@ -218,32 +217,32 @@ def _question_problems(questions: list[Any], at: Any) -> list[tuple[int, str]]:
             problems.append((at("questions", index), "each question must be a mapping"))
             continue
         label = f"question {question.get('name', index + 1)!s}"
-        for key in sorted(set(question) - QUESTION_KEYS, key=str):
+        for key in sorted(set(question) - set(schema), key=str):
             problems.append((at("questions", index, key), f"{label}: unknown key {key!r}"))
-        for key in REQUIRED_QUESTION_KEYS:
+        for key in (key for key, how in schema.items() if how.required and key not in question):
+            problems.append((at("questions", index), f"{label}: missing key {key!r}"))
+        for key, how in schema.items():
             if key not in question:
-                problems.append((at("questions", index), f"{label}: missing key {key!r}"))
-        name = question.get("name")
-        if "name" in question and not (isinstance(name, str) and name.isidentifier()):
-            problems.append((at("questions", index, "name"), f"{label}: name must be an identifier"))
-        elif isinstance(name, str) and (name in RESERVED_NAMES or name.startswith("_")):
-            problems.append((at("questions", index, "name"), f"{label}: {name!r} is reserved by Jinja; choose another name"))
-        elif isinstance(name, str):
-            if name in seen:
-                problems.append((at("questions", index, "name"), f"duplicate question {name!r}"))
-            seen.add(name)
-        for key in ("prompt", "help", "default", "example"):
-            if key in question and not isinstance(question[key], str):
-                problems.append((at("questions", index, key), f"{label}: {key!r} must be a string"))
-        for key in SHOWN_QUESTION_KEYS:
+                continue
+            problem = how.problem(key, question[key])
+            if problem is not None:
+                problems.append((at("questions", index, key), f"{label}: {problem}"))
+            elif key == "name" and (taken := _name_taken(question["name"], label, seen)):
+                problems.append((at("questions", index, key), taken))
+        for key in (key for key, how in schema.items() if how.shown):
             if isinstance(question.get(key), str) and CONTROL.search(question[key].strip()):
                 problems.append((at("questions", index, key), f"{label}: {key!r} contains control or invisible characters"))
-        if "required" in question and not isinstance(question["required"], bool):
-            problems.append((at("questions", index, "required"), f"{label}: 'required' must be true or false"))
-        max_length = question.get("max_length")
-        if "max_length" in question and not (isinstance(max_length, int) and not isinstance(max_length, bool) and max_length > 0):
-            problems.append((at("questions", index, "max_length"), f"{label}: 'max_length' must be a positive integer"))
     return problems
+
+
+def _name_taken(name: str, label: str, seen: set[str]) -> str | None:
+    """Why a well-formed name cannot be used (Jinja reserves it, or an earlier question has it); `seen` learns it."""
+    if name in RESERVED_NAMES or name.startswith("_"):
+        return f"{label}: {name!r} is reserved by Jinja; choose another name"
+    if name in seen:
+        return f"duplicate question {name!r}"
+    seen.add(name)
+    return None
 
 
 # --------------------------------------------------------------------------- one file

@@ -107,6 +107,23 @@ def copy_of(template: Template, new_id: str) -> str:
     return "\n".join([lines[0], front, *lines[end:]])
 
 
+def new_template(template_id: str, folder: Path, *, relationship: str | None, source: Template | None, force: bool) -> Path:
+    """Write a new template into folder: a copy of `source` with the new id, else a scaffold for `relationship`.
+
+    Return its path. A copy keeps its source's relationship: naming another one is a usage error.
+    """
+    if source is not None:
+        if relationship and relationship != source.relationship:
+            raise UsageError(
+                f"--from {source.id!r} is a {source.relationship!r} template; drop -r or pick one for {relationship!r}"
+            )
+        text = copy_of(source, template_id)
+    else:
+        assert relationship is not None  # the command asks for -r or --from
+        text = scaffold(template_id, relationship)
+    return create(template_id, text, folder, force=force)
+
+
 def create(template_id: str, text: str, folder: Path, *, force: bool = False) -> Path:
     """Write a new template's text into folder (created if needed) as ID.jinja; refuse to overwrite without force."""
     validate_id(template_id)

@@ -1,0 +1,165 @@
+"""`invite draft` from decision to delivery: the one function the command calls (`draft_note`).
+
+One decision, one ending. `resolve` decides once what the flags leave open; a terminal session asks
+for it, otherwise a missing answer is an error. Either way the note ends the same: delivered (stdout
+or --output), then linted, checked against the history and recorded there. The saved draft is
+forgotten only after the note was delivered. The command prints the count and findings (unless the
+session's panel showed them) and chooses the exit code.
+
+The history comes in as a `NoteHistory`, built by the command from `composer.history`: the two
+subsystems never import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from composer import output
+from composer.draft.answers import AnswerSources, unknown_answers
+from composer.draft.resolve import Resolution, resolve
+from composer.errors import InviteError, OutputError, UsageError
+from composer.exitcodes import ExitCode
+from composer.fileio import write_atomic
+from composer.lint import Finding, lint_text
+from composer.templates.library import Library
+from composer.templates.model import Template
+
+if TYPE_CHECKING:
+    from composer.draft.session import Finished
+
+
+class NoteHistory(Protocol):
+    """What drafting needs of the history: its findings for a note, and recording the delivered one."""
+
+    def check(self, text: str, template: Template | None, answers: Mapping[str, str]) -> list[Finding]:
+        """The history's findings for a note (already sent to them? the same note to others?)."""
+        ...
+
+    def record(self, text: str, template: Template | None, answers: Mapping[str, str], found: list[Finding]) -> list[Finding]:
+        """Record a delivered note with the linter's findings `found`; return those and the history's together."""
+        ...
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What `invite draft` was asked for, with flags over config already applied."""
+
+    library: Library
+    sources: AnswerSources
+    relationship: str | None
+    template_id: str | None
+    limit: int
+    #: None: stdout
+    output_path: Path | None
+    force: bool
+    resume: bool
+    #: False with --no-input; a session also needs a terminal
+    prompt: bool
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """The delivered note and every finding about it (linter and history)."""
+
+    text: str
+    findings: list[Finding]
+    #: whether the session's panel already showed the findings
+    shown: bool
+
+
+def draft_note(request: DraftRequest, history: Callable[[], NoteHistory]) -> Drafted:
+    """Decide, ask (on a terminal, when something is open) or render, deliver, then lint and record the note."""
+    resolution = resolve(request.library, request.sources, request.relationship, request.template_id)
+    notes = history()
+    interactive = request.prompt and output.is_terminal()
+    if request.resume and not interactive:
+        from composer.draft.state import resumable
+
+        resumable()  # nothing saved, or a damaged draft: say that first
+        raise UsageError("--resume needs a terminal to continue the draft; run it without --no-input in a terminal")
+    if request.resume or (interactive and resolution.needs_prompt):
+        finished = _session(request, resolution, notes)
+        chosen_id, answers = finished.choice()
+        _deliver_or_keep(finished.text, request, finished)
+        finished.forget()  # only now: the note is safely delivered
+        template = request.library.templates.get(chosen_id or "")
+        return Drafted(finished.text, _lint_and_record(finished.text, request, notes, template, answers), shown=True)
+    from composer.templates.render import render
+
+    template = resolution.require_complete()
+    _warn_unknown(request.sources, template)
+    text = render(template, resolution.answers)
+    _deliver(text, request)
+    return Drafted(text, _lint_and_record(text, request, notes, template, resolution.answers), shown=False)
+
+
+def _session(request: DraftRequest, resolution: Resolution, notes: NoteHistory) -> Finished:
+    """Run the interactive session (from a saved draft with --resume) and return the finished note.
+
+    The panel shows the history's findings beside the linter's. A note copied or saved and then
+    abandoned with Ctrl-C has still left the tool, so it is recorded before the interrupt ends the command.
+    """
+    from composer.draft.session import DraftInterrupted, run_session
+
+    sources = request.sources
+    delivered: list[str] = []
+
+    def lint(text: str, limit: int) -> list[Finding]:
+        return _lint(text, limit, sources) + notes.check(text, None, sources.flags)
+
+    try:
+        return run_session(
+            request.library, sources, resolution, request.limit, resume=request.resume, lint=lint, on_deliver=delivered.append
+        )
+    except DraftInterrupted as interrupted:
+        if delivered:
+            chosen_id, answers = interrupted.choice
+            _lint_and_record(delivered[-1], request, notes, request.library.templates.get(chosen_id or ""), answers)
+        raise
+
+
+def _lint(text: str, limit: int, sources: AnswerSources) -> list[Finding]:
+    lint = sources.config.lint
+    return lint_text(text, limit=limit, select=lint.select, ignore=lint.ignore)
+
+
+def _lint_and_record(
+    text: str, request: DraftRequest, notes: NoteHistory, template: Template | None, answers: Mapping[str, str]
+) -> list[Finding]:
+    """Lint the delivered note, check it against the history and record it there; return every finding."""
+    return notes.record(text, template, answers, _lint(text, request.limit, request.sources))
+
+
+def _warn_unknown(sources: AnswerSources, template: Template) -> None:
+    unknown = unknown_answers(template, sources)
+    if unknown:
+        asked = ", ".join(q.name for q in template.all_questions())
+        output.warn(f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})")
+
+
+def _deliver_or_keep(text: str, request: DraftRequest, finished: Finished) -> None:
+    """Deliver a session's note; if that fails, show the note on the terminal and keep the draft to resume."""
+    try:
+        _deliver(text, request)
+    except (InviteError, OSError) as exc:  # a closed pipe, a full disk, a file that appeared meanwhile
+        from rich.text import Text
+
+        kept = finished.keep()
+        console = output.console()
+        console.print(Text(output.visible(text)), markup=False)
+        where = f"your draft is kept in {kept} - `invite draft --resume` delivers it again" if kept else "copy it from above"
+        code = ExitCode.BROKEN_PIPE if isinstance(exc, BrokenPipeError) else getattr(exc, "exit_code", OutputError.exit_code)
+        reason = "stdout was closed" if isinstance(exc, BrokenPipeError) else str(exc)
+        raise InviteError(f"the note was not delivered ({reason}); it is shown above, and {where}", exit_code=code) from None
+
+
+def _deliver(text: str, request: DraftRequest) -> None:
+    """The note goes to stdout, or atomically into --output (and a confirmation to stderr)."""
+    if request.output_path is None:
+        output.out(text)
+        return
+    write_atomic(request.output_path, text + "\n", force=request.force)
+    output.info(f"wrote the note to {request.output_path}")
