@@ -114,6 +114,6 @@ def check_format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str
 
 def fail_on_level(flag: str | None, config: Config) -> str:
     """--fail-on, else the config's `[lint] fail_on`, else warning; validated."""
-    from composer.lint.findings import check_fail_on  # the linter's package stays out of `invite --help`
+    from composer.lint import check_fail_on  # the linter's package stays out of `invite --help`
 
     return check_fail_on(flag or config.lint.fail_on or "warning")

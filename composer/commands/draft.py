@@ -193,8 +193,7 @@ def _session(
 def _lint_and_record(text: str, limit: int, fail_on: str, config: Config, *, show: bool, log: "NoteLog", note: "Checked") -> bool:
     """Lint the delivered note, check it against the history and record it there; show the count and findings
     on stderr unless the session's panel did. True at --fail-on."""
-    from composer.lint import lint_text
-    from composer.lint.report import count_line, print_findings, reaches
+    from composer.lint import count_line, lint_text, print_findings, reaches
 
     findings = lint_text(text, limit=limit, select=config.lint.select, ignore=config.lint.ignore)
     findings += log.check(*note)

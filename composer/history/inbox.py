@@ -23,7 +23,7 @@ from typing import Any
 
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History
-from composer.lint.findings import Finding
+from composer.lint import Finding
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "export.yaml"
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"

@@ -1,4 +1,4 @@
-"""The result type every lint rule produces.
+"""The result type every lint rule produces, and the severities (defined once, with the config that names them).
 
 Offsets are Python string indices into the note as given (so `text[start:end] == excerpt`);
 `line` and `column` are 1-based, for editors and the `path:line:col` text output.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from composer.config import SEVERITIES
 from composer.errors import UsageError
 
-SEVERITIES = ("info", "warning", "error")
+__all__ = ["SEVERITIES", "Finding", "check_fail_on", "severity_rank"]
 
 
 def severity_rank(severity: str) -> int:
