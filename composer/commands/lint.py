@@ -6,7 +6,8 @@ note to lint, so `invite rules` stays fast.
 """
 
 import json
-from typing import Annotated, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +15,9 @@ from composer import output
 from composer.commands.common import AccountOption, FailOnOption, FormatOption, LimitOption, check_format, fail_on_level
 from composer.config import load_config, resolve_limit
 from composer.errors import EXIT_FINDINGS, UsageError
+
+if TYPE_CHECKING:
+    from composer.lint import Linted
 
 RuleListOption = Annotated[
     str | None,
@@ -57,7 +61,7 @@ def lint(
     ] = 1,
 ) -> None:
     """Lint connection notes: canned phrases, no specifics, length, placeholders, pitches and more."""
-    from composer.lint import json_line, lint_inputs, print_findings, reaches, select_rules, summary
+    from composer.lint import lint_inputs, select_rules
 
     check_format(format_)
     config = load_config()
@@ -70,23 +74,31 @@ def lint(
     chosen = select_rules(
         select if select is not None else config.lint.select, ignore if ignore is not None else config.lint.ignore
     )
+    with lint_inputs(list(paths or []), jsonl, name=name, limit=limit_value, rules=chosen, jobs=jobs) as (key, results):
+        failed = _print_results(key, results, limit_value, fail_on, format_)
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_results(key: str, results: Iterator["Linted"], limit: int, fail_on: str, format_: str) -> bool:
+    """Print each note's result as it comes (text, or one JSON line); whether any finding reaches --fail-on."""
+    from composer.lint import json_line, print_findings, reaches, summary
+
     console = output.console(stdout=True) if format_ == "text" else None
     failed = False
     total = notes_with = notes = 0
-    with lint_inputs(list(paths or []), jsonl, name=name, limit=limit_value, rules=chosen, jobs=jobs) as (key, results):
-        for label, text, findings, scores, language in results:
-            notes += 1
-            total += len(findings)
-            notes_with += bool(findings)
-            failed = failed or reaches(findings, fail_on)
-            if console is None:
-                output.out(json_line(key, label, text, limit_value, findings, scores, language))
-                continue
-            print_findings(console, str(label), text, findings)
+    for label, text, findings, scores, language in results:
+        notes += 1
+        total += len(findings)
+        notes_with += bool(findings)
+        failed = failed or reaches(findings, fail_on)
+        if console is None:
+            output.out(json_line(key, label, text, limit, findings, scores, language))
+            continue
+        print_findings(console, str(label), text, findings)
     if console is not None:
         console.print(summary(total, notes_with, notes), style="bold" if total else None, markup=False)
-    if failed:
-        raise typer.Exit(EXIT_FINDINGS)
+    return failed
 
 
 def rules(

@@ -11,7 +11,7 @@ input readers, the worker control and the rules load when first asked for (`__ge
 
 The package's modules, leaf first:
 
-* `keys`: names the pipeline and its callers share; `findings`: the result type and severities;
+* `keys`: names the pipeline and its callers share; `findings`: the result types and severities;
 * `catalog`: rules (`rules.yaml`), lexicon and classifier thresholds as typed data;
 * `context`: what a note rule sees (`Context`) and returns (`Hit`), and shared token helpers;
 * `language`: which language a note is in; `combine`: how rules and classifier scores decide together;
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from composer.lint.api import lint_many, lint_results, lint_text, select_rules
 from composer.lint.catalog import Rule, in_scope, load_rules, rule_ids
-from composer.lint.findings import SEVERITIES, Finding, check_fail_on, severity_rank
+from composer.lint.findings import SEVERITIES, Finding, Linted, check_fail_on, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ __all__ = [
     "Batch",
     "Finding",
     "Invitation",
+    "Linted",
     "NoteHistory",
     "Quota",
     "Rule",

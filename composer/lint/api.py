@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from composer.errors import UsageError
 from composer.lint.catalog import in_scope, rule_ids
-from composer.lint.findings import Finding
+from composer.lint.findings import Finding, Linted
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
-
-if TYPE_CHECKING:
-    from composer.lint.pipeline import Linted
 
 
 def _pipeline() -> ModuleType:

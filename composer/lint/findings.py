@@ -7,11 +7,12 @@ Offsets are Python string indices into the note as given (so `text[start:end] ==
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
 
 from composer.config import SEVERITIES
 from composer.errors import UsageError
 
-__all__ = ["SEVERITIES", "Finding", "check_fail_on", "severity_rank"]
+__all__ = ["SEVERITIES", "Finding", "Linted", "check_fail_on", "severity_rank"]
 
 
 def severity_rank(severity: str) -> int:
@@ -43,3 +44,13 @@ class Finding:
     def to_dict(self) -> dict[str, object]:
         """The JSON shape documented for `invite lint --format json`."""
         return asdict(self)
+
+
+class Linted(NamedTuple):
+    """One linted note: its id and text, the findings, the classifier's scores and the note's language."""
+
+    id: Any
+    text: str
+    findings: list[Finding]
+    scores: dict[str, float]
+    language: str

@@ -16,17 +16,15 @@ import tempfile
 from collections.abc import Generator, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
+from typing import Any, BinaryIO, NamedTuple, cast
 
 from composer.errors import InputError, UsageError
 from composer.fileio import decode, open_input, read_capped
 from composer.lint.api import lint_results
+from composer.lint.findings import Linted
 from composer.lint.keys import DEFAULT_BATCH_SIZE
 from composer.lint.workers import stoppable_workers
 from composer.output import unicode_safe
-
-if TYPE_CHECKING:
-    from composer.lint.pipeline import Linted
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
