@@ -22,8 +22,7 @@ from pathlib import Path
 
 from composer.errors import SandboxError, TemplateError, UsageError
 from composer.linkedin_limits import ACCOUNT_LIMITS
-from composer.lint import lint_text
-from composer.lint.report import describe
+from composer.lint import describe, lint_text
 from composer.output import visible
 from composer.templates import isolation
 from composer.templates.budget import Budget, budget_message, examine, room_message

@@ -31,10 +31,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from composer.lint.catalog import DATA_DIR, Thresholds, thresholds  # noqa: E402
-from composer.lint.checks import check_generic_phrase  # noqa: E402
 from composer.lint.combine import no_specifics_decision, sales_decision  # noqa: E402
 from composer.lint.context import Context  # noqa: E402
 from composer.lint.hooks import strongest_hook, template_slot  # noqa: E402
+from composer.lint.rules.phrases import check_generic_phrase  # noqa: E402
 
 CORPUS = REPO / "corpus" / "notes.jsonl"
 OUTPUT = DATA_DIR / "classifier.yaml"

@@ -176,6 +176,64 @@ def test_shared_infrastructure_imports_no_subsystem():
     assert offenders == []
 
 
+#: Imports from the rest of `composer` that may reach past `composer.lint`'s public names into its modules.
+MAX_LINT_BYPASSES = 3
+
+
+def lint_bypasses(source: str) -> list[str]:
+    """The imports in a module's source that reach into `composer.lint.*` submodules (lazy ones too)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.startswith("composer.lint.")]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith("composer.lint."):
+                found.append(node.module)
+            elif node.module == "composer.lint":
+                found += [f"composer.lint.{a.name}" for a in node.names if f"composer.lint.{a.name}" in GRAPH]
+    return found
+
+
+def test_the_bypass_counter_sees_every_form_of_import():
+    source = (
+        "import composer.lint.report\n"
+        "from composer.lint.catalog import load_rules\n"
+        "from composer.lint import pipeline, Finding\n"
+        "def f():\n    from composer.lint.workers import stoppable_workers\n"
+        "from composer.lint import lint_text\n"
+    )
+    assert lint_bypasses(source) == [
+        "composer.lint.report", "composer.lint.catalog", "composer.lint.pipeline", "composer.lint.workers"
+    ]  # fmt: skip
+
+
+def test_other_packages_use_the_linters_public_names():
+    lint_dir = PACKAGE / "lint"
+    bypasses = [
+        f"{path.relative_to(REPO)}: {target}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if lint_dir not in path.parents
+        for target in lint_bypasses(path.read_text(encoding="utf-8"))
+    ]
+    assert len(bypasses) <= MAX_LINT_BYPASSES, "use `composer.lint`'s __all__ instead:\n" + "\n".join(bypasses)
+
+
+def test_the_linters_public_names_all_resolve():
+    import composer.lint
+
+    assert all(getattr(composer.lint, name) is not None for name in composer.lint.__all__)
+
+
+def test_the_linters_map_names_every_module():
+    import composer.lint
+
+    doc = composer.lint.__doc__ or ""
+    modules = [p for p in (PACKAGE / "lint").rglob("*.py") if p.stem != "__init__"]
+    missing = [str(p.relative_to(PACKAGE / "lint")) for p in modules if f"`{p.stem}`" not in doc]
+    assert missing == []
+    assert f"`{(PACKAGE / 'lint' / 'rules').name}/`" in doc
+
+
 def test_invite_help_imports_no_heavy_library():
     code = (
         "import sys, runpy\n"

@@ -352,7 +352,7 @@ def test_empty_and_blank_notes_are_the_empty_rule(invoke, workdir, content):
 
 
 def test_a_note_at_the_size_cap_is_linted(invoke, workdir):
-    from composer.commands.lint import MAX_NOTE_CHARS
+    from composer.lint.inputs import MAX_NOTE_CHARS
 
     (workdir / "long.txt").write_text("Hi Ana, " + "x" * (MAX_NOTE_CHARS - 8), encoding="utf-8")
     result = invoke("lint", "long.txt", "--format", "json", "--select", "too-long")

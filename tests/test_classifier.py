@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from composer.lint import checks as checks_mod
-from composer.lint import hooks as hooks_mod
 from composer.lint import lint_results, lint_text
 from composer.lint.catalog import DATA_DIR, Thresholds, load_yaml, thresholds
 from composer.lint.classifier import CLASSIFIER_DIR, add_classifier
 from composer.lint.combine import NAMED, NO_HOOK, PHRASE, SCORE, SLOT, STATED, no_specifics_decision, sales_decision
+from composer.lint.rules import judgements
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus" / "notes.jsonl"
@@ -130,8 +129,7 @@ def test_thresholds_are_the_data_file():
 def test_the_checks_follow_the_thresholds_they_are_given(monkeypatch, limits: dict, rule: str, fires: bool):
     """The same note fires or not as the data says: no threshold is hidden in code."""
     changed = replace(thresholds(), **limits)
-    monkeypatch.setattr(checks_mod, "thresholds", lambda: changed)
-    monkeypatch.setattr(hooks_mod, "thresholds", lambda: changed)
+    monkeypatch.setattr(judgements, "thresholds", lambda: changed)
     text = "we were good friends in school, so happy to find you here! Can I send you our price list?"
     assert bool([f for f in lint_text(text) if f.rule == rule]) is fires
 

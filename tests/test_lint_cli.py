@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.commands import lint as lint_cmd
+from composer.lint import inputs as lint_inputs
 
 GENERIC = "I'd like to add you to my professional network on LinkedIn."
 PERSONAL = "Hi Walt, we met last night at the SVASE networking event and talked about personal branding."
@@ -79,7 +79,7 @@ def test_stdin_piped_and_dash(invoke):
 
 
 def test_no_input_on_a_terminal_is_a_usage_error(invoke, monkeypatch):
-    monkeypatch.setattr(lint_cmd, "_stdin_is_tty", lambda: True)
+    monkeypatch.setattr(lint_inputs, "_stdin_is_tty", lambda: True)
     result = invoke("lint")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: no note to lint: give a file")

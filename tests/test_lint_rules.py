@@ -18,11 +18,10 @@ from composer.errors import UsageError
 from composer.history.checks import HistoryChecks
 from composer.history.log import Recipient
 from composer.history.store import now, open_history
-from composer.lint import lint_many, lint_text, rule_ids, select_rules
+from composer.lint import Batch, check_batch, lint_many, lint_text, load_rules, rule_ids, select_rules
 from composer.lint import pipeline as pipeline_mod
-from composer.lint.catalog import load_rules
 from composer.lint.pipeline import load_patterns
-from composer.merge.run import duplicate_finding, duplicate_groups
+from composer.lint.rules import registered
 
 RULES = load_rules()
 NOTE_RULES = [rule for rule in RULES.values() if rule.scope == "note"]
@@ -77,13 +76,13 @@ def history_example_fires(rule: str, example: dict[str, Any], folder: Path) -> b
     return bool(findings)
 
 
-def batch_example_fires(example: dict[str, Any]) -> bool:
-    """Group the example's `batch:` notes as `invite merge` does."""
+def batch_example_fires(rule: str, example: dict[str, Any]) -> bool:
+    """Run the rule on the example's `batch:` notes as `invite merge` does."""
     checked = [_checked(entry) for entry in example["batch"]]
-    groups = duplicate_groups([skel for _, skel in checked], HistorySettings().similarity)
-    for number, members in enumerate(groups, start=1):
-        assert duplicate_finding(checked[members[0]][0].text, number, len(members), len(checked)).message
-    return bool(groups)
+    batch = Batch([note.text for note, _ in checked], [skel for _, skel in checked], HistorySettings().similarity)
+    findings = [f for found in check_batch(batch, [rule]) for f in found]
+    assert all(f.rule == rule and f.message for f in findings)
+    return bool(findings)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +92,7 @@ def batch_example_fires(example: dict[str, Any]) -> bool:
 )
 def test_history_and_batch_rules_run_their_examples(rule: str, fires: bool, example: dict[str, Any], tmp_path: Path):
     scope = RULES[rule].scope
-    result = history_example_fires(rule, example, tmp_path) if scope == "history" else batch_example_fires(example)
+    result = history_example_fires(rule, example, tmp_path) if scope == "history" else batch_example_fires(rule, example)
     assert result is fires, f"{rule} should {'fire' if fires else 'pass'} on {example!r}"
 
 
@@ -102,6 +101,20 @@ def test_every_rule_scope_has_a_runner():
     for rule in OTHER_RULES:
         for example in (*rule.fires, *rule.passes):
             assert isinstance(example, dict) and (set(example) == {"history", "note"} or set(example) == {"batch"})
+
+
+@pytest.mark.parametrize("scope", ["note", "history", "batch"])
+def test_every_rule_has_one_registered_check_of_its_scope(scope: str):
+    assert set(registered(scope)) == {rule.id for rule in RULES.values() if rule.scope == scope}
+
+
+def test_a_rule_id_registers_once():
+    from composer.lint.rules.registry import register
+
+    with pytest.raises(ValueError, match="registered twice"):
+        register("too-long", "batch")(lambda ctx: [])
+    with pytest.raises(ValueError, match="unknown scope"):
+        register("new-rule", "inbox")
 
 
 def test_history_rules_are_not_run_by_the_linter():

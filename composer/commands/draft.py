@@ -86,7 +86,7 @@ def draft(
     """Draft a personal connection note from a template (the help text is HELP, one line a paragraph)."""
     from composer.draft.answers import AnswerSources, load_answers_file, parse_set_options
     from composer.draft.run import DraftRequest, draft_note
-    from composer.lint.report import count_line, print_findings, reaches
+    from composer.lint import count_line, print_findings, reaches
 
     config = load_config()
     flag_answers = parse_set_options(set_ or [])

@@ -13,8 +13,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from composer.length import length_style, note_length
-from composer.lint import Finding, lint_text
-from composer.lint.report import print_findings
+from composer.lint import Finding, lint_text, print_findings
 from composer.output import visible
 
 #: lint(text, limit) -> findings; injectable so the session's tests can use a stand-in.

@@ -1,9 +1,10 @@
-"""The history rules: `already-invited`, `repeated-note` and `note-quota`, as findings like any other.
+"""What the history knows for the history rules (`already-invited`, `repeated-note`, `note-quota`).
 
-They cannot be judged from one note's text, so they run beside the linter: `HistoryChecks.check`
-looks one note up in the history (before it is recorded), and `accept` counts it as sent, so the
-rows after it in the same merge see it too (a person listed twice, the quota running out mid-batch).
-Their metadata, messages and runnable examples are in `composer/data/lint/rules.yaml`.
+The rules themselves live with every other rule (`composer.lint.rules.history`, and rules.yaml);
+they ask a `NoteHistory`, which this module implements with the store's queries. `HistoryChecks.check`
+looks one note up in the history (before it is recorded) and runs the chosen history rules on it;
+`accept` counts it as sent, so the rows after it in the same merge see it too (a person listed twice,
+the quota running out mid-batch).
 """
 
 from __future__ import annotations
@@ -11,23 +12,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from composer.config import HistorySettings
 from composer.history.people import is_full_name, profile_key, recipient_key
 from composer.history.store import History, Note, Recorded, now
-from composer.lint.catalog import in_scope, load_rules
-from composer.lint.findings import Finding
+from composer.lint import Finding, Invitation, Quota, Similar, check_history, in_scope
 from composer.similarity import Index, Shingles, shingles
-
-
-def note_finding(rule_id: str, text: str, values: dict[str, Any]) -> Finding:
-    """A finding about the whole note (its trimmed text is the span), worded by the rule's message and hint."""
-    from composer.lint.checks import make_finding
-    from composer.lint.context import Hit, trimmed
-
-    start, end = trimmed(text)
-    return make_finding(load_rules()[rule_id], text, Hit(start, end, values))
 
 
 def local_date(moment: datetime) -> str:
@@ -98,14 +88,7 @@ class HistoryChecks:
 
     def check(self, note: Note, skel: str) -> list[Finding]:
         """The history findings for one note about to be delivered."""
-        found: list[Finding] = []
-        if "already-invited" in self.rules:
-            found += self._already_invited(note)
-        if "repeated-note" in self.rules:
-            found += self._repeated(note, shingles(skel))
-        if "note-quota" in self.rules:
-            found += self._quota(note)
-        return found
+        return check_history(_NoteLookup(self, note, skel), self.rules)
 
     def accept(self, note: Note) -> None:
         """Count a note as sent for the checks of the notes after it in this run."""
@@ -119,24 +102,25 @@ class HistoryChecks:
 
     # ------------------------------------------------------------------ already-invited
 
-    def _already_invited(self, note: Note) -> list[Finding]:
+    def invitation(self, note: Note) -> Invitation | None:
+        """The invitation already sent to this person: earlier in this run, in the history, or in a LinkedIn export."""
         person = Person.of(note)
         who = note.recipient or note.profile_url or "this person"
         if person.profile and person.profile in self._seen_profiles:
-            return [self._invited(note, who, f"in {self._seen_profiles[person.profile]}", "profile URL")]
+            return Invitation(who, f"in {self._seen_profiles[person.profile]}", "profile URL")
         if is_full_name(person.name) and person.name in self._seen_names:
             label, had_profile = self._seen_names[person.name]
             if not (had_profile and person.profile):
-                return [self._invited(note, who, f"in {label}", "name")]
+                return Invitation(who, f"in {label}", "name")
         earlier = self._earlier_invitation(person)
         if earlier is None:
             exported = self._exported_invitation(person)
             if exported is None:
-                return []
+                return None
             sent_at, by = exported
-            return [self._invited(note, who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export")]
+            return Invitation(who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export")
         record, by = earlier
-        return [self._invited(note, record.recipient or who, f"on {local_date(record.sent_at)}", by)]
+        return Invitation(record.recipient or who, f"on {local_date(record.sent_at)}", by)
 
     def _earlier_invitation(self, person: Person) -> tuple[Recorded, str] | None:
         if self.history is None:
@@ -158,25 +142,17 @@ class HistoryChecks:
         name = person.name if is_full_name(person.name) else None
         return self.history.invited_in_export(profile=person.profile, name=name)
 
-    @staticmethod
-    def _invited(note: Note, who: str, when: str, by: str) -> Finding:
-        return note_finding("already-invited", note.text, {"who": who, "when": when, "by": by})
-
     # ------------------------------------------------------------------ repeated-note
 
-    def _repeated(self, note: Note, skel: Shingles) -> list[Finding]:
+    def similar(self, note: Note, skel: Shingles) -> Similar | None:
+        """The first recent note to someone else whose skeleton nearly matches this one's."""
         index = self._repeat_index()
         person = Person.of(note)
         for k, score in index.matches(skel):
             for earlier in self._recent[k]:
                 if not earlier.person.same_as(person):
-                    values = {
-                        "similarity": int(score * 100),
-                        "who": earlier.who,
-                        "when": f"on {local_date(earlier.sent_at)}",
-                    }
-                    return [note_finding("repeated-note", note.text, values)]
-        return []
+                    return Similar(score, earlier.who, local_date(earlier.sent_at))
+        return None
 
     def _repeat_index(self) -> Index:
         """The distinct skeletons sent in the last `repeat_days`, each with (up to two) people who got it."""
@@ -195,20 +171,10 @@ class HistoryChecks:
 
     # ------------------------------------------------------------------ note-quota
 
-    def _quota(self, note: Note) -> list[Finding]:
-        if (note.account or "free") != "free" or not note.text.strip():
-            return []
+    def quota(self) -> Quota:
+        """This quota month: notes counted so far (this run's included), the allowance and the month's dates."""
         start, reset = quota_period(self.moment, self.settings.reset_day)
-        number = self._quota_used() + 1
-        if number <= self.settings.notes_per_month:
-            return []
-        values = {
-            "number": number,
-            "since": local_date(start),
-            "quota": self.settings.notes_per_month,
-            "reset": local_date(reset),
-        }
-        return [note_finding("note-quota", note.text, values)]
+        return Quota(self._quota_used(), self.settings.notes_per_month, local_date(start), local_date(reset))
 
     def _quota_used(self) -> int:
         """Notes counted this quota month: the history's, then this run's as they are accepted."""
@@ -216,3 +182,29 @@ class HistoryChecks:
             start, _ = quota_period(self.moment, self.settings.reset_day)
             self._used = self.history.count_since(start) if self.history is not None else 0
         return self._used
+
+
+@dataclass
+class _NoteLookup:
+    """One note as the history rules see it (`composer.lint.NoteHistory`): each question asked only when a rule asks it."""
+
+    checks: HistoryChecks
+    note: Note
+    skel: str
+
+    @property
+    def text(self) -> str:
+        return self.note.text
+
+    @property
+    def counts_for_quota(self) -> bool:
+        return (self.note.account or "free") == "free" and bool(self.note.text.strip())
+
+    def earlier_invitation(self) -> Invitation | None:
+        return self.checks.invitation(self.note)
+
+    def similar_note(self) -> Similar | None:
+        return self.checks.similar(self.note, shingles(self.skel))
+
+    def quota(self) -> Quota:
+        return self.checks.quota()

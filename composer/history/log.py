@@ -17,7 +17,7 @@ from composer import output
 from composer.config import Config
 from composer.history.checks import HistoryChecks
 from composer.history.store import History, HistoryError, Note, open_history
-from composer.lint.findings import Finding
+from composer.lint import Finding
 from composer.similarity import recipient_values, skeleton
 
 if TYPE_CHECKING:

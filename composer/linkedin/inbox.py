@@ -22,7 +22,7 @@ from typing import Any
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, open_history
 from composer.linkedin.settings import settings
-from composer.lint.findings import Finding
+from composer.lint import Finding
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
 

@@ -1,134 +1,93 @@
-"""The linter's library API; `invite lint`, `invite draft` and `templates check` are thin layers over it.
+"""The linter's library API; `invite lint`, `invite draft`, `invite merge` and `templates check` use only these names.
 
     >>> from composer.lint import lint_text
     >>> [f.rule for f in lint_text("Join my network on LinkedIn")]
     ['generic-phrase', 'no-specifics', 'no-greeting']
 
-`lint_many` streams a batch through `nlp.pipe`; the rules run inside the pipeline (the `invite_lint`
-step), so `n_process=N` lints in N worker processes and the results still come back in input order.
-spaCy is imported on the first lint (by `_pipeline`), so importing this package is cheap.
+Other packages import `composer.lint`'s public names (`__all__`), never its modules (the test suite
+counts the exceptions). Importing the package is cheap: the rule catalog, the findings and the
+functions that start a lint load at once, and spaCy only on the first lint; the formatter, the
+input readers, the worker control and the rules load when first asked for (`__getattr__`).
 
-The package's modules, leaf first: `keys` (shared names), `findings` (the result type), `catalog`
-(rules and lexicon as typed data), `context` (what a check sees), `hooks` (`no-specifics`), `checks`
-(every other rule, and `run_checks`), `ruler` and `step` (the two spaCy components), `pipeline`
-(loading and streaming), `report` (the one formatter), `workers` (stopping `--jobs` workers).
+The package's modules, leaf first:
+
+* `keys`: names the pipeline and its callers share; `findings`: the result types and severities;
+* `catalog`: rules (`rules.yaml`), lexicon and classifier thresholds as typed data;
+* `context`: what a note rule sees (`Context`) and returns (`Hit`), and shared token helpers;
+* `language`: which language a note is in; `combine`: how rules and classifier scores decide together;
+* `hooks`: the hook finder behind `no-specifics`;
+* `rules/`: every rule, one module per kind (`text`, `phrases`, `judgements`, `history`, `batch`),
+  the one `registry` by id and scope, and the runner of each scope;
+* `classifier`: the trained note classifier; `ruler` and `step`: the pattern ruler and the rules as
+  spaCy components; `pipeline`: loading and streaming (imports spaCy);
+* `api`: `select_rules`, `lint_text`, `lint_many`, `lint_results`;
+* `inputs`: note files, stdin and JSONL batches for `invite lint`, read and linted (`lint_inputs`);
+* `report`: the one formatter; `workers`: stopping `--jobs` workers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
-from types import ModuleType
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from composer.errors import UsageError
-from composer.lint.catalog import in_scope, rule_ids
-from composer.lint.findings import SEVERITIES, Finding, severity_rank
+from composer.lint.api import lint_many, lint_results, lint_text, select_rules
+from composer.lint.catalog import Rule, in_scope, load_rules, rule_ids
+from composer.lint.findings import SEVERITIES, Finding, Linted, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
 
 if TYPE_CHECKING:
-    from composer.lint.pipeline import Linted
+    from composer.lint.inputs import lint_inputs
+    from composer.lint.report import count_line, describe, json_line, print_findings, reaches, summary
+    from composer.lint.rules import check_batch, check_history
+    from composer.lint.rules.batch import Batch
+    from composer.lint.rules.history import Invitation, NoteHistory, Quota, Similar
+    from composer.lint.rules.registry import sorted_findings
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_LIMIT",
-    "Finding",
     "SEVERITIES",
+    "Batch",
+    "Finding",
+    "Invitation",
+    "Linted",
+    "NoteHistory",
+    "Quota",
+    "Rule",
+    "Similar",
+    "check_batch",
+    "check_history",
+    "count_line",
+    "describe",
+    "in_scope",
+    "json_line",
+    "lint_inputs",
     "lint_many",
     "lint_results",
     "lint_text",
+    "load_rules",
+    "print_findings",
+    "reaches",
     "rule_ids",
     "select_rules",
     "severity_rank",
+    "sorted_findings",
+    "summary",
 ]
 
-
-def _pipeline() -> ModuleType:
-    """`composer.lint.pipeline`, imported on first use: it imports spaCy (about half a second)."""
-    import composer.lint.pipeline
-
-    return composer.lint.pipeline
-
-
-def _parse_ids(value: str | Iterable[str] | None) -> list[str]:
-    if value is None:
-        return []
-    items = value.split(",") if isinstance(value, str) else [part for item in value for part in item.split(",")]
-    return [item.strip() for item in items if item.strip()]
+#: Public names loaded on first use, and the module each comes from.
+_LAZY = {
+    "lint_inputs": "inputs",
+    **dict.fromkeys(("count_line", "describe", "json_line", "print_findings", "reaches", "summary"), "report"),
+    **dict.fromkeys(("check_batch", "check_history"), "rules"),
+    "Batch": "rules.batch",
+    **dict.fromkeys(("Invitation", "NoteHistory", "Quota", "Similar"), "rules.history"),
+    "sorted_findings": "rules.registry",
+}
 
 
-def select_rules(select: str | Iterable[str] | None = None, ignore: str | Iterable[str] | None = None) -> list[str]:
-    """The rule ids to run: all, or `select`, minus `ignore`; unknown ids, or nothing left, are a UsageError."""
-    known = rule_ids()
-    chosen, dropped = _parse_ids(select), _parse_ids(ignore)
-    for rule in [*chosen, *dropped]:
-        if rule not in known:
-            raise UsageError(f"unknown rule {rule!r}; see `invite rules` (known: {', '.join(known)})")
-    base = [r for r in known if r in chosen] if chosen else known
-    left = [r for r in base if r not in dropped]
-    if not left:
-        raise UsageError("--select and --ignore leave no rule to run; ignore fewer rules")
-    return left
-
-
-def lint_text(
-    text: str,
-    *,
-    limit: int = DEFAULT_LIMIT,
-    name: str | None = None,
-    select: str | Iterable[str] | None = None,
-    ignore: str | Iterable[str] | None = None,
-    blank: bool = False,
-) -> list[Finding]:
-    """Lint one note; findings sorted by position."""
-    [(_, _, findings)] = lint_many([(None, text, name)], limit=limit, select=select, ignore=ignore, blank=blank)
-    return findings
-
-
-def lint_many(
-    items: Iterable[tuple[Any, str, str | None]],
-    *,
-    limit: int = DEFAULT_LIMIT,
-    select: str | Iterable[str] | None = None,
-    ignore: str | Iterable[str] | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    n_process: int = 1,
-    blank: bool = False,
-) -> Generator[tuple[Any, str, list[Finding]], None, None]:
-    """Lint `(id, text, name)` items lazily, streaming them through `nlp.pipe`; yields `(id, text, findings)`.
-
-    `n_process > 1` runs the pipeline, rules included, in that many forked worker processes (spaCy's
-    `n_process`); the output order is still the input order. Arguments are checked before any note is read.
-    `lint_results` yields the classifier's scores and the note's language as well.
-    """
-    results = lint_results(
-        items, limit=limit, select=select, ignore=ignore, batch_size=batch_size, n_process=n_process, blank=blank
-    )
-    return ((r.id, r.text, r.findings) for r in results)
-
-
-def lint_results(
-    items: Iterable[tuple[Any, str, str | None]],
-    *,
-    limit: int = DEFAULT_LIMIT,
-    select: str | Iterable[str] | None = None,
-    ignore: str | Iterable[str] | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    n_process: int = 1,
-    blank: bool = False,
-    signals: str = "both",
-) -> Generator[Linted, None, None]:
-    """`lint_many`, yielding `Linted(id, text, findings, scores, language)`: the classifier's score per label too.
-
-    `signals` ("both", "rules" or "classifier") is for measuring one signal alone (scripts/evaluate.py).
-    """
-    if limit <= 0:
-        raise UsageError(f"limit must be a positive number of characters, got {limit}")
-    if n_process < 1:
-        raise UsageError(f"the number of processes must be at least 1, got {n_process}")
-    chosen = in_scope(select_rules(select, ignore), "note")
-    if not chosen:
-        raise UsageError("the chosen rules need the history or a batch (`invite draft`, `invite merge`); select a note rule")
-    stream: Generator[Linted, None, None] = _pipeline().lint_stream(
-        items, limit=limit, rules=chosen, batch_size=batch_size, n_process=n_process, blank=blank, signals=signals
-    )
-    return stream
+def __getattr__(name: str) -> Any:
+    """A lazily loaded public name (PEP 562): its module is imported the first time it is asked for."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)

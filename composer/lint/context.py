@@ -106,6 +106,11 @@ def non_overlapping(matches: Iterable[tuple[int, int, Any]]) -> list[tuple[int, 
     return kept
 
 
+def span_hits(ctx: Context, spans: Iterable[tuple[int, int]]) -> list[Hit]:
+    """Hits for the spans outside placeholders, overlapping ones merged."""
+    return [Hit(s, e) for s, e in merge((s, e) for s, e in spans if not ctx.in_placeholder(s, e))]
+
+
 # --------------------------------------------------------------------------- placeholders
 
 _WORDS = re.compile(r"[A-Za-z']+")

@@ -1,4 +1,4 @@
-"""The result type every lint rule produces.
+"""The result type every lint rule produces, and the severities (defined once, with the config that names them).
 
 Offsets are Python string indices into the note as given (so `text[start:end] == excerpt`);
 `line` and `column` are 1-based, for editors and the `path:line:col` text output.
@@ -7,22 +7,16 @@ Offsets are Python string indices into the note as given (so `text[start:end] ==
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
 
-from composer.errors import UsageError
+from composer.config import SEVERITIES
 
-SEVERITIES = ("info", "warning", "error")
+__all__ = ["SEVERITIES", "Finding", "Linted", "severity_rank"]
 
 
 def severity_rank(severity: str) -> int:
     """info < warning < error, for --fail-on and sorting."""
     return SEVERITIES.index(severity)
-
-
-def check_fail_on(value: str) -> str:
-    """Validate a --fail-on severity with a one-line usage error."""
-    if value not in SEVERITIES:
-        raise UsageError(f"unknown --fail-on {value!r}; use one of {', '.join(SEVERITIES)}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -42,3 +36,13 @@ class Finding:
     def to_dict(self) -> dict[str, object]:
         """The JSON shape documented for `invite lint --format json`."""
         return asdict(self)
+
+
+class Linted(NamedTuple):
+    """One linted note: its id and text, the findings, the classifier's scores and the note's language."""
+
+    id: Any
+    text: str
+    findings: list[Finding]
+    scores: dict[str, float]
+    language: str

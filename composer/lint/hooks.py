@@ -1,11 +1,11 @@
-"""`no-specifics`: does the note name anything tied to this recipient?
+"""The hook finder behind `no-specifics`: does the note name anything tied to this recipient?
 
 A *hook* is what makes a note personal: a name (Globex, PyCon, Jane), a named entity, a date that
 pins a moment down, a quoted title, or a hook phrase from the patterns ("we met at ...", "your talk
 on ..."). `find_hooks` asks each hook source in turn (one function per source, listed in
-`HOOK_SOURCES`); `check_no_specifics` fires when none finds anything, or when an unfilled template
-field still stands where the specifics should be; the classifier's scores may overrule either
-(`composer.lint.combine`).
+`HOOK_SOURCES`). The rule itself (`composer.lint.rules.judgements`) fires when none finds anything,
+or when an unfilled template field still stands where the specifics should be (`template_slot`); the
+classifier's scores may overrule either (`composer.lint.combine`).
 
 What never counts: the addressee's own name, a signature, the sender's self-introduction or the
 clients they name-drop, words in placeholders, and capitalised job titles or filler (`not_hooks`).
@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from composer.lint.catalog import lexicon, thresholds
-from composer.lint.combine import NAMED, NO_HOOK, SCORE, SLOT, STATED, no_specifics_decision
-from composer.lint.context import Context, Hit, greeting_tokens, is_capitalised, is_word, trimmed
+from composer.lint.catalog import lexicon
+from composer.lint.combine import NAMED, NO_HOOK, SLOT, STATED
+from composer.lint.context import Context, greeting_tokens, is_capitalised, is_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -278,7 +278,7 @@ def _in_caps_run(doc: Doc, i: int) -> bool:
     return any(t.is_upper and len(t.text) > 1 for t in words)
 
 
-# --------------------------------------------------------------------------- the check
+# --------------------------------------------------------------------------- what the rule asks
 
 
 def template_slot(ctx: Context) -> bool:
@@ -315,19 +315,3 @@ def strongest_hook(ctx: Context) -> str | None:
     if not kinds:
         return None
     return STATED if kinds & STATED_KINDS else NAMED
-
-
-def check_no_specifics(ctx: Context) -> list[Hit]:
-    """Note-level: the rules' hooks and the classifier's scores decide together (`combine`)."""
-    if not ctx.text.strip():
-        return []
-    slot = template_slot(ctx)
-    generic, personal = ctx.score("generic"), ctx.score("personal_specific")
-    hook = None if slot or ctx.signals == "classifier" else strongest_hook(ctx)
-    decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
-    if decision is None:
-        return []
-    start, end = trimmed(ctx.text)
-    if decision == SCORE:
-        return [Hit(start, end, {"score": generic}, note_level=True)]
-    return [Hit(start, end, {"signal": SIGNAL_TEXT[decision]})]

@@ -26,7 +26,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -36,7 +36,7 @@ from srsly import msgpack
 
 from composer import output
 from composer.lint.classifier import add_classifier
-from composer.lint.findings import Finding
+from composer.lint.findings import Linted
 from composer.lint.keys import FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
 from composer.lint.ruler import AnchoredSpanRuler
 from composer.lint.step import LintStep, decode
@@ -61,16 +61,6 @@ Item = tuple[Any, str, str | None]
 #: tokenized in pieces of `RUN_PIECE` characters instead; no word or link is that long.
 LONG_RUN = re.compile(r"\S{200,}")
 RUN_PIECE = 100
-
-
-class Linted(NamedTuple):
-    """One linted note: its id and text, the findings, the classifier's scores and the note's language."""
-
-    id: Any
-    text: str
-    findings: list[Finding]
-    scores: dict[str, float]
-    language: str
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from composer.lint.catalog import SIGNALS, rule_ids
-from composer.lint.checks import run_checks
 from composer.lint.context import Context
 from composer.lint.findings import Finding
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY
 from composer.lint.language import detect_language
+from composer.lint.rules import run_note_rules
 
 #: Rules whose result can change once the doc has named entities (they may only stop firing).
 ENTITY_RULES = frozenset({"no-specifics"})
@@ -104,7 +104,7 @@ class LintStep:
             language=language,
             signals=signals,
         )
-        return run_checks(ctx, chosen)
+        return run_note_rules(ctx, chosen)
 
 
 @Language.factory(LINT_PIPE, default_config={"trained": False})

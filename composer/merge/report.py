@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from composer.draft.panel import show_note
-from composer.lint.report import print_findings, reaches
+from composer.lint import print_findings, reaches
 from composer.merge.run import Outcome
 from composer.output import visible
 

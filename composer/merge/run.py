@@ -18,15 +18,10 @@ from composer.csvtable import Record
 from composer.draft.answers import AnswerSources, answer_problem, known_answers, missing_required
 from composer.draft.resolve import choose_template
 from composer.errors import InviteError
-from composer.history.checks import note_finding
 from composer.history.log import NoteLog, checked_note
 from composer.history.store import Note
-from composer.lint import Finding, lint_many
-from composer.lint.catalog import in_scope
-from composer.lint.findings import SEVERITIES
-from composer.lint.report import reaches
+from composer.lint import Batch, Finding, check_batch, in_scope, lint_many, reaches, sorted_findings
 from composer.merge.columns import Columns
-from composer.similarity import clusters, shingles
 from composer.templates.library import Library
 from composer.templates.model import Template
 from composer.templates.render import render
@@ -147,27 +142,14 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
         log.accept(row.note)
     groups = _duplicates(plan, rows) if "batch-duplicate" in plan.rules else []
     for row in notes:
-        row.findings.sort(key=lambda f: (f.start, -SEVERITIES.index(f.severity), f.rule))
+        row.findings = sorted_findings(row.findings)
     return Outcome(rows, groups)
 
 
 def _duplicates(plan: Plan, rows: list[Row]) -> list[list[int]]:
-    """Group near-identical notes and add a `batch-duplicate` finding to each member."""
+    """Run the batch rules (`batch-duplicate`) on the rendered notes; the near-identical groups, as row indices."""
     indices = [i for i, row in enumerate(rows) if row.text is not None]
-    found = duplicate_groups([rows[i].skel for i in indices], plan.config.merge.duplicate_similarity)
-    groups = [[indices[k] for k in members] for members in found]
-    for number, members in enumerate(groups, start=1):
-        for i in members:
-            rows[i].findings.append(duplicate_finding(rows[i].text or "", number, len(members), len(indices)))
-    return groups
-
-
-def duplicate_groups(skeletons: list[str], threshold: float) -> list[list[int]]:
-    """Indices of the notes (by skeleton) that are near-identical to one another, group by group."""
-    return clusters([shingles(skel) for skel in skeletons], threshold)
-
-
-def duplicate_finding(text: str, group: int, size: int, total: int) -> Finding:
-    """The `batch-duplicate` finding of one member of a group of `size` among `total` notes."""
-    values = {"others": size - 1, "s": "" if size == 2 else "s", "group": group, "size": size, "share": round(size * 100 / total)}
-    return note_finding("batch-duplicate", text, values)
+    batch = Batch([rows[i].text or "" for i in indices], [rows[i].skel for i in indices], plan.config.merge.duplicate_similarity)
+    for i, found in zip(indices, check_batch(batch, plan.rules), strict=True):
+        rows[i].findings += found
+    return [[indices[k] for k in members] for members in batch.groups]

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 
 from composer.length import note_length
-from composer.lint.findings import Finding
+from composer.lint import Finding
 from composer.merge.run import Outcome, Row
 
 ADDED = ("note", "length", "limit", "findings", "status")

@@ -1,0 +1,54 @@
+"""The judgement rules: where the rules' evidence and a model's reading of the whole note decide together.
+
+`sales-pitch` and `no-specifics` weigh the patterns and the hook finder (`composer.lint.hooks`)
+against the trained classifier's scores (`composer.lint.combine` says how; the thresholds are data,
+`classifier.yaml`); `not-english` reports what the language detector (`composer.lint.language`) found,
+and the English-only rules are skipped on such a note (`composer.lint.rules.run_note_rules`).
+"""
+
+from __future__ import annotations
+
+from composer.lint.catalog import thresholds
+from composer.lint.combine import PHRASE, SCORE, no_specifics_decision, sales_decision
+from composer.lint.context import Context, Hit, span_hits, trimmed
+from composer.lint.hooks import SIGNAL_TEXT, strongest_hook, template_slot
+from composer.lint.rules.registry import register
+
+
+@register("sales-pitch")
+def check_sales_pitch(ctx: Context) -> list[Hit]:
+    """The sales phrases where the classifier agrees, or the whole note when its score alone is high (`combine`)."""
+    phrases = span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
+    score = ctx.score("sales_pitch")
+    decision = sales_decision(bool(phrases), score, ctx.signals, thresholds())
+    if decision == PHRASE:
+        return phrases
+    if decision == SCORE:
+        start, end = trimmed(ctx.text)
+        return [Hit(start, end, {"score": score}, note_level=True)]
+    return []
+
+
+@register("not-english")
+def check_not_english(ctx: Context) -> list[Hit]:
+    if ctx.english:
+        return []
+    start, end = trimmed(ctx.text)
+    return [Hit(start, end, {"language": ctx.language})]
+
+
+@register("no-specifics")
+def check_no_specifics(ctx: Context) -> list[Hit]:
+    """Note-level: the rules' hooks and the classifier's scores decide together (`combine`)."""
+    if not ctx.text.strip():
+        return []
+    slot = template_slot(ctx)
+    generic, personal = ctx.score("generic"), ctx.score("personal_specific")
+    hook = None if slot or ctx.signals == "classifier" else strongest_hook(ctx)
+    decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
+    if decision is None:
+        return []
+    start, end = trimmed(ctx.text)
+    if decision == SCORE:
+        return [Hit(start, end, {"score": generic}, note_level=True)]
+    return [Hit(start, end, {"signal": SIGNAL_TEXT[decision]})]
