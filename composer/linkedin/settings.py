@@ -9,15 +9,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from composer.resources import data_path
-
-DATA = data_path("inbox_stats.yaml")
+from composer.resources import load_data
 
 
 @cache
 def settings() -> dict[str, Any]:
     """The `inbox` and `stats` sections of `composer/data/inbox_stats.yaml`."""
-    from composer.lint.catalog import load_yaml
-
-    data: dict[str, Any] = load_yaml(DATA)
+    data: dict[str, Any] = load_data("inbox_stats.yaml")
     return data

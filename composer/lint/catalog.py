@@ -12,23 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from composer.lint.findings import SEVERITIES
-from composer.resources import data_path
+from composer.resources import data_path, load_yaml
 
 DATA_DIR = data_path("lint")
-
-
-def load_yaml(path: Path) -> Any:
-    """A data file, parsed with libyaml's safe loader when PyYAML has it (10x the pure-Python one).
-
-    The one place the linter imports yaml, so importing the package stays cheap.
-    """
-    import yaml
-
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 # --------------------------------------------------------------------------- rules

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from composer.lint.catalog import DATA_DIR, load_yaml
+from composer.resources import load_data
 
 ENGLISH = "en"
 #: A word: letters and digits (romanised Arabic writes sounds as digits: "a3mel"), with inner apostrophes.
@@ -87,7 +87,7 @@ def _index(vocabularies: dict[str, frozenset[str]]) -> dict[str, tuple[str, ...]
 
 @cache
 def language_data() -> LanguageData:
-    raw = load_yaml(DATA_DIR / "languages.yaml")
+    raw = load_data("lint", "languages.yaml")
     return LanguageData(
         raw=raw,
         english=_spacy_stop_words(ENGLISH) | frozenset(w.lower() for w in raw["extra_words"].get(ENGLISH, ())),

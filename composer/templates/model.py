@@ -2,7 +2,7 @@
 
 A template is one `*.jinja` file: YAML front matter between `---` lines, then a Jinja body (see
 `parse`). Relationships and the common questions (`first_name`, `sender_name`) are data files in
-`composer/data/`; reading them (`_load_yaml_list`) is the one place this module needs yaml.
+`composer/data/`, read through `composer.resources` (which imports yaml on the first read).
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from composer.errors import UsageError
-from composer.resources import data_path
+from composer.resources import load_data
 
 TEMPLATE_SUFFIX = ".jinja"
 TONES = ("brief", "warm")
-
-DATA_DIR = data_path()
 
 
 @dataclass(frozen=True)
@@ -136,16 +134,10 @@ class Template:
         return {q.name: q.example for q in self.all_questions() if q.example is not None}
 
 
-def _load_yaml_list(name: str) -> list[dict[str, Any]]:
-    import yaml
-
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
-
-
 @cache
 def relationships() -> dict[str, Relationship]:
     """The relationships, in display order, from data/relationships.yaml."""
-    return {item["id"]: Relationship(**item) for item in _load_yaml_list("relationships.yaml")}
+    return {item["id"]: Relationship(**item) for item in load_data("relationships.yaml")}
 
 
 def get_relationship(relationship_id: str) -> Relationship:
@@ -161,4 +153,4 @@ def get_relationship(relationship_id: str) -> Relationship:
 @cache
 def common_questions() -> tuple[Question, ...]:
     """Answers any template may use without declaring them (first_name, sender_name)."""
-    return tuple(Question(**item) for item in _load_yaml_list("common_questions.yaml"))
+    return tuple(Question(**item) for item in load_data("common_questions.yaml"))
