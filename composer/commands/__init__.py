@@ -1,5 +1,11 @@
 """One module per command group; `composer.cli` wires them into the typer app.
 
+Each command parses its flags, calls one subsystem function and prints (the subsystems' `show`
+modules build the tables and JSON). Modules: `common` (options and helpers several commands share:
+--format, --limit, --since, the template library), `draft`, `lint` (and `rules`), `templates`
+(list, show, new, check), `merge`, `history` (list, forget, path), `linkedin` (import, inbox,
+stats).
+
 These modules are imported for every `invite` run, `--help` included, so they import nothing heavy
 at the top: the subsystems (templates, draft, lint, history, merge) are imported inside the command
 functions. They also do without `from __future__ import annotations`: typer reads every command's

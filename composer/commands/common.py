@@ -4,6 +4,8 @@ This module is imported when the CLI starts (for `invite --help`), so it imports
 the templates subsystem (jinja2, yaml) is imported inside `load_library`, when a command runs.
 """
 
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -114,3 +116,21 @@ def check_format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str
     if value not in allowed:
         raise UsageError(f"unknown --format {value!r}; use one of {', '.join(allowed)}")
     return value
+
+
+_DAYS = re.compile(r"^(\d+)\s*d(?:ays?)?$", re.IGNORECASE)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """`--since`: a date (`2026-01-31`, local midnight), a date and time, or `30d` (days ago)."""
+    if value is None:
+        return None
+    text = value.strip()
+    days = _DAYS.match(text)
+    if days:
+        return datetime.now(UTC) - timedelta(days=int(days.group(1)))
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since {value!r}: give a date (2026-01-31), a date and time, or days back (30d)") from None
+    return moment if moment.tzinfo else moment.astimezone()

@@ -7,7 +7,7 @@ through `output.visible`, so a shared template cannot send escape sequences to t
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -18,9 +18,6 @@ from composer.errors import InviteError
 from composer.exitcodes import ExitCode
 from composer.linkedin_limits import ACCOUNT_LIMITS
 from composer.output import visible
-
-if TYPE_CHECKING:
-    from composer.templates.model import Template
 
 app = typer.Typer(help="List, show, scaffold and check message templates.", no_args_is_help=True)
 
@@ -34,27 +31,13 @@ def list_templates(
     templates_dir: TemplatesDirOption = None,
 ) -> None:
     """List templates with their relationship, title and source (built-in, user or folder)."""
-    from rich.table import Table
-
     from composer.templates.model import get_relationship
+    from composer.templates.show import print_templates
 
     check_format(format_)
     if relationship:
         get_relationship(relationship)
-    library = load_library(templates_dir)
-    templates = sorted(library.templates.values(), key=lambda t: (t.relationship, t.id))
-    if relationship:
-        templates = [t for t in templates if t.relationship == relationship]
-    if format_ == "json":
-        output.out(json.dumps([t.summary() for t in templates], indent=2, ensure_ascii=False))
-        return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "relationship", "tone", "title", "source"):
-        table.add_column(column)
-    for t in templates:
-        source = f"{t.source} (overrides {t.overrides})" if t.overrides else t.source
-        table.add_row(output.cell(t.id), t.relationship, t.tone or "", output.cell(t.title), source)
-    output.console(stdout=True).print(table)
+    print_templates(load_library(templates_dir).listed(relationship), format_)
 
 
 @app.command("show", cls=InviteCommand)
@@ -64,69 +47,12 @@ def show_template(
     templates_dir: TemplatesDirOption = None,
 ) -> None:
     """Show a template's metadata, questions, body, the note its examples produce, and the room each answer has."""
-    from composer.templates.budget import answer_room
-    from composer.templates.render import render
+    from composer.templates.show import print_template
 
     check_format(format_)
     config = load_config()
     template = load_library(templates_dir, config).get(template_id)
-    example = render(template, template.examples())
-    limit = resolve_limit(None, None, config)
-    room = answer_room(template)
-    if format_ == "json":
-        from composer.length import note_length
-
-        data = template.summary() | {
-            "questions": [q.__dict__ for q in template.all_questions()],
-            "body": template.body,
-            "example": example,
-            "length": note_length(example),
-            "limit": limit,
-            "room": room,
-        }
-        output.out(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    _print_template(template, example, limit, room)
-
-
-def _print_template(template: "Template", example: str, limit: int, room: dict[str, dict[str, int | None]]) -> None:
-    from rich.panel import Panel
-    from rich.text import Text
-
-    from composer.length import length_style, note_length
-
-    console = output.console(stdout=True)
-
-    def line(text: str, style: str | None = None) -> None:
-        console.print(Text(visible(text), style=style or ""))
-
-    line(f"{template.title}  ({template.id})", "bold")
-    line(f"relationship: {template.relationship}    tone: {template.tone or '-'}    source: {template.source}")
-    line(f"path: {template.path}")
-    line(template.description)
-    line("")
-    line("Questions", "bold")
-    for q in template.all_questions():
-        flags = "required" if q.required else "optional"
-        if q.max_length:
-            flags += f", max {q.max_length}"
-        tiers = " / ".join(f"{n} {tier}" for tier, n in room.get(q.name, {}).items() if n is not None)
-        line(f"  {q.name} ({flags}): {q.prompt}  e.g. {q.example or ''!r}" + (f"  room: {tiers}" if tiers else ""))
-    line("")
-    line("Body", "bold")
-    line(template.body.rstrip("\n"))
-    length = note_length(example)
-    style = length_style(length, limit)
-    console.print(
-        Panel(
-            Text(visible(example)),
-            title="Example",
-            subtitle=Text(f"{length} / {limit}", style=style),
-            expand=False,
-            width=min(console.width, 72),
-        )
-    )
-    console.print(Text("room: how long each answer may be, with the others at their examples", style="dim"))
+    print_template(template, resolve_limit(None, None, config), format_)
 
 
 @app.command("new", cls=InviteCommand)

@@ -50,6 +50,12 @@ class Library:
         """Templates of one relationship, sorted by id."""
         return sorted((t for t in self.templates.values() if t.relationship == relationship), key=lambda t: t.id)
 
+    def listed(self, relationship: str | None = None) -> list[Template]:
+        """As `templates list` shows them: by relationship, then id; only one relationship's when given."""
+        if relationship:
+            return self.for_relationship(relationship)
+        return sorted(self.templates.values(), key=lambda t: (t.relationship, t.id))
+
 
 def builtin_templates_dir() -> Path:
     """Built-ins ship inside the wheel as composer/message_templates; a checkout has them at top level."""

@@ -1,0 +1,85 @@
+"""What `invite history` prints: the recorded notes as a table, JSON lines or CSV, and what `forget` did.
+
+Recipients and notes are shown through `output.cell`, so a stored note cannot send escape
+sequences to the terminal. rich is imported when a table is printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from composer import output
+from composer.history.store import Recorded, history_path, listed_names
+
+
+def print_notes(notes: list[Recorded] | None, format_: str) -> None:
+    """The listed notes in `format_` (text, json or csv); a sentence when there is no history yet."""
+    if notes is None:
+        output.info(f"no notes recorded yet (the history would be {history_path()})")
+    elif format_ == "json":
+        for note in notes:
+            output.out(json.dumps(note.to_dict(), ensure_ascii=False))
+    elif format_ == "csv":
+        _write_csv(notes)
+    else:
+        _print_table(notes)
+
+
+def _print_table(notes: list[Recorded]) -> None:
+    from rich.table import Table
+
+    if not notes:
+        output.info("no recorded notes match")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("sent", "recipient", "template", "length", "findings", "note"):
+        table.add_column(column, overflow="fold")
+    for note in notes:
+        rules = ", ".join(dict.fromkeys(str(f.get("rule", "?")) for f in note.findings))
+        table.add_row(
+            note.sent_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            output.cell(note.recipient or note.profile_url or ""),
+            output.cell(note.template or ""),
+            str(note.length),
+            output.cell(rules),
+            output.cell(note.text),
+        )
+    output.console(stdout=True).print(table)
+
+
+def _write_csv(notes: list[Recorded]) -> None:
+    """The listed fields but the id, the note's text last (it is the long one); findings as `rule: message; ...`."""
+    columns = [name for name in listed_names(Recorded) if name not in ("id", "text")] + ["text"]
+    writer = csv.writer(sys.stdout, lineterminator="\r\n")
+    writer.writerow(columns)
+    for note in notes:
+        record = note.to_dict()
+        record["findings"] = "; ".join(f"{f.get('rule')}: {f.get('message')}" for f in note.findings)
+        writer.writerow([record[c] if record[c] is not None else "" for c in columns])
+    sys.stdout.flush()
+
+
+def print_forgotten(
+    forgotten: tuple[int, Path] | None, *, recipient: str | None, everything: bool, last_run: bool, imported: bool
+) -> None:
+    """What `forget_notes` removed, said in the terms the user chose (a recipient, --last, --source, --all)."""
+    if forgotten is None:
+        output.info("nothing to forget: no notes recorded yet")
+        return
+    count, history_file = forgotten
+    if everything:
+        what = "every note"
+    elif last_run:
+        what = "the last command's notes"
+    elif imported:
+        what = "everything imported from LinkedIn exports"
+    else:
+        what = output.visible(repr(recipient))
+    if count:
+        noun = "invitation" if imported else "note"
+        output.info(f"forgot {count} {noun}{'s' if count != 1 else ''} ({what}) from {history_file}")
+    else:
+        output.info(f"nothing recorded for {what}; names match exactly (any case), URLs in any spelling")

@@ -1,0 +1,155 @@
+"""What `invite import`, `invite inbox` and `invite stats` print: the import's summary, the inbox
+table and the acceptance table (or their JSON lines), so the commands only parse flags and call here.
+
+Everything a LinkedIn export says (names, notes) goes through `output.cell`/`output.visible`, so an
+export cannot send escape sequences to the terminal. rich is imported when a table is printed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from composer import output
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from composer.linkedin.importer import ImportSummary
+    from composer.linkedin.inbox import Received
+    from composer.linkedin.stats import Report
+
+NOTHING_IMPORTED = "no LinkedIn export imported yet: download yours ('Get a copy of your data') and run `invite import EXPORT`"
+#: Characters of the widest bar (100 %).
+BAR_WIDTH = 30
+
+
+def print_import(summary: ImportSummary, max_problems: int) -> None:
+    """The rows not imported (the first `max_problems`) on stderr, then the summary."""
+    for problem in summary.problems[:max_problems]:
+        output.warn(output.visible(problem))
+    if len(summary.problems) > max_problems:
+        output.warn(f"... and {len(summary.problems) - max_problems} more rows not imported")
+    for line in summary_lines(summary):
+        output.info(line)
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    """The import's summary: counts by direction, notes, accepted, pending, the dates covered, and how people matched."""
+    span = f" from {summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}" if summary.first and summary.last else ""
+    new = f"{summary.new} new" if summary.new != summary.total else "all new"
+    lines = [
+        f"imported {summary.path} (export of {summary.export_date}): {summary.total} invitations{span} ({new})",
+        f"  sent:     {summary.sent}, {summary.sent_notes} with a note; {summary.accepted} accepted, "
+        f"{summary.sent - summary.accepted} not (yet)",
+        f"  received: {summary.received}, {summary.received_notes} with a note; {summary.pending} pending",
+    ]
+    if summary.connections:
+        lines.append(
+            f"  {summary.connections} connections; invitations matched to them by profile URL: {summary.by_url}, "
+            f"by name: {summary.by_name}"
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- inbox
+
+
+def print_inbox(items: list[Received] | None, format_: str) -> None:
+    """The pending invitations as JSON lines or a table; a sentence when nothing was imported."""
+    if items is None:
+        output.info(NOTHING_IMPORTED)
+    elif format_ == "json":
+        for item in items:
+            output.out(json.dumps(item.to_dict(), ensure_ascii=False))
+    else:
+        _inbox_table(items)
+
+
+def _inbox_table(items: list[Received]) -> None:
+    from rich.table import Table
+
+    if not items:
+        output.info("no pending invitations in your newest export")
+        return
+    styles = {"accept": "green", "ask": "yellow", "ignore": "red"}
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("#", "received", "from", "note", "suggest", "why"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(
+            str(item.number),
+            f"{item.sent_at:%Y-%m-%d}",
+            output.cell(item.person or "?"),
+            output.cell(item.message or "(no note)"),
+            output.cell(item.action, styles[item.action]),
+            output.cell("; ".join(item.why)),
+        )
+    output.console(stdout=True).print(table)
+    if any(item.action == "ask" for item in items):
+        output.info("reply to one with `invite inbox reply N` (drafts a note asking how you know each other)")
+
+
+# --------------------------------------------------------------------------- stats
+
+
+def print_stats(result: Report | None, format_: str) -> None:
+    """Acceptance as one JSON line or a table with bars; a sentence when there is nothing to count."""
+    if result is None:
+        output.info(NOTHING_IMPORTED)
+    elif format_ == "json":
+        output.out(json.dumps(result.to_dict(), ensure_ascii=False))
+    elif not result.groups[0].sent:
+        output.info(NOTHING_IMPORTED if result.first is None else "no sent invitations in that period")
+    else:
+        _stats_table(result)
+
+
+def bar(rate: float, high: float) -> Text:
+    """`█████░░` : solid up to the rate, shaded up to the top of its 95% interval."""
+    from rich.text import Text
+
+    solid = round(rate * BAR_WIDTH)
+    shaded = max(0, round(high * BAR_WIDTH) - solid)
+    return Text("█" * solid, style="cyan") + Text("░" * shaded, style="dim cyan")
+
+
+def _stats_table(result: Report) -> None:
+    from rich.table import Table
+
+    console = output.console(stdout=True)
+    console.print(
+        f"Sent invitations from {result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}: {result.groups[0].sent}, "
+        f"{result.notes} with a note; {result.pending} still pending count as not (yet) accepted.",
+        markup=False,
+        highlight=False,
+    )
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("group", "sent", "accepted", "rate", "95% interval", "█ rate, ░ up to the interval's top"):
+        table.add_column(column, justify="left" if column == "group" or column.startswith("█") else "right")
+    previous = None
+    for group in result.groups:
+        if previous is not None and group.dimension != previous:
+            table.add_row()
+        previous = group.dimension
+        if not group.enough:
+            enough = "too few to say anything" if group.sent else "none"
+            table.add_row(output.cell(group.label), str(group.sent), str(group.accepted), "", "", enough)
+            continue
+        low, high = group.interval
+        table.add_row(
+            output.cell(group.label),
+            str(group.sent),
+            str(group.accepted),
+            f"{group.rate:.0%}",
+            f"{low:.0%}-{high:.0%}",
+            bar(group.rate, high),
+        )
+    console.print(table)
+    if result.notes and not result.matched:
+        console.print(
+            "No sent note matched one recorded by `invite draft`/`invite merge`, so there is no breakdown by template.",
+            markup=False,
+        )
+    for line in result.comparisons():
+        console.print(line, markup=False, highlight=False)
