@@ -2,7 +2,8 @@
 the README's development table names every package and flat module.
 
 A module added without its map entry fails here, so a newcomer reading a package's `__init__` (or
-the README) sees all of it.
+the README) sees all of it. The sizes that keep the maps short to read are checked here too: no
+module over 450 lines, and `commands/` (parse flags, call the subsystem, print) under 1,100.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ def unlisted(table: str, root: Path) -> list[str]:
 
 def test_the_readme_development_table_names_every_package_and_flat_module():
     assert unlisted(development_table(README.read_text(encoding="utf-8")), PACKAGE) == []
+
+
+#: Lines a module may have before it wants splitting, and the lines all the command modules may have.
+MAX_MODULE_LINES = 450
+MAX_COMMAND_LINES = 1100
+
+
+def lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_no_module_is_over_the_limit():
+    assert {str(p.relative_to(PACKAGE)): lines(p) for p in PACKAGE.rglob("*.py") if lines(p) > MAX_MODULE_LINES} == {}
+
+
+def test_the_commands_stay_thin():
+    assert sum(lines(p) for p in (PACKAGE / "commands").glob("*.py")) < MAX_COMMAND_LINES
 
 
 @pytest.fixture
