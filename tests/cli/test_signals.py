@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -40,28 +41,51 @@ def big_jsonl(tmp_path: Path) -> Path:
 # ----------------------------------------------------------------------------- Ctrl-C
 
 
+#: Set for the start-up test: Python then reports each import on stderr as it finishes.
+IMPORT_TIMES = "PYTHONPROFILEIMPORTTIME"
+
+
 def _interrupt(args: list[str], *, after: float | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Start invite, wait `after` seconds (or for its first line of output), then Ctrl-C its process group."""
+    """Start invite, wait for a point it has certainly reached, then Ctrl-C its process group.
+
+    With `after=None` that point is the first result on stdout (linting has started). Otherwise it is
+    the moment `composer.__main__.main` runs (the first import reported after `composer.__main__`'s
+    own comes from inside it), plus `after` seconds. Before that point the console script that pip
+    generated is still importing `re` and `sys`: no code of ours runs yet, and Python itself answers
+    a Ctrl-C there, so a fixed delay from the start tested the machine's load, not the program.
+    """
+    env = {**os.environ, "NO_COLOR": "1", **({IMPORT_TIMES: "1"} if after is not None else {})}
     process = subprocess.Popen(
-        [INVITE, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "NO_COLOR": "1"},
-        start_new_session=True,
+        [INVITE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=env, start_new_session=True
     )
+    stderr_lines: list[str] = []
+    in_main = threading.Event()
+
+    def read_stderr() -> None:
+        seen_main = False
+        for line in process.stderr:
+            stderr_lines.append(line)
+            if seen_main:
+                in_main.set()
+            seen_main = seen_main or line.rstrip().endswith("| composer.__main__")
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
     try:
         if after is None:
             first = process.stdout.readline()  # linting has started once a result is out
             assert first.startswith("{"), first
         else:
+            assert in_main.wait(timeout=60), "".join(stderr_lines)
             time.sleep(after)
         os.killpg(process.pid, signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        stdout = process.stdout.read()
+        process.wait(timeout=60)
+        reader.join(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
+    stderr = "".join(line for line in stderr_lines if not line.startswith("import time:"))
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
@@ -76,12 +100,11 @@ def test_ctrl_c_during_a_batch_lint_exits_130_without_a_traceback(big_jsonl, job
 
 
 @posix_only
-@pytest.mark.parametrize("after", [0.05, 0.3, 1.0])
+@pytest.mark.parametrize("after", [0.0, 0.3, 1.0])
 def test_ctrl_c_at_any_moment_of_start_up_exits_130(big_jsonl, after):
-    """Early (importing typer), while parsing and loading spaCy, or while linting: always 130, never a traceback."""
+    """As soon as our code runs (importing typer), while parsing and loading spaCy, or while linting:
+    always 130, never a traceback. (3,000 notes take far longer than a second to lint.)"""
     done = _interrupt(["lint", "--jsonl", str(big_jsonl)], after=after, cwd=big_jsonl.parent)
-    if done.returncode in (0, 1):
-        pytest.skip("finished before the signal arrived")
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
 
@@ -112,9 +135,7 @@ def test_a_reader_that_stops_early_gets_a_quiet_exit(big_jsonl, fmt, jobs):
     rc = int((big_jsonl.parent / "rc.txt").read_text(encoding="utf-8"))
     if fmt == "json":
         json.loads(done.stdout)
-        assert rc == 141
-    else:
-        assert rc in (0, 1, 141)  # rich may finish writing into its buffer first; quiet is what matters
+    assert rc == 141
 
 
 @posix_only

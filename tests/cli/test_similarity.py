@@ -61,6 +61,7 @@ def known_batch(size: int = 1000, seed: int = 3) -> tuple[list[str], list[list[i
     return skeletons, groups
 
 
+@pytest.mark.slow
 def test_duplicate_groups_found_in_1000_notes_match_the_known_answer():
     skeletons, expected = known_batch()
     found = clusters([shingles(s) for s in skeletons], 0.8)

@@ -38,10 +38,14 @@ def test_answers_file_chooses_template_and_answers(invoke):
     assert "SREcon EMEA" in result.stdout
 
 
+#: The samples that draft a note the linter has a finding for (exit 1); every other one exits 0.
+FINDINGS_IN_SAMPLES = {"recruiting.toml"}
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SAMPLES / "answers").iterdir()))
 def test_every_sample_answers_file_drafts(invoke, name):
     result = invoke("draft", "--answers", str(SAMPLES / "answers" / name), "--no-input")
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == (1 if name in FINDINGS_IN_SAMPLES else 0), result.output
     assert result.stdout.strip()
 
 
@@ -65,7 +69,7 @@ def test_flags_beat_answers_file_beat_config_beat_default(invoke, tmp_path: Path
 
 def test_template_default_used_when_nothing_else(invoke):
     result = invoke("draft", "-t", "content-brief", "--set", "first_name=Ana", "--set", "work_title=Wheels explained")
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == 0, result.output
     assert "your article" in result.stdout
 
 
@@ -293,4 +297,4 @@ def test_resume_with_a_damaged_saved_draft(invoke, workdir, isolated_user_dirs):
 def test_sample_answers_still_draft(invoke, workdir):
     """The table's fixtures do not break the good path: a sample answers file drafts fine."""
     result = invoke("draft", "--answers", str(SAMPLES / "answers" / "event.yaml"), "--no-input")
-    assert result.exit_code in (0, 1) and result.stdout.strip()
+    assert result.exit_code == 0 and result.stdout.strip()

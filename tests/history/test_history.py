@@ -278,6 +278,7 @@ def test_unwritable_folder_is_one_warning(tmp_path: Path, monkeypatch: pytest.Mo
 # --------------------------------------------------------------------------- the file itself
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(history_file: Path):
     script = textwrap.dedent(
         """

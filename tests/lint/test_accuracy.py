@@ -57,6 +57,7 @@ def test_split() -> list[dict]:
     return EVALUATE.load(EVALUATE.CORPUS, "test")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("blank", [False, True], ids=["trained", "blank"])
 @pytest.mark.parametrize("subset", ["all", "english"])
 def test_combination_on_the_test_split_stays_above_its_floor(test_split: list[dict], subset: str, blank: bool):
@@ -68,6 +69,7 @@ def test_combination_on_the_test_split_stays_above_its_floor(test_split: list[di
         assert language.recall >= 0.95 and language.precision >= 0.95, (language.fn, language.fp)
 
 
+@pytest.mark.slow
 def test_the_combination_beats_the_rules_alone_on_the_test_split(test_split: list[dict]):
     rules, both = EVALUATE.evaluate(test_split, signals="rules"), EVALUATE.evaluate(test_split, signals="both")
     assert both["generic"].recall > rules["generic"].recall
@@ -75,6 +77,7 @@ def test_the_combination_beats_the_rules_alone_on_the_test_split(test_split: lis
     assert both["no-specifics"].false_alarm_rate <= rules["no-specifics"].false_alarm_rate
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["dev-notes.jsonl", "extra-notes.jsonl", "holdout-notes.jsonl", "holdout2-notes.jsonl"])
 def test_combination_on_the_older_labeled_sets(name: str):
     assert_floors(EVALUATE.evaluate(EVALUATE.load(DATA / name)), EVAL_SET_FLOORS)

@@ -72,6 +72,7 @@ print(sorted(result.scores), [f.rule for f in result.findings])
 """
 
 
+@pytest.mark.slow
 def test_shipped_model_loads_and_scores_with_the_network_disabled():
     env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "SPACY_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", OFFLINE], capture_output=True, text=True, env=env, cwd=REPO)

@@ -51,6 +51,7 @@ def test_the_split_is_stratified_with_a_fifth_held_out(notes: list[dict]):
     assert max(other.values()) - min(other.values()) < 0.03, other
 
 
+@pytest.mark.slow
 def test_no_near_duplicates_in_the_corpus_or_against_the_evaluation_sets(notes: list[dict]):
     evaluation = NEAR.load_notes(sorted((REPO / "tests" / "data").glob("*.jsonl")))
     pairs = NEAR.find_pairs([*((f"corpus:{n['id']}", n["text"]) for n in notes), *evaluation])
@@ -79,6 +80,7 @@ def test_near_duplicates_are_found_in_any_script(first: str, second: str):
     assert (pair.first, pair.second) == ("a", "b")
 
 
+@pytest.mark.slow
 def test_different_notes_in_the_same_script_are_not_near_duplicates():
     arabic = [
         ("a", "مرحبا أحمد، كنا زملاء في الجامعة الأمريكية في بيروت."),

@@ -18,11 +18,12 @@ from tests.helpers import (
 )
 
 
+@pytest.mark.slow
 def test_lone_surrogates_become_visible_replacements(tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text('{"id": "s\\ud800", "text": "Hi Ana \\udc00, we met at PyCon"}\n', encoding="utf-8")
     result = run_cli("lint", "--jsonl", str(batch), "--format", "json")
-    assert result.exit_code in (0, 1) and "\ufffd" in result.stdout
+    assert result.exit_code == 0 and "\ufffd" in result.stdout
     answers = tmp_path / "a.json"
     answers.write_text('{"first_name": "An\\ud800a", "event": "PyCon"}', encoding="utf-8")
     drafted = run_cli("draft", "-t", "event-brief", "--answers", str(answers), "--no-input")
@@ -32,11 +33,11 @@ def test_lone_surrogates_become_visible_replacements(tmp_path):
         capture_output=True,
         timeout=60,
     )
-    assert raw.returncode in (0, 1) and raw.stdout.startswith("Hi Ana\ufffd,".encode()), raw.stderr  # 1: repeated-note
+    assert raw.returncode == 1 and raw.stdout.startswith("Hi Ana\ufffd,".encode()), raw.stderr  # 1: repeated-note
     folder = tmp_path / "tpl"
     template(folder, "Hi {{ first_name }}, great meeting you at {{ event }} {{ '\\ud800' }}.")
     made = run_cli("draft", "--templates-dir", str(folder), "-t", "hostile", *ANSWERED)
-    assert made.exit_code in (0, 1) and "\ufffd" in made.stdout
+    assert made.exit_code == 0 and "\ufffd" in made.stdout
     state = new_draft_path()
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text('{"version": 1, "answers": {"first_name": "A\\ud800"}, "text": "x\\udfff"}', encoding="utf-8")
@@ -65,7 +66,7 @@ def test_jsonl_with_raw_line_separators_inside_strings_is_valid(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("lint", "--jsonl", str(batch), "--format", "json")
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == 1, result.output  # invisible-character: the separators are flagged
     assert len(result.stdout.splitlines()) == 1
 
 

@@ -11,6 +11,7 @@ template can raise are the documented ones (`TemplateError` and its `SandboxErro
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +73,7 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=note_text, limit=st.sampled_from([1, 20, 200, 300]))
 @example(text="", limit=200)
@@ -94,6 +96,7 @@ def test_lint_never_raises_and_offsets_are_exact(text, limit):
         assert [f.rule for f in findings] == ["empty"]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(name=st.text(max_size=30), text=note_text)
 def test_lint_with_any_recipient_name_never_raises(name, text):
