@@ -142,7 +142,9 @@ def session(
     resume=False,
 ):
     """Run one session on the scripted keys, as `invite draft` does on a terminal; return (note, what the panel showed)."""
-    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console = Console(
+        file=io.StringIO(), width=100, color_system=None, soft_wrap=True
+    )  # no message wraps, however long TMPDIR is
     sources = AnswerSources(flags=flags or {}, file=file or {}, config=config or Config())
     resolution = resolve(library, sources, relationship, template_id)
     with create_pipe_input() as inp:
