@@ -169,7 +169,14 @@ def console(*, stdout: bool = False) -> Console:
     if not stdout:
         return Console(stderr=True, highlight=False, emoji=False)
     product = cast(TextIO, Stdout())
-    return Console(file=product, highlight=False, emoji=False, width=None if is_tty(sys.stdout) else 200)
+    report = Console(file=product, highlight=False, emoji=False, width=None if is_tty(sys.stdout) else 200)
+    report.on_broken_pipe = _reader_went_away  # type: ignore[method-assign]
+    return report
+
+
+def _reader_went_away() -> None:
+    """rich would exit 1 on a closed pipe (`| head -1`); the CLI's handler ends it quietly with 141 instead."""
+    raise BrokenPipeError
 
 
 @contextmanager

@@ -7,18 +7,14 @@ state either; each test then gets fresh folders of its own (`isolated_user_dirs`
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from composer.cli import app
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples"
-
+from tests.helpers import run_cli
 
 #: Variables that point the tool (or the programs it starts) at a user's own files.
 PERSONAL = ("INVITE_COMPOSER_CONFIG", "VISUAL", "EDITOR", "TMUX", "STY", "WAYLAND_DISPLAY", "DISPLAY")
@@ -54,11 +50,6 @@ def xdg(isolated_user_dirs: Path) -> Path:
     return isolated_user_dirs / "config"
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None):
-    """Run the CLI in-process; returns typer's Result with separate stdout and stderr."""
-    return CliRunner().invoke(app, list(args), input=input, env=env)
-
-
 @pytest.fixture
 def user_config_dir(isolated_user_dirs: Path) -> Path:
     """The invite-composer folder inside the isolated XDG config home (created on demand)."""
@@ -71,3 +62,60 @@ def user_config_dir(isolated_user_dirs: Path) -> Path:
 def invoke():
     """`run_cli` as a fixture, for tests that prefer it injected."""
     return run_cli
+
+
+TEMPLATE = """\
+---
+id: {id}
+relationship: event
+title: A test template
+description: For the bad-input tables.
+questions:
+  - name: event
+    prompt: Which event?
+    example: PyCon US
+---
+{body}
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding every bad file the table points at; the tests run inside it."""
+    files: dict[str, str | bytes] = {
+        "note.txt": "Hi Ana, great meeting you at PyCon US.\n",
+        "photo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "latin1.txt": "Caf\xe9 meeting".encode("latin-1"),
+        "big.txt": "Hi Ana, " + "word " * 200_000 + "\n",
+        "batch.jsonl": json.dumps({"id": 1, "text": "Hi Ana"}) + "\n",
+        "malformed.jsonl": json.dumps({"id": 1, "text": "Hi Ana"}) + "\n{not json\n",
+        "no-text.jsonl": '{"id": 1}\n',
+        "list.jsonl": '["a", "b"]\n',
+        "bool-id.jsonl": '{"id": true, "text": "Hi"}\n',
+        "bad.toml": "account = \n",
+        "unknown-key.toml": 'acount = "free"\n',
+        "missing-dir.toml": 'template_dirs = ["not-there"]\n',
+        "tpl-meta/broken.jinja": "---\nid: [broken\n---\nHi\n",
+        "tpl-syntax/syntax.jinja": TEMPLATE.format(id="syntax", body="Hi {{ first_name }, at {{ event }}."),
+        "tpl-undeclared/undeclared.jinja": TEMPLATE.format(id="undeclared", body="Hi {{ first_name }}, {{ mystery }}."),
+        "tpl-evil/evil.jinja": TEMPLATE.format(id="evil", body="Hi {{ first_name }}, {{ ''.__class__ }}."),
+        "tpl-deep/deep.jinja": TEMPLATE.format(id="deep", body="{{ " + "(" * 3000 + "event" + ")" * 3000 + " }}"),
+        "tpl-taken/taken.jinja": TEMPLATE.format(id="taken", body="Hi {{ first_name }}, at {{ event }}."),
+        "bad.yaml": "first_name: Ana\n  event: PyCon\n",
+        "bad.json": '{"first_name": "Ana",}',
+        "bad-answers.toml": "first_name = \n",
+        "list.yaml": "- Ana\n- PyCon\n",
+        "nested.json": '{"first_name": {"given": "Ana"}}',
+        "latin1.yaml": "first_name: Jos\xe9\n".encode("latin-1"),
+        "mine.txt": "my own words\n",
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# `import ... as`: tests/test_architecture.py reads `from composer.lint.rules import x` as this package importing itself.
+# `import ... as`: tests/cli/test_architecture.py reads `from composer.lint.rules import x` as this package importing itself.
 import composer.lint.rules.batch as batch
 import composer.lint.rules.history as history
 import composer.lint.rules.judgements as judgements

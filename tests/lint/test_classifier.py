@@ -1,0 +1,190 @@
+"""The note classifier: it trains from the corpus, ships, loads offline, and its thresholds are data."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from composer.lint import lint_results, lint_text
+from composer.lint.catalog import DATA_DIR, Thresholds, load_yaml, thresholds
+from composer.lint.classifier import CLASSIFIER_DIR, add_classifier
+from composer.lint.combine import NAMED, NO_HOOK, PHRASE, SCORE, SLOT, STATED, no_specifics_decision, sales_decision
+from composer.lint.rules import judgements
+from tests.helpers import REPO
+
+CORPUS = REPO / "corpus" / "notes.jsonl"
+LABELS = {"generic", "sales_pitch", "personal_specific"}
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_training_script_trains_and_ships_a_loadable_component(tmp_path: Path):
+    """On a tiny corpus (a few seconds): DocBins, spacy train, only the component copied out."""
+    import spacy
+
+    notes = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    tiny = [n for n in notes if n["lang"] == "en" and n["split"] == "train"][:40]
+    tiny += [n for n in notes if n["lang"] == "en" and n["split"] == "dev"][:10]
+    corpus = tmp_path / "tiny.jsonl"
+    corpus.write_text("".join(json.dumps(n) + "\n" for n in tiny), encoding="utf-8")
+    out = tmp_path / "classifier"
+    train = _script("train_classifier")
+    args = ["--corpus", str(corpus), "--workdir", str(tmp_path / "work"), "--output", str(out), "--max-epochs", "2"]
+    assert train.main(args) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "meta.json", "textcat_multilabel"]
+    assert "tiny.jsonl" not in (out / "config.cfg").read_text(encoding="utf-8")  # no local paths shipped
+    nlp = spacy.blank("en")
+    add_classifier(nlp, out)
+    assert set(nlp("Open to a quick demo of our CRM?").cats) == LABELS
+
+
+def test_shipped_classifier_is_small_and_declares_its_labels():
+    size = sum(p.stat().st_size for p in CLASSIFIER_DIR.rglob("*") if p.is_file())
+    assert size <= 10 * 1024 * 1024
+    meta = json.loads((CLASSIFIER_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert set(meta["labels"]["textcat_multilabel"]) == LABELS
+
+
+OFFLINE = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network disabled by the test")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from composer.lint import lint_results
+[result] = list(lint_results([(1, "Hi Ana, we help clinics cut no-shows by 30%. Open to a demo?", None)]))
+print(sorted(result.scores), [f.rule for f in result.findings])
+"""
+
+
+@pytest.mark.slow
+def test_shipped_model_loads_and_scores_with_the_network_disabled():
+    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "SPACY_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", OFFLINE], capture_output=True, text=True, env=env, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert "['generic', 'personal_specific', 'sales_pitch']" in result.stdout
+    assert "sales-pitch" in result.stdout
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["trained", "blank"])
+def test_scores_come_with_every_pipeline(blank: bool):
+    [result] = list(lint_results([(1, "We are hiring nurses in Leeds, send your CV today!", None)], blank=blank))
+    assert set(result.scores) == LABELS and result.language == "en"
+
+
+def test_scores_survive_doc_serialisation():
+    """--jobs N ships each Doc between processes as bytes: doc.cats must come back."""
+    import spacy
+    from spacy.tokens import Doc
+
+    nlp = spacy.blank("en")
+    add_classifier(nlp)
+    doc = nlp("Hi Ana, our agency builds Shopify stores. Want a free audit?")
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert again.cats == doc.cats and again.cats["sales_pitch"] > 0.5
+
+
+@pytest.mark.slow
+def test_jobs_two_gives_the_same_scores(invoke, tmp_path: Path):
+    batch = tmp_path / "batch.jsonl"
+    texts = ["Open to a quick call about our CRM?", "Loved your talk on river restoration in Leeds.", "", "Hola, ¿conectamos?"]
+    batch.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    one = invoke("lint", "--jsonl", str(batch), "--format", "json")
+    two = invoke("lint", "--jsonl", str(batch), "--format", "json", "--jobs", "2")
+    assert one.stdout == two.stdout
+    records = [json.loads(line) for line in two.stdout.splitlines()]
+    assert [r["language"] for r in records] == ["en", "en", "en", "es"]
+    assert all(set(r["scores"]) == LABELS for r in records)
+
+
+# --------------------------------------------------------------------------- thresholds are data
+
+
+def test_thresholds_are_the_data_file():
+    raw = load_yaml(DATA_DIR / "classifier.yaml")
+    assert thresholds() == Thresholds(**{name: float(raw[name]) for name in Thresholds.__dataclass_fields__})
+
+
+@pytest.mark.parametrize(
+    ("limits", "rule", "fires"),
+    [
+        ({"sales_alone": 0.0}, "sales-pitch", True),
+        ({"sales_alone": 1.01, "sales_phrase": 1.01}, "sales-pitch", False),
+        ({"personal_veto": 0.0, "generic_alone": 1.01}, "no-specifics", False),
+        ({"personal_veto": 1.01}, "no-specifics", True),
+    ],
+)
+def test_the_checks_follow_the_thresholds_they_are_given(monkeypatch, limits: dict, rule: str, fires: bool):
+    """The same note fires or not as the data says: no threshold is hidden in code."""
+    changed = replace(thresholds(), **limits)
+    monkeypatch.setattr(judgements, "thresholds", lambda: changed)
+    text = "we were good friends in school, so happy to find you here! Can I send you our price list?"
+    assert bool([f for f in lint_text(text) if f.rule == rule]) is fires
+
+
+def test_decisions():
+    limits = Thresholds(sales_phrase=0.2, sales_alone=0.6, personal_veto=0.7, generic_alone=0.8, classifier_alone=0.5)
+    assert sales_decision(True, None, "rules", limits) == PHRASE
+    assert sales_decision(True, 0.1, "both", limits) is None  # the classifier vetoes a listed phrase
+    assert sales_decision(True, 0.3, "both", limits) == PHRASE
+    assert sales_decision(False, 0.65, "both", limits) == SCORE
+    assert sales_decision(True, 0.55, "classifier", limits) == SCORE
+    assert no_specifics_decision(True, None, 0.0, 1.0, "both", limits) == SLOT
+    assert no_specifics_decision(False, None, 0.5, 0.6, "both", limits) == NO_HOOK
+    assert no_specifics_decision(False, None, 0.5, 0.75, "both", limits) is None  # classifier: personal
+    assert no_specifics_decision(False, NAMED, 0.85, 0.1, "both", limits) == SCORE
+    assert no_specifics_decision(False, STATED, 0.99, 0.0, "both", limits) is None  # a hook phrase stands
+    assert no_specifics_decision(False, NAMED, None, None, "rules", limits) is None
+
+
+def test_a_stronger_hook_never_makes_no_specifics_fire():
+    """NER only adds hooks and runs only where the rule fired: more hooks must never mean a finding."""
+    limits = thresholds()
+    grid = [x / 20 for x in range(21)]
+    for generic in grid:
+        for personal in grid:
+            fired = [
+                no_specifics_decision(False, hook, generic, personal, "both", limits) is not None
+                for hook in (None, NAMED, STATED)
+            ]
+            assert fired == sorted(fired, reverse=True), (generic, personal, fired)
+
+
+def test_note_level_findings_say_which_signal_decided():
+    pitch = "We just published a free 40-page guide on ERP migration. Want a copy?"
+    [sales] = [f for f in lint_text(pitch) if f.rule == "sales-pitch"]
+    assert sales.message.startswith("reads as a sales pitch (0.") and sales.start == 0
+    [generic] = [f for f in lint_text("Judging from your profile you have achieved a lot.") if f.rule == "no-specifics"]
+    assert "no name, date or hook phrase found" in generic.message
+
+
+def test_choose_thresholds_meets_its_bounds_on_synthetic_evidence():
+    choose = _script("choose_thresholds")
+    evidence = [
+        choose.Evidence({"generic": g, "sales_pitch": s, "personal_specific": p}, scores, phrase, False, hook, False)
+        for g, s, p, scores, phrase, hook in [
+            (True, True, False, {"generic": 0.9, "sales_pitch": 0.9, "personal_specific": 0.1}, False, NAMED),
+            (True, False, False, {"generic": 0.8, "sales_pitch": 0.2, "personal_specific": 0.2}, False, None),
+            (False, False, True, {"generic": 0.2, "sales_pitch": 0.1, "personal_specific": 0.9}, False, None),
+            (False, False, True, {"generic": 0.3, "sales_pitch": 0.3, "personal_specific": 0.8}, True, STATED),
+        ]
+    ]
+    limits = choose.choose(evidence, thresholds())
+    assert choose.sales_figures(evidence, limits) == (1.0, 1.0)
+    assert choose.generic_figures(evidence, limits) == (1.0, 0.0)
+    assert sorted(load_yaml(DATA_DIR / "classifier.yaml")) == sorted(Thresholds.__dataclass_fields__)

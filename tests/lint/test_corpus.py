@@ -1,0 +1,90 @@
+"""The project's labeled corpus: well-formed, split once and for all, and free of near-duplicates."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+
+import pytest
+
+from tests.helpers import REPO
+
+CORPUS = REPO / "corpus" / "notes.jsonl"
+LABELS = {"generic", "sales_pitch", "placeholder", "personal_specific"}
+
+
+def _near_duplicates():
+    spec = importlib.util.spec_from_file_location("near_duplicates", REPO / "scripts" / "near_duplicates.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["near_duplicates"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+NEAR = _near_duplicates()
+
+
+@pytest.fixture(scope="module")
+def notes() -> list[dict]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_note_is_well_formed(notes: list[dict]):
+    assert len(notes) >= 4000
+    assert len({n["id"] for n in notes}) == len(notes)
+    for note in notes:
+        assert list(note) == ["id", "text", "labels", "lang", "writer", "split"], note["id"]
+        assert set(note["labels"]) == LABELS and all(isinstance(v, bool) for v in note["labels"].values())
+        assert not (note["labels"]["generic"] and note["labels"]["personal_specific"]), note["id"]
+        assert note["text"].strip() and len(note["lang"]) == 2 and note["split"] in {"train", "dev", "test"}
+
+
+def test_the_split_is_stratified_with_a_fifth_held_out(notes: list[dict]):
+    splits = Counter(n["split"] for n in notes)
+    assert splits["test"] >= 0.20 * len(notes) and splits["dev"] >= 0.12 * len(notes)
+    for label in LABELS:
+        share = {s: sum(n["labels"][label] for n in notes if n["split"] == s) / splits[s] for s in splits}
+        assert max(share.values()) - min(share.values()) < 0.03, (label, share)
+    other = {s: sum(n["lang"] != "en" for n in notes if n["split"] == s) / splits[s] for s in splits}
+    assert max(other.values()) - min(other.values()) < 0.03, other
+
+
+@pytest.mark.slow
+def test_no_near_duplicates_in_the_corpus_or_against_the_evaluation_sets(notes: list[dict]):
+    evaluation = NEAR.load_notes(sorted((REPO / "tests" / "data").glob("*.jsonl")))
+    pairs = NEAR.find_pairs([*((f"corpus:{n['id']}", n["text"]) for n in notes), *evaluation])
+    assert [p for p in pairs if p.first.startswith("corpus:")] == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "مرحبا أحمد، كنا زملاء في الجامعة الأمريكية في بيروت دفعة 2016. اشتقنا!",
+            "مرحبا سارة، كنا زملاء في الجامعة الأمريكية في بيروت دفعة 2016. اشتقنا!",
+        ),
+        (
+            "您好，我是深圳一家跨境电商公司的运营，希望多认识朋友，互相交流！",
+            "您好，我是广州一家跨境电商公司的运营，希望多认识朋友，互相交流！",
+        ),
+        (
+            "Hi Ana, we help B2B teams book 30 meetings a month. Open to a call?",
+            "Hi Raj, we help B2B teams book 40 meetings a month! Open to a call?",
+        ),
+    ],
+)
+def test_near_duplicates_are_found_in_any_script(first: str, second: str):
+    [pair] = NEAR.find_pairs([("a", first), ("b", second)])
+    assert (pair.first, pair.second) == ("a", "b")
+
+
+@pytest.mark.slow
+def test_different_notes_in_the_same_script_are_not_near_duplicates():
+    arabic = [
+        ("a", "مرحبا أحمد، كنا زملاء في الجامعة الأمريكية في بيروت."),
+        ("b", "السلام عليكم، لدينا مشروع سكني جديد في دبي هيلز."),
+    ]
+    assert NEAR.find_pairs(arabic) == []
+    assert NEAR.main([str(CORPUS)]) == 0
