@@ -2,8 +2,9 @@
 """Assemble the project's note corpus, `corpus/notes.jsonl`, from labeled JSONL sources.
 
 Every note gets `id`, `text`, `labels` (generic, sales_pitch, placeholder, personal_specific), `lang`,
-`writer` and `split`; a note of a minimal pair (docs/labeling.md) keeps `voice`, `kind` and `pair` too. A source without `lang` gets the linter's own language detector's answer, and
-one without `writer` gets "unknown". Near-duplicates (scripts/near_duplicates.py) are dropped: of
+`writer` and `split`; a note of a minimal pair (docs/labeling.md) keeps `voice`, `kind` and `pair`
+too. A source without `lang` gets the linter's own language detector's answer, and one without
+`writer` gets "unknown". Near-duplicates (scripts/near_duplicates.py) are dropped: of
 each pair the later note goes, and a note close to one of the evaluation sets in tests/data/ goes
 whatever its order (those sets are never trained on).
 
