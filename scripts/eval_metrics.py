@@ -137,7 +137,10 @@ class SetFigures:
 
     def auc(self) -> dict[str, float | None]:
         return {
-            label: auc([n.scores[label] for n in self.notes if label in n.scores], [n.labels[label] for n in self.notes if label in n.scores])
+            label: auc(
+                [n.scores[label] for n in self.notes if label in n.scores],
+                [n.labels[label] for n in self.notes if label in n.scores],
+            )
             for label in SCORE_LABELS
         }
 
@@ -166,11 +169,11 @@ def table(rows: Sequence[SetFigures]) -> str:
     ]
     for row in rows:
         c, f = row.counts(), row.figures()
-        sales, slot = c["sales_pitch"], c["placeholder"]
+        sales, slot, nagged = c["sales_pitch"], c["placeholder"], c["no_specifics_on_personal"]
         lines.append(
             f"| {row.name} ({len(row.notes)}) "
             f"| {fmt(f['generic_recall'], c['generic']['flagged'], c['generic']['labeled'])} "
-            f"| {fmt(f['no_specifics_on_personal'], c['no_specifics_on_personal']['fired'], c['no_specifics_on_personal']['labeled'])} "
+            f"| {fmt(f['no_specifics_on_personal'], nagged['fired'], nagged['labeled'])} "
             f"| {fmt(f['sales_precision'])} / {fmt(f['sales_recall'])} (tp {sales['tp']}, fp {sales['fp']}, fn {sales['fn']}) "
             f"| {fmt(f['placeholder_recall'], slot['tp'], slot['tp'] + slot['fn'])} / {slot['fp']} |"
         )

@@ -244,7 +244,9 @@ def describe(found: Evidence, limits: Thresholds, signals: str) -> dict[str, str
     """The rules' evidence in a note and what decided each note-level judgement, in a few words."""
     from composer.lint.combine import no_specifics_decision, sales_decision
 
-    scores = {label: None if signals == "rules" else found.scores[label] for label in ("generic", "personal_specific", "sales_pitch")}
+    scores = {
+        label: None if signals == "rules" else found.scores[label] for label in ("generic", "personal_specific", "sales_pitch")
+    }
     hook = "slot" if found.slot else f"{found.hook or 'no'} hook"
     canned = ", canned phrase" if found.canned else ""
     decision = no_specifics_decision(found.slot, found.hook, scores["generic"], scores["personal_specific"], signals, limits)
@@ -344,7 +346,9 @@ def leave_one_writer_out(workdir: Path) -> dict[str, Any]:
             with contextlib.redirect_stdout(sys.stderr):
                 train_classifier.train(train_classifier.DEFAULT_CONFIG, corpus, folder, folder / "classifier", {})
             pipe.from_disk(folder / "classifier" / TRAINED_NAME, exclude=["vocab"])
-            limits = choose(gather([n for n in notes if n["split"] == "dev" and n["lang"] == "en" and n["writer"] != writer]), thresholds())
+            limits = choose(
+                gather([n for n in notes if n["split"] == "dev" and n["lang"] == "en" and n["writer"] != writer]), thresholds()
+            )
             held = [(j, n) for j, n in zip(shipped, english, strict=True) if n["writer"] == writer]
             rejudged = [rejudge(j, e, limits) for (j, _), e in zip(held, gather([n for _, n in held]), strict=True)]
             result["rows"].append(SetFigures(f"{writer} held out", rejudged))
@@ -411,8 +415,7 @@ def text_report(header: str, rows: list[SetFigures], pooled: list[Judged], poole
             f"{table(lowo['rows'])}\n\nThe shipped classifier (trained with these writers) on their test-split notes:\n\n"
             f"{table(lowo['reference'])}\n\n{auc_table(lowo['rows'])}\n\n"
             f"#### errors by kind, held-out writers\n\n{error_summary(lowo['rows'])}\n\n"
-            "thresholds chosen per held-out writer: "
-            + "; ".join(f"{w}: {t}" for w, t in lowo["thresholds"].items())
+            "thresholds chosen per held-out writer: " + "; ".join(f"{w}: {t}" for w, t in lowo["thresholds"].items())
         )
     return "\n\n".join(parts)
 
@@ -443,7 +446,9 @@ def main(argv: list[str] | None = None) -> int:
         "--signals", help="comma-separated: rules, classifier, both (default all; with --real one of them, default both)"
     )
     parser.add_argument("--blank", action="store_true", help='use spacy.blank("en") instead of the trained pipeline')
-    parser.add_argument("--errors", action="store_true", help="list every miss and false alarm (of the last signal), with its text")
+    parser.add_argument(
+        "--errors", action="store_true", help="list every miss and false alarm (of the last signal), with its text"
+    )
     parser.add_argument("--real", type=Path, help='real notes, {"id", "text", "labels", "set"} a line: the report per set')
     parser.add_argument("--no-corpus", action="store_true", help="with --real: leave out the corpus's test split")
     parser.add_argument(
