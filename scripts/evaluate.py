@@ -26,8 +26,8 @@ FILE --format json` runs it (default settings); the errors by kind with the clas
 and the rules' evidence (`--errors` lists each note's id and text, on the terminal only); AUC per
 set and label; and the reliability of the scores, pooled over the file. `--leave-one-writer-out`
 adds the same figures for each writer kind of the corpus with the classifier trained, and its
-thresholds chosen, without that writer (about 30 s a writer). `--json` prints the figures only,
-as JSON.
+thresholds chosen, without that writer (one to two minutes a writer on 2 cores). `--json` prints
+the figures only, as JSON.
 
     python scripts/evaluate.py --real ../shared/data/real-dev.jsonl --errors
     python scripts/evaluate.py --leave-one-writer-out --json
