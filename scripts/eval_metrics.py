@@ -274,10 +274,9 @@ def error_summary(rows: Sequence[SetFigures]) -> str:
                 ranges = [score_range(label, [n.scores.get(label) for n in notes]) for label in KIND_SCORES[kind]]
                 key = KIND_EVIDENCE.get(kind, "")
                 evidence = Counter(n.evidence[key] for n in notes if key in n.evidence)
-                detail = "; ".join(
-                    [r for r in ranges if r] + [", ".join(f"{what}: {count}" for what, count in evidence.most_common())]
-                )
-            lines.append(f"  - {row.name}: {len(notes)}" + (f" ({detail})" if detail.strip("; ") else ""))
+                said = ", ".join(f"{what}: {count}" for what, count in evidence.most_common())
+                detail = "; ".join(part for part in [*ranges, said] if part)
+            lines.append(f"  - {row.name}: {len(notes)}" + (f" ({detail})" if detail else ""))
     return "\n".join(lines)
 
 
