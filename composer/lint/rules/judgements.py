@@ -44,7 +44,7 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
         return []
     slot = template_slot(ctx)
     generic, personal = ctx.score("generic"), ctx.score("personal_specific")
-    hook = None if slot or ctx.signals == "classifier" else strongest_hook(ctx)
+    hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
     decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
     if decision is None:
         return []
