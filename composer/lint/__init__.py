@@ -83,7 +83,9 @@ __all__ = [
 _LAZY = {
     "lint_inputs": "inputs",
     **dict.fromkeys(("language_name", "not_judged_reason"), "language"),
-    **dict.fromkeys(("count_line", "describe", "json_line", "print_findings", "print_not_judged", "reaches", "summary"), "report"),
+    **dict.fromkeys(
+        ("count_line", "describe", "json_line", "print_findings", "print_not_judged", "reaches", "summary"), "report"
+    ),
     **dict.fromkeys(("check_batch", "check_history"), "rules"),
     "Batch": "rules.batch",
     **dict.fromkeys(("Invitation", "NoteHistory", "Quota", "Similar"), "rules.history"),
