@@ -65,3 +65,20 @@ def no_specifics_decision(
     if hook is None and personal < limits.personal_veto:
         return NO_HOOK
     return SCORE if generic >= limits.generic_alone else None
+
+
+def other_language_sales_decision(score: float | None, limits: Thresholds) -> str | None:
+    """SCORE or None, for a note in a judged language other than English: the sales phrases are English,
+    so the classifier's score alone decides (`other_sales`); without a score the note is not reported."""
+    return SCORE if score is not None and score >= limits.other_sales else None
+
+
+def other_language_no_specifics_decision(slot: bool, generic: float | None, limits: Thresholds) -> str | None:
+    """SLOT, SCORE or None, for a note in a judged language other than English.
+
+    The hook finder reads English, so only an unfilled field where the specifics go (exact in any
+    language) and the classifier's `generic` score (`other_generic`) decide.
+    """
+    if slot:
+        return SLOT
+    return SCORE if generic is not None and generic >= limits.other_generic else None
