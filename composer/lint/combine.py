@@ -10,8 +10,9 @@ generalises to wordings nobody listed, but cannot point at words. So:
   clearly disagree (`sales_phrase`); a note with no listed phrase is reported as a whole when the
   classifier is confident (`sales_alone`), with its score in the message.
 * `no-specifics`: a hook the rules state outright (a hook phrase: "we met at ...", "fellow GDSC
-  member", "I got your reference from ...", "thanks for the call") is never overruled; an unfilled
-  field where the specifics go fires when no other hook is there; a note without any hook fires
+  member", "I got your reference from ...", "thanks for the call") is never overruled (nor is a
+  note that has one flagged for an unfilled field elsewhere); an unfilled field where the specifics
+  go fires otherwise; a note without any hook fires
   unless the classifier is confident it is personal (`personal_veto`); a note whose only hooks are
   names (a capitalised word, an entity, a date, a quoted title: "I see you work at Oracle"), or that
   has none, fires when the classifier is confident it is generic (`generic_alone`).
@@ -49,18 +50,18 @@ def no_specifics_decision(
     """SLOT, NO_HOOK (the rules decided), SCORE (the classifier decided) or None.
 
     `hook` is the strongest hook the rules found: None, NAMED or STATED. A hook phrase (STATED) is never
-    overruled; an unfilled field fires only where nothing else ties the note to the recipient ("Hi
-    [Name], great meeting you at PyData" has its hook). A stronger hook never makes the rule fire where
+    overruled, and it outweighs an unfilled field elsewhere in the note (a template filled in but for
+    the sender's company). A stronger hook never makes the rule fire where
     a weaker one would not (the lint step runs NER, which can only add hooks, only on the notes where
     the rule fired).
     """
     if generic is None or personal is None:
-        return None if hook else SLOT if slot else NO_HOOK
+        return None if hook == STATED else SLOT if slot else None if hook else NO_HOOK
     if signals == "classifier":
         return SCORE if generic >= limits.classifier_alone else None
     if hook == STATED:
         return None
-    if hook is None and slot:
+    if slot:
         return SLOT
     if hook is None and personal < limits.personal_veto:
         return NO_HOOK
