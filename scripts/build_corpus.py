@@ -2,14 +2,18 @@
 """Assemble the project's note corpus, `corpus/notes.jsonl`, from labeled JSONL sources.
 
 Every note gets `id`, `text`, `labels` (generic, sales_pitch, placeholder, personal_specific), `lang`,
-`writer` and `split`. A source without `lang` gets the linter's own language detector's answer, and
-one without `writer` gets "unknown". Near-duplicates (scripts/near_duplicates.py) are dropped: of
+`writer` and `split`; a note of a minimal pair (docs/labeling.md) keeps `voice`, `kind` and `pair`
+too. A source without `lang` gets the linter's own language detector's answer, and one without
+`writer` gets "unknown". Near-duplicates (scripts/near_duplicates.py) are dropped: of
 each pair the later note goes, and a note close to one of the evaluation sets in tests/data/ goes
 whatever its order (those sets are never trained on).
 
 The split is stratified by label combination and by language (English or not): in each stratum,
 shuffled with a fixed seed, 20 % (rounded up) is `test`, 15 % `dev` and the rest `train`. Notes
 already in the output keep their split, so adding notes later never moves a test note into training.
+The two notes of a minimal pair differ by a few words on purpose: they are never dropped as
+near-duplicates of each other, and they always share a split (a test note's twin in training would
+measure nothing), chosen by the stratum of the pair's first note.
 
     python scripts/build_corpus.py SOURCE.jsonl [SOURCE.jsonl ...]       # writes corpus/notes.jsonl
 """
@@ -33,6 +37,8 @@ from near_duplicates import find_pairs  # noqa: E402
 from composer.lint.language import detect_language  # noqa: E402
 
 LABELS = ("generic", "sales_pitch", "placeholder", "personal_specific")
+#: Fields only the notes of a minimal pair have, kept in this order after the others.
+PAIR_FIELDS = ("voice", "kind", "pair")
 CORPUS = REPO / "corpus" / "notes.jsonl"
 EVAL_SETS = sorted((REPO / "tests" / "data").glob("*.jsonl"))
 SEED = 11
@@ -48,7 +54,7 @@ def normalise(record: dict) -> dict:
     labels = {name: bool(record["labels"][name]) for name in LABELS}
     if labels["generic"] and labels["personal_specific"]:
         raise SystemExit(f"{record['id']}: generic and personal_specific cannot both be true (docs/labeling.md)")
-    return {
+    note = {
         "id": record["id"],
         "text": record["text"],
         "labels": labels,
@@ -56,16 +62,22 @@ def normalise(record: dict) -> dict:
         "writer": record.get("writer") or "unknown",
         "split": record.get("split"),
     }
+    if record.get("pair"):
+        note.update({name: record[name] for name in PAIR_FIELDS})
+    return note
 
 
 def drop_near_duplicates(notes: list[dict]) -> list[dict]:
     """The notes without the later note of each near-duplicate pair, nor any close to an evaluation set."""
     evaluation = [(f"eval:{path.name}:{r['id']}", r["text"]) for path in EVAL_SETS for r in read_jsonl(path)]
     pairs = find_pairs([*evaluation, *((n["id"], n["text"]) for n in notes)])
+    twin = {n["id"]: n["pair"] for n in notes if n.get("pair")}
     dropped = set()
     for pair in pairs:
         if pair.second.startswith("eval:"):
             continue  # both in the evaluation sets: not ours to change
+        if pair.first in twin and twin[pair.first] == twin.get(pair.second):
+            continue  # the two notes of a minimal pair: alike on purpose
         if pair.first.startswith("eval:") or pair.first not in dropped:
             dropped.add(pair.second)
             print(f"dropped {pair.second}: near-duplicate of {pair.first}", file=sys.stderr)
@@ -76,21 +88,35 @@ def stratum(note: dict) -> tuple:
     return (tuple(note["labels"][name] for name in LABELS), note["lang"] == "en")
 
 
-def assign_splits(notes: list[dict]) -> None:
-    """Give every note without a split one, stratified; notes with a split keep it."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+def units(notes: list[dict]) -> list[list[dict]]:
+    """The notes as units that share a split: a minimal pair together, any other note alone."""
+    by_pair: dict[str, list[dict]] = defaultdict(list)
+    result = []
     for note in notes:
-        groups[stratum(note)].append(note)
+        if note.get("pair"):
+            by_pair[note["pair"]].append(note)
+        else:
+            result.append([note])
+    return result + list(by_pair.values())
+
+
+def assign_splits(notes: list[dict]) -> None:
+    """Give every unit without a split one, stratified by its first note; units with a split keep it."""
+    groups: dict[tuple, list[list[dict]]] = defaultdict(list)
+    for unit in units(notes):
+        groups[stratum(unit[0])].append(unit)
     rng = random.Random(SEED)
     for key in sorted(groups, key=repr):
         members = groups[key]
-        counts = Counter(n["split"] for n in members if n["split"])
-        new = [n for n in members if not n["split"]]
+        counts = Counter(unit[0]["split"] for unit in members if unit[0]["split"])
+        new = [unit for unit in members if not unit[0]["split"]]
         rng.shuffle(new)
         want_test = math.ceil(TEST_SHARE * len(members)) - counts["test"]
         want_dev = round(DEV_SHARE * len(members)) - counts["dev"]
-        for index, note in enumerate(new):
-            note["split"] = "test" if index < want_test else "dev" if index < want_test + want_dev else "train"
+        for index, unit in enumerate(new):
+            split = "test" if index < want_test else "dev" if index < want_test + want_dev else "train"
+            for note in unit:
+                note["split"] = split
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,7 +85,7 @@ def gather(notes: list[dict]) -> list[Evidence]:
                     ctx.scores,
                     phrase,
                     slot,
-                    None if slot else strongest_hook(ctx),
+                    strongest_hook(ctx),
                     bool(check_generic_phrase(ctx)),
                 )
             )

@@ -13,6 +13,9 @@ or Han notes compare as themselves, not as empty strings), by two Jaccard simila
 Pairs are found with MinHash LSH on the character shingles (an inverted index would compare every
 note that says "would love to connect" with every other), then verified exactly.
 
+The two notes of a minimal pair (the same `pair` field; docs/labeling.md) differ by a few words on
+purpose and are not reported.
+
     python scripts/near_duplicates.py corpus/notes.jsonl tests/data/*.jsonl   # exit 1 when any pair
 """
 
@@ -141,22 +144,34 @@ def _identical(words: list[list[str]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def load_notes(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    notes = []
+def load_records(paths: Iterable[Path]) -> list[tuple[str, dict]]:
+    """Every record of the files, keyed `file:id`."""
+    records = []
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 record = json.loads(line)
-                notes.append((f"{path.name}:{record['id']}", record["text"]))
-    return notes
+                records.append((f"{path.name}:{record['id']}", record))
+    return records
+
+
+def load_notes(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    return [(key, record["text"]) for key, record in load_records(paths)]
+
+
+def twins(pair: Pair, records: dict[str, dict]) -> bool:
+    """The two notes of one minimal pair (docs/labeling.md): alike on purpose, not a duplicate."""
+    first, second = records[pair.first].get("pair"), records[pair.second].get("pair")
+    return first is not None and first == second
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", type=Path, nargs="+", help="labeled JSONL files, compared together")
     args = parser.parse_args(argv)
-    notes = load_notes(args.paths)
-    pairs = find_pairs(notes)
+    records = dict(load_records(args.paths))
+    notes = [(key, record["text"]) for key, record in records.items()]
+    pairs = [pair for pair in find_pairs(notes) if not twins(pair, records)]
     for pair in pairs:
         print(f"{pair.first}  {pair.second}  words {pair.word_jaccard:.2f}  chars {pair.char_jaccard:.2f}")
     print(f"{len(notes)} notes, {len(pairs)} near-duplicate pairs", file=sys.stderr)

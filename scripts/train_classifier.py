@@ -36,6 +36,8 @@ DEFAULT_CONFIG = REPO / "training" / "classifier-bow.cfg"
 CORPUS = REPO / "corpus" / "notes.jsonl"
 WORKDIR = REPO / "training" / "output"
 MAX_BYTES = 10 * 1024 * 1024
+#: The languages whose notes the classifier judges (composer/data/lint/languages.yaml: `judged`).
+JUDGED = frozenset({"en", "es", "pt", "de", "fr", "nl", "it"})
 
 
 def read_corpus(path: Path) -> list[dict]:
@@ -55,9 +57,9 @@ def build_docbin(notes: list[dict], path: Path) -> int:
     return len(notes)
 
 
-def build_data(corpus: Path, workdir: Path) -> dict[str, Path]:
-    """train.spacy and dev.spacy from the corpus's English train and dev notes."""
-    notes = [n for n in read_corpus(corpus) if n["lang"] == "en"]
+def build_data(corpus: Path, workdir: Path, languages: frozenset[str] = JUDGED) -> dict[str, Path]:
+    """train.spacy and dev.spacy from the corpus's train and dev notes in the judged languages."""
+    notes = [n for n in read_corpus(corpus) if n["lang"] in languages]
     paths = {}
     for split in ("train", "dev"):
         paths[split] = workdir / f"{split}.spacy"
@@ -84,10 +86,12 @@ def ship(model: Path, output: Path) -> None:
     print(f"shipped {output} ({size / 1e6:.2f} MB)", file=sys.stderr)
 
 
-def train(config: Path, corpus: Path, workdir: Path, output: Path, overrides: dict[str, object]) -> Path:
+def train(
+    config: Path, corpus: Path, workdir: Path, output: Path, overrides: dict[str, object], languages: frozenset[str] = JUDGED
+) -> Path:
     from spacy.cli.train import train as spacy_train
 
-    paths = build_data(corpus, workdir)
+    paths = build_data(corpus, workdir, languages)
     settings = {"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"]), **overrides}
     spacy_train(config, workdir / "model", overrides=settings, use_gpu=-1)
     ship(workdir / "model" / "model-best", output)
@@ -101,11 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=WORKDIR, help="DocBins and spaCy's training output")
     parser.add_argument("--output", type=Path, default=CLASSIFIER_DIR, help="where the trained component goes")
     parser.add_argument("--max-epochs", type=int, default=None, help="override [training] max_epochs (tests)")
+    parser.add_argument("--languages", default=",".join(sorted(JUDGED)), help="train on notes in these languages")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}
     if args.max_epochs is not None:
         overrides["training.max_epochs"] = args.max_epochs
-    train(args.config, args.corpus, args.workdir, args.output, overrides)
+    train(args.config, args.corpus, args.workdir, args.output, overrides, frozenset(args.languages.split(",")))
     return 0
 
 

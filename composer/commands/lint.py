@@ -81,22 +81,25 @@ def lint(
 
 def _print_results(key: str, results: Iterator["Linted"], limit: int, fail_on: str, format_: str) -> bool:
     """Print each note's result as it comes (text, or one JSON line); whether any finding reaches --fail-on."""
-    from composer.lint import json_line, print_findings, reaches, summary
+    from composer.lint import json_line, print_findings, print_not_judged, reaches, summary
 
     console = output.console(stdout=True) if format_ == "text" else None
     failed = False
-    total = notes_with = notes = 0
-    for label, text, findings, scores, language in results:
+    total = notes_with = notes = not_judged = 0
+    for label, text, findings, scores, language, judged in results:
         notes += 1
         total += len(findings)
         notes_with += bool(findings)
+        not_judged += not judged
         failed = failed or reaches(findings, fail_on)
         if console is None:
-            output.out(json_line(key, label, text, limit, findings, scores, language))
+            output.out(json_line(key, label, text, limit, findings, scores, language, judged))
             continue
         print_findings(console, str(label), text, findings)
+        if not judged:
+            print_not_judged(console, str(label), language, findings)
     if console is not None:
-        console.print(summary(total, notes_with, notes), style="bold" if total else None, markup=False)
+        console.print(summary(total, notes_with, notes, not_judged), style="bold" if total else None, markup=False)
     return failed
 
 

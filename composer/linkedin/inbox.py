@@ -6,7 +6,9 @@ The suggestion comes from the linter's judgement of the note and from what the h
 - someone you invited or drafted a note to before: accept;
 - no note, or a generic one (canned phrases, nothing specific, a placeholder): ask how you know
   each other (`invite inbox reply N` starts `invite draft -r reply` for them);
-- a note that names a real shared context: accept.
+- a note that names a real shared context: accept;
+- a note in a language the linter does not judge: ask, saying so ("not judged: written in Polish"),
+  since no finding there means nothing, not a clean note.
 
 Each suggestion says why: the findings (or the history) that decided it. Phrase lists and the rules
 that count are data (`composer/data/inbox_stats.yaml`).
@@ -22,7 +24,7 @@ from typing import Any
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, open_history
 from composer.linkedin.settings import settings
-from composer.lint import Finding
+from composer.lint import Finding, not_judged_reason
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
 
@@ -39,6 +41,9 @@ class Received:
     action: str = ASK
     why: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: False when the note's language is not judged for generic wording and pitches: its verdict is unknown.
+    judged: bool = True
+    language: str = "en"
 
     @property
     def first_name(self) -> str:
@@ -56,6 +61,7 @@ class Received:
             "action": self.action,
             "why": self.why,
             "findings": [f.rule for f in self.findings],
+            "judged": self.judged,
         }
 
 
@@ -91,11 +97,12 @@ def pending_if_imported() -> list[Received] | None:
 
 def suggest(history: History, items: list[Received], *, not_looking: bool, limit: int) -> list[Received]:
     """Lint every note (one batch through the linter) and decide each suggestion."""
-    from composer.lint import lint_many
+    from composer.lint import lint_results
 
     with_notes = [(i, item.message, None) for i, item in enumerate(items) if item.message.strip()]
-    for index, _, findings in lint_many(with_notes, limit=limit):
-        items[index].findings = findings
+    for result in lint_results(with_notes, limit=limit):
+        item = items[result.id]
+        item.findings, item.language, item.judged = result.findings, result.language, result.judged
     for item in items:
         item.action, item.why = decide(history, item, not_looking=not_looking)
     return items
@@ -116,6 +123,8 @@ def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str,
     if not item.message.strip():
         return ASK, ["no note"]
     generic = [f.message for f in item.findings if f.rule in data["generic_rules"]]
+    if not item.judged:  # no finding means nothing here: unknown, never accepted as specific
+        return ASK, [*generic, not_judged_reason(item.language)]
     if generic:
         return ASK, generic
     return ACCEPT, ["the note names something specific to you, and nothing generic or salesy"]

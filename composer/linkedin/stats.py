@@ -2,9 +2,10 @@
 
 Only the export knows what was accepted, so the groups are over the sent invitations it lists
 (`invite import`): with a note and without; then, for notes, by length band, by the linter's
-verdict (generic or specific; a sales pitch or not), and by the template and relationship that
-made them, for notes the history recorded from `draft`/`merge` (matched to the export by text,
-since LinkedIn may normalise whitespace, and by recipient when both sides say who).
+verdict (generic or specific; a sales pitch or not; notes in a language the linter does not judge
+kept apart as "not judged", counted as neither), and by the template and relationship that made
+them, for notes the history recorded from `draft`/`merge` (matched to the export by text, since
+LinkedIn may normalise whitespace, and by recipient when both sides say who).
 
 Every rate comes with its count and a 95 % Wilson score interval, which stays inside 0-100 % and
 behaves with small counts; a group smaller than `min_group` gets a plain sentence instead of a
@@ -25,6 +26,8 @@ from composer.length import note_length
 from composer.linkedin.settings import settings
 from composer.similarity import Index, shingles, skeleton
 
+#: The row of notes in a language the linter does not judge (`judged` in the linter's languages.yaml).
+NOT_JUDGED = "notes not judged (other languages)"
 #: The normal quantile for a two-sided 95 % interval.
 Z95 = 1.959963984540054
 
@@ -59,6 +62,8 @@ class Group:
     label: str
     sent: int = 0
     accepted: int = 0
+    #: False for the notes the linter did not judge (their language): shown, never compared with the others.
+    judged: bool = True
 
     @property
     def rate(self) -> float:
@@ -101,10 +106,13 @@ class Report:
         return [g for g in self.groups if g.dimension == name]
 
     def comparisons(self) -> list[str]:
-        """For each two-group dimension with enough in both: do the intervals say they differ?"""
+        """For each two-group dimension with enough in both: do the intervals say they differ?
+
+        A "not judged" group is unknown, so it is left out: generic against specific stays the comparison.
+        """
         lines = []
         for name in dict.fromkeys(g.dimension for g in self.groups):
-            groups = self.dimension(name)
+            groups = [g for g in self.dimension(name) if g.judged]
             if len(groups) != 2 or not all(g.enough for g in groups):
                 continue
             a, b = groups
@@ -193,20 +201,38 @@ def _by_length(notes: list[Sent]) -> list[Group]:
 
 
 def _by_verdict(notes: list[Sent], limit: int) -> list[Group]:
-    """The linter's judgement: generic (canned or nothing specific) or specific; a sales pitch or not."""
-    from composer.lint import lint_many
+    """The linter's judgement: generic (canned or nothing specific) or specific; a sales pitch or not.
+
+    A note in a language the linter does not judge is neither: it goes to a separate "not judged"
+    row in both dimensions (only when there is one), not counted as specific or as without a pitch.
+    """
+    from composer.lint import lint_results
 
     generic_rules = set(settings()["inbox"]["generic_rules"])
     pitch_rules = set(settings()["inbox"]["pitch_rules"])
     verdicts: list[tuple[str, Sent]] = []
     pitches: list[tuple[str, Sent]] = []
-    for index, _, findings in lint_many(((i, s.message, None) for i, s in enumerate(notes)), limit=limit):
-        rules = {f.rule for f in findings}
-        verdicts.append(("generic notes" if rules & generic_rules else "specific notes", notes[index]))
-        pitches.append(("sales pitches" if rules & pitch_rules else "notes without a pitch", notes[index]))
-    return _grouped("verdict", ("specific notes", "generic notes"), verdicts) + _grouped(
-        "pitch", ("notes without a pitch", "sales pitches"), pitches
-    )
+    unjudged: list[Sent] = []
+    for result in lint_results(((i, s.message, None) for i, s in enumerate(notes)), limit=limit):
+        item, rules = notes[result.id], {f.rule for f in result.findings}
+        if not result.judged:
+            unjudged.append(item)
+            continue
+        verdicts.append(("generic notes" if rules & generic_rules else "specific notes", item))
+        pitches.append(("sales pitches" if rules & pitch_rules else "notes without a pitch", item))
+    verdict = _grouped("verdict", ("specific notes", "generic notes"), verdicts)
+    pitch = _grouped("pitch", ("notes without a pitch", "sales pitches"), pitches)
+    if unjudged:
+        verdict.append(_not_judged("verdict", unjudged))
+        pitch.append(_not_judged("pitch", unjudged))
+    return verdict + pitch
+
+
+def _not_judged(dimension: str, notes: list[Sent]) -> Group:
+    group = Group(dimension, NOT_JUDGED, judged=False)
+    for item in notes:
+        _add(group, item)
+    return group
 
 
 def _by_template(history: History, notes: list[Sent]) -> tuple[list[Group], list[Group], int]:

@@ -14,7 +14,7 @@ The package's modules, leaf first:
 * `keys`: names the pipeline and its callers share; `findings`: the result types and severities;
 * `catalog`: rules (`rules.yaml`), lexicon and classifier thresholds as typed data;
 * `context`: what a note rule sees (`Context`) and returns (`Hit`), and shared token helpers;
-* `language`: which language a note is in; `combine`: how rules and classifier scores decide together;
+* `language`: which language a note is in, and whether it is judged; `combine`: how rules and classifier scores decide together;
 * `hooks`: the hook finder behind `no-specifics`;
 * `rules/`: every rule, one module per kind (`text`, `phrases`, `judgements`, `history`, `batch`),
   the one `registry` by id and scope, and the runner of each scope;
@@ -37,7 +37,8 @@ from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
 
 if TYPE_CHECKING:
     from composer.lint.inputs import lint_inputs
-    from composer.lint.report import count_line, describe, json_line, print_findings, reaches, summary
+    from composer.lint.language import language_name, not_judged_reason
+    from composer.lint.report import count_line, describe, json_line, print_findings, print_not_judged, reaches, summary
     from composer.lint.rules import check_batch, check_history
     from composer.lint.rules.batch import Batch
     from composer.lint.rules.history import Invitation, NoteHistory, Quota, Similar
@@ -61,12 +62,15 @@ __all__ = [
     "describe",
     "in_scope",
     "json_line",
+    "language_name",
     "lint_inputs",
     "lint_many",
     "lint_results",
     "lint_text",
     "load_rules",
+    "not_judged_reason",
     "print_findings",
+    "print_not_judged",
     "reaches",
     "rule_ids",
     "select_rules",
@@ -78,7 +82,10 @@ __all__ = [
 #: Public names loaded on first use, and the module each comes from.
 _LAZY = {
     "lint_inputs": "inputs",
-    **dict.fromkeys(("count_line", "describe", "json_line", "print_findings", "reaches", "summary"), "report"),
+    **dict.fromkeys(("language_name", "not_judged_reason"), "language"),
+    **dict.fromkeys(
+        ("count_line", "describe", "json_line", "print_findings", "print_not_judged", "reaches", "summary"), "report"
+    ),
     **dict.fromkeys(("check_batch", "check_history"), "rules"),
     "Batch": "rules.batch",
     **dict.fromkeys(("Invitation", "NoteHistory", "Quota", "Similar"), "rules.history"),

@@ -25,6 +25,9 @@ DATA_DIR = data_path("lint")
 #: What a rule judges: one note's text (the linter's checks), a note against the history
 #: (`composer.history`), or the notes of one merge (`composer.merge`).
 SCOPES = ("note", "history", "batch")
+#: Which notes a note rule runs on, by their language: any; the judged languages (`judged` in
+#: languages.yaml); or English only (rules made of English phrases).
+LANGUAGES = ("any", "judged", "english")
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ class Rule:
     scope: str = "note"
     #: The message of a note-level finding decided by the classifier's score ({score}), when the rule has one.
     note_message: str | None = None
-    #: Judges English wording: skipped (not guessed) on a note in another language.
-    english_only: bool = False
+    #: The notes it runs on (LANGUAGES): skipped, not guessed, on a note in another language.
+    languages: str = "any"
 
 
 @cache
@@ -66,12 +69,14 @@ def load_rules() -> dict[str, Rule]:
             passes=tuple(entry.get("passes", ())),
             scope=entry.get("scope", "note"),
             note_message=entry.get("note_message"),
-            english_only=bool(entry.get("english_only", False)),
+            languages=entry.get("languages", "any"),
         )
         if rule.severity not in SEVERITIES:  # a data bug caught by the tests
             raise ValueError(f"rule {rule.id}: unknown severity {rule.severity!r}")
         if rule.scope not in SCOPES:
             raise ValueError(f"rule {rule.id}: unknown scope {rule.scope!r}")
+        if rule.languages not in LANGUAGES:
+            raise ValueError(f"rule {rule.id}: unknown languages {rule.languages!r}")
         rules[rule.id] = rule
     return rules
 
@@ -102,6 +107,8 @@ class Thresholds:
     `no-specifics`: with no hook found, the note is still quiet when `personal_specific` reaches
     `personal_veto`; with a hook, it fires anyway when `generic` reaches `generic_alone`.
     `classifier_alone` is the one threshold of the classifier-only mode that scripts/evaluate.py reports.
+    A note in a judged language other than English has only the classifier's scores: `no-specifics`
+    fires from `other_generic`, `sales-pitch` from `other_sales` (0.5 when classifier.yaml has none).
     """
 
     sales_phrase: float
@@ -109,13 +116,15 @@ class Thresholds:
     personal_veto: float
     generic_alone: float
     classifier_alone: float
+    other_generic: float = 0.5
+    other_sales: float = 0.5
 
 
 @cache
 def thresholds() -> Thresholds:
     """The thresholds in composer/data/lint/classifier.yaml."""
     raw = load_yaml(DATA_DIR / "classifier.yaml")
-    return Thresholds(**{name: float(raw[name]) for name in Thresholds.__dataclass_fields__})
+    return Thresholds(**{name: float(raw[name]) for name in Thresholds.__dataclass_fields__ if name in raw})
 
 
 # --------------------------------------------------------------------------- lexicon

@@ -9,14 +9,16 @@ generalises to wordings nobody listed, but cannot point at words. So:
 * `sales-pitch`: a sales phrase is reported (pointing at its words) when the classifier does not
   clearly disagree (`sales_phrase`); a note with no listed phrase is reported as a whole when the
   classifier is confident (`sales_alone`), with its score in the message.
-* `no-specifics`: an unfilled field where the specifics go is exact; a note without any hook fires
+* `no-specifics`: a hook the rules state outright (a hook phrase: "we met at ...", "fellow GDSC
+  member", "I got your reference from ...", "thanks for the call") is never overruled (nor is a
+  note that has one flagged for an unfilled field elsewhere); an unfilled field where the specifics
+  go fires otherwise; a note without any hook fires
   unless the classifier is confident it is personal (`personal_veto`); a note whose only hooks are
   names (a capitalised word, an entity, a date, a quoted title: "I see you work at Oracle"), or that
-  has none, fires when the classifier is confident it is generic (`generic_alone`); a hook the rules
-  state outright (a hook phrase such as "we met at ...") is never overruled.
+  has none, fires when the classifier is confident it is generic (`generic_alone`).
 
-The thresholds are data (`composer/data/lint/classifier.yaml`), chosen on the corpus's dev split by
-`scripts/choose_thresholds.py`, which calls these same functions. A score of None means the rules
+The thresholds are data (`composer/data/lint/classifier.yaml`; how each was chosen is written there):
+`scripts/choose_thresholds.py` calls these same functions. A score of None means the rules
 decide alone (`--signals rules` in scripts/evaluate.py); signals "classifier" means the score alone
 decides at `classifier_alone`.
 """
@@ -47,16 +49,37 @@ def no_specifics_decision(
 ) -> str | None:
     """SLOT, NO_HOOK (the rules decided), SCORE (the classifier decided) or None.
 
-    `hook` is the strongest hook the rules found: None, NAMED or STATED. A stronger hook never makes
-    the rule fire where a weaker one would not (the lint step runs NER, which can only add hooks,
-    only on the notes where the rule fired).
+    `hook` is the strongest hook the rules found: None, NAMED or STATED. A hook phrase (STATED) is never
+    overruled, and it outweighs an unfilled field elsewhere in the note (a template filled in but for
+    the sender's company). A stronger hook never makes the rule fire where
+    a weaker one would not (the lint step runs NER, which can only add hooks, only on the notes where
+    the rule fired).
     """
     if generic is None or personal is None:
-        return SLOT if slot else None if hook else NO_HOOK
+        return None if hook == STATED else SLOT if slot else None if hook else NO_HOOK
     if signals == "classifier":
         return SCORE if generic >= limits.classifier_alone else None
+    if hook == STATED:
+        return None
     if slot:
         return SLOT
     if hook is None and personal < limits.personal_veto:
         return NO_HOOK
-    return SCORE if hook != STATED and generic >= limits.generic_alone else None
+    return SCORE if generic >= limits.generic_alone else None
+
+
+def other_language_sales_decision(score: float | None, limits: Thresholds) -> str | None:
+    """SCORE or None, for a note in a judged language other than English: the sales phrases are English,
+    so the classifier's score alone decides (`other_sales`); without a score the note is not reported."""
+    return SCORE if score is not None and score >= limits.other_sales else None
+
+
+def other_language_no_specifics_decision(slot: bool, generic: float | None, limits: Thresholds) -> str | None:
+    """SLOT, SCORE or None, for a note in a judged language other than English.
+
+    The hook finder reads English, so only an unfilled field where the specifics go (exact in any
+    language) and the classifier's `generic` score (`other_generic`) decide.
+    """
+    if slot:
+        return SLOT
+    return SCORE if generic is not None and generic >= limits.other_generic else None

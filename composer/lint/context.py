@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from composer.lint.catalog import lexicon
 from composer.lint.keys import SPANS_KEY
+from composer.lint.language import ENGLISH, is_judged
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -49,7 +50,12 @@ class Context:
 
     @property
     def english(self) -> bool:
-        return self.language == "en"
+        return self.language == ENGLISH
+
+    @property
+    def judged(self) -> bool:
+        """Whether the note's language is judged for generic wording and pitches (languages.yaml)."""
+        return is_judged(self.language)
 
     def score(self, label: str) -> float | None:
         """The classifier's score for a label, or None when the rules decide alone."""

@@ -39,10 +39,16 @@ class Finding:
 
 
 class Linted(NamedTuple):
-    """One linted note: its id and text, the findings, the classifier's scores and the note's language."""
+    """One linted note: its id and text, the findings, the classifier's scores and the note's language.
+
+    `judged` is False for a note in a language the linter does not judge for generic wording and pitches
+    (`judged` in languages.yaml): its verdict is unknown, and no finding of `no-specifics` or
+    `sales-pitch` means nothing. Consumers show it as "not judged", never as specific or clean.
+    """
 
     id: Any
     text: str
     findings: list[Finding]
     scores: dict[str, float]
     language: str
+    judged: bool = True

@@ -13,6 +13,10 @@ Two signals, both data (`composer/data/lint/languages.yaml`), no model and no do
   few distinctive words per language); another language wins only when it beats English clearly.
 
 A mixed note is judged by its main language, so "Hi Sofía, tu charla en el evento..." is Spanish.
+
+Which languages are *judged* (for generic wording and pitches) is data too (`judged` in the same
+file): the languages the note classifier was trained on. A note in any other language is not judged,
+and every consumer of the verdicts treats it as unknown (`is_judged`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,12 @@ class LanguageData:
     ukrainian_letters: frozenset[str]
     script_share: float
     default_invitations: re.Pattern[str]
+    #: The languages whose notes are judged for generic wording and pitches (English among them).
+    judged: tuple[str, ...]
+    #: What `not-english` says of a judged note ("judged") and of any other ("not_judged").
+    judgement: dict[str, str]
+    #: Language code -> its English name.
+    names: dict[str, str]
 
 
 def _spacy_stop_words(code: str) -> frozenset[str]:
@@ -98,6 +108,9 @@ def language_data() -> LanguageData:
         ukrainian_letters=frozenset(raw["ukrainian_letters"]),
         script_share=raw["script_share"],
         default_invitations=_phrases(raw["default_invitations"]),
+        judged=tuple(raw["judged"]),
+        judgement=dict(raw["judgement"]),
+        names=dict(raw["names"]),
     )
 
 
@@ -187,3 +200,18 @@ def detect_language(text: str) -> str:
 def default_invitations(text: str) -> list[tuple[int, int]]:
     """(start, end) of LinkedIn's default invitation text, in any of the languages listed."""
     return [(m.start(), m.end()) for m in language_data().default_invitations.finditer(text)]
+
+
+def is_judged(language: str) -> bool:
+    """Whether notes in this language are judged for generic wording and pitches (`judged` in languages.yaml)."""
+    return language == ENGLISH or language in language_data().judged
+
+
+def language_name(language: str) -> str:
+    """The language's English name for messages ("Polish"); the code itself for a language without one."""
+    return language_data().names.get(language, language)
+
+
+def not_judged_reason(language: str) -> str:
+    """What a consumer says of a note that is not judged: "not judged: written in Polish"."""
+    return language_data().judgement["reason"].format(language=language_name(language))

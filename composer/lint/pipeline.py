@@ -38,6 +38,7 @@ from composer import output
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
 from composer.lint.keys import FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
+from composer.lint.language import ENGLISH, is_judged
 from composer.lint.ruler import AnchoredSpanRuler
 from composer.lint.step import LintStep, decode
 from composer.resources import data_path
@@ -213,7 +214,8 @@ def lint_stream(
         with fast_doc_bytes() if n_process > 1 else nullcontext():
             for doc, item_id in stream:
                 findings = decode(doc.user_data.get(FINDINGS_KEY))
-                yield Linted(item_id, doc.text, findings, dict(doc.cats), doc.user_data.get(LANGUAGE_KEY, "en"))
+                language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
+                yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language))
     finally:
         # Closed now, while the caller still handles an early end (lint.workers), not at garbage collection.
         getattr(stream, "close", lambda: None)()

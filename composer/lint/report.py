@@ -40,14 +40,18 @@ def json_line(
     findings: Sequence[Finding],
     scores: Mapping[str, float] | None = None,
     language: str | None = None,
+    judged: bool | None = None,
 ) -> str:
     """One note as the JSON object `invite lint --format json` prints per line.
 
     `scores` are the classifier's, rounded to 3 places, so a script can apply thresholds of its own.
+    `judged` false: the note's language is not judged for generic wording and pitches (unknown, not clean).
     """
     record: dict[str, object] = {key: label, "length": note_length(text), "limit": limit}
     if language is not None:
         record["language"] = language
+    if judged is not None:
+        record["judged"] = judged
     if scores is not None:
         record["scores"] = {label: round(score, 3) for label, score in scores.items()}
     record["findings"] = [f.to_dict() for f in findings]
@@ -107,9 +111,19 @@ def count_line(text: str, limit: int) -> RenderableType:
     return Text(f"{length} / {limit}", style=length_style(length, limit)) + Text(" characters")
 
 
-def summary(findings: int, notes_with: int, notes: int) -> str:
-    """`3 findings in 2 notes`, or that nothing was found."""
+def summary(findings: int, notes_with: int, notes: int, not_judged: int = 0) -> str:
+    """`3 findings in 2 notes`, or that nothing was found; and how many notes were not judged (language)."""
     if not findings:
-        return f"no findings in {notes} note{'s' if notes != 1 else ''}"
-    line = f"{findings} finding{'s' if findings != 1 else ''} in {notes_with} note{'s' if notes_with != 1 else ''}"
-    return line + (f" ({notes} checked)" if notes != notes_with else "")
+        line = f"no findings in {notes} note{'s' if notes != 1 else ''}"
+    else:
+        line = f"{findings} finding{'s' if findings != 1 else ''} in {notes_with} note{'s' if notes_with != 1 else ''}"
+        line += f" ({notes} checked)" if notes != notes_with else ""
+    return line + (f"; {not_judged} note{'s' if not_judged != 1 else ''} not judged (language)" if not_judged else "")
+
+
+def print_not_judged(console: Console, label: str, language: str, findings: Sequence[Finding]) -> None:
+    """`label: not judged: written in Polish`, once per note, unless its `not-english` finding already says so."""
+    from composer.lint.language import not_judged_reason
+
+    if not any(f.rule == "not-english" for f in findings):
+        console.print(Text(f"{visible(label)}: ", style="bold") + Text(not_judged_reason(language)), soft_wrap=True)

@@ -67,7 +67,10 @@ def show_groups(console: Console, outcome: Outcome) -> None:
 
 
 def summary(outcome: Outcome, fail_on: str) -> str:
-    """`120 rows: 118 notes, 2 without a note; 15 notes with findings at warning or above (no-specifics 9, ...)`."""
+    """`120 rows: 118 notes, 2 without a note; 15 with findings at warning or above (no-specifics 9, ...)`.
+
+    Notes in a language the linter does not judge are counted at the end (`; 3 not judged: ...`).
+    """
     notes = outcome.notes
     failed = len(outcome.rows) - len(notes)
     flagged = [row for row in notes if reaches(row.findings, fail_on)]
@@ -78,6 +81,9 @@ def summary(outcome: Outcome, fail_on: str) -> str:
     counts = Counter(f.rule for row in notes for f in row.findings)
     if counts:
         line += " (" + ", ".join(f"{rule} {n}" for rule, n in counts.most_common()) + ")"
+    unjudged = sum(not row.judged for row in notes)
+    if unjudged:
+        line += f"; {unjudged} not judged: not in a judged language"
     return line
 
 

@@ -1,6 +1,6 @@
 """One merge: every row rendered in the sandbox and linted, then the history and batch checks.
 
-Rows stream from the CSV into the linter (`lint_many`, one `nlp.pipe`), so rendering and linting
+Rows stream from the CSV into the linter (`lint_results`, one `nlp.pipe`), so rendering and linting
 interleave and the progress bar moves with the slow part. A row that cannot be rendered (a missing
 required answer, an unknown template, a template error) keeps its reason and the others go on.
 The history and batch checks need every note, so they run once the stream is done, in row order:
@@ -20,7 +20,7 @@ from composer.draft.resolve import choose_template
 from composer.errors import InviteError
 from composer.history.log import NoteLog, checked_note
 from composer.history.store import Note
-from composer.lint import Batch, Finding, check_batch, in_scope, lint_many, reaches, sorted_findings
+from composer.lint import Batch, Finding, check_batch, in_scope, lint_results, not_judged_reason, reaches, sorted_findings
 from composer.merge.columns import Columns
 from composer.templates.library import Library
 from composer.templates.model import Template
@@ -40,16 +40,21 @@ class Row:
     findings: list[Finding] = field(default_factory=list)
     note: Note | None = None
     skel: str = ""
+    #: False when the note's language is not judged for generic wording and pitches: unknown, never "ok".
+    judged: bool = True
+    language: str = "en"
 
     @property
     def label(self) -> str:
         return f"row {self.record.number}"
 
     def status(self, fail_on: str) -> str:
-        """`ok`, `findings` (one reaches --fail-on) or `error: why`."""
+        """`ok`, `findings` (one reaches --fail-on), `not judged: written in Polish` or `error: why`."""
         if self.error is not None:
             return f"error: {self.error}"
-        return "findings" if reaches(self.findings, fail_on) else "ok"
+        if reaches(self.findings, fail_on):
+            return "findings"
+        return "ok" if self.judged else not_judged_reason(self.language)
 
 
 @dataclass(frozen=True)
@@ -128,8 +133,9 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
 
     note_rules = in_scope(plan.rules, "note")
     if note_rules:
-        for index, _, findings in lint_many(rendered(), limit=plan.limit, select=note_rules):
-            rows[index].findings = findings
+        for result in lint_results(rendered(), limit=plan.limit, select=note_rules):
+            row = rows[result.id]
+            row.findings, row.language, row.judged = result.findings, result.language, result.judged
             advance()
     else:
         for _ in rendered():

@@ -3,7 +3,8 @@
 CSV keeps every input column in order and adds `note`, `length`, `limit`, `findings` and `status`
 (renamed `invite_note` and so on when the input already has such a column), RFC 4180 quoted, so a
 spreadsheet opens it as it opened the input. JSON lines carry the same per row, with the findings
-in the shape `invite lint --format json` uses and the input's cells under `columns`.
+in the shape `invite lint --format json` uses, `judged` (false for a note in a language the linter
+does not judge; its status then says "not judged") and the input's cells under `columns`.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def to_jsonl(outcome: Outcome, limit: int, fail_on: str) -> Iterator[str]:
             "limit": limit,
             "findings": [f.to_dict() for f in row.findings],
             "status": row.status(fail_on),
+            "judged": row.judged if row.text is not None else None,
             "columns": row.record.cells,
         }
         yield json.dumps(record, ensure_ascii=False)

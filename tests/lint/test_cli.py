@@ -59,7 +59,7 @@ def test_json_output(invoke, note):
     [line] = result.stdout.splitlines()
     record = json.loads(line)
     text = path.read_bytes().decode("utf-8").removesuffix("\n")
-    assert set(record) == {"path", "length", "limit", "language", "scores", "findings"}
+    assert set(record) == {"path", "length", "limit", "language", "judged", "scores", "findings"}
     assert record["language"] == "en"
     assert set(record["scores"]) == {"generic", "sales_pitch", "personal_specific"}
     assert all(0.0 <= score <= 1.0 for score in record["scores"].values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from collections import Counter
 
@@ -13,6 +14,8 @@ from tests.helpers import REPO
 
 CORPUS = REPO / "corpus" / "notes.jsonl"
 LABELS = {"generic", "sales_pitch", "placeholder", "personal_specific"}
+#: Real notes kept beside the checkout for measurement only (../shared/data/REAL-DEV.md); never in the repository.
+REAL_DEV = Path(os.environ.get("INVITE_REAL_DEV", REPO.parent / "shared" / "data" / "real-dev.jsonl"))
 
 
 def _near_duplicates():
@@ -35,7 +38,8 @@ def test_every_note_is_well_formed(notes: list[dict]):
     assert len(notes) >= 4000
     assert len({n["id"] for n in notes}) == len(notes)
     for note in notes:
-        assert list(note) == ["id", "text", "labels", "lang", "writer", "split"], note["id"]
+        fields = ["id", "text", "labels", "lang", "writer", "split"]
+        assert list(note) in (fields, [*fields, "voice", "kind", "pair"]), note["id"]
         assert set(note["labels"]) == LABELS and all(isinstance(v, bool) for v in note["labels"].values())
         assert not (note["labels"]["generic"] and note["labels"]["personal_specific"]), note["id"]
         assert note["text"].strip() and len(note["lang"]) == 2 and note["split"] in {"train", "dev", "test"}
@@ -55,7 +59,40 @@ def test_the_split_is_stratified_with_a_fifth_held_out(notes: list[dict]):
 def test_no_near_duplicates_in_the_corpus_or_against_the_evaluation_sets(notes: list[dict]):
     evaluation = NEAR.load_notes(sorted((REPO / "tests" / "data").glob("*.jsonl")))
     pairs = NEAR.find_pairs([*((f"corpus:{n['id']}", n["text"]) for n in notes), *evaluation])
-    assert [p for p in pairs if p.first.startswith("corpus:")] == []
+    twin = {f"corpus:{n['id']}": n["pair"] for n in notes if "pair" in n}
+    alike = [p for p in pairs if p.first.startswith("corpus:") and not (p.first in twin and twin[p.first] == twin.get(p.second))]
+    assert alike == []
+
+
+@pytest.mark.skipif(not REAL_DEV.is_file(), reason="the real notes (../shared/data/real-dev.jsonl) are not beside this checkout")
+def test_no_corpus_note_is_a_near_duplicate_of_a_real_note(notes: list[dict]):
+    """The corpus is written by the project: no real note, nor a light edit of one, may be in it.
+
+    A note of under ten words ("Hi", "Thanks for the connection", LinkedIn's default line) is everyone's
+    sentence, not a copy of someone's writing, so such pairs are not counted.
+    """
+    real = NEAR.load_notes([REAL_DEV])
+    texts = dict([*((f"corpus:{n['id']}", n["text"]) for n in notes), *real])
+    pairs = NEAR.find_pairs(list(texts.items()))
+    copied = [
+        (p.first, p.second)
+        for p in pairs
+        if p.first.startswith("corpus:") != p.second.startswith("corpus:")
+        and min(len(texts[p.first].split()), len(texts[p.second].split())) >= 10
+    ]
+    assert copied == []
+
+
+def test_minimal_pairs_share_a_split_and_differ_in_a_label(notes: list[dict]):
+    """The two notes of a minimal pair teach one difference (a hook, a pitch), so both sit in one split."""
+    pairs: dict[str, list[dict]] = {}
+    for note in notes:
+        if "pair" in note:
+            pairs.setdefault(note["pair"], []).append(note)
+    assert len(pairs) >= 600
+    for key, twins in pairs.items():
+        assert len(twins) == 2 and twins[0]["split"] == twins[1]["split"], key
+        assert twins[0]["labels"] != twins[1]["labels"], key
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,9 @@ def test_detects_the_main_language(text: str, language: str):
 def test_a_note_in_another_language_is_not_judged_in_english():
     rules = {f.rule for f in lint_text("Hola, soy contador en Lima y me encantaría conectar con profesionales como tú.")}
     assert "not-english" in rules
-    assert not rules & {"no-specifics", "sales-pitch", "no-greeting", "self-focus"}
+    # The English phrase rules are skipped; Spanish is a judged language, so no-specifics and sales-pitch
+    # may run on the classifier's scores (tests/test_judged_languages.py).
+    assert not rules & {"no-greeting", "self-focus"}
 
 
 @pytest.mark.parametrize(

@@ -39,17 +39,25 @@ KINDS = (text, phrases, judgements, history, batch)
 def run_note_rules(ctx: Context, rule_ids: Iterable[str]) -> list[Finding]:
     """Run the chosen note rules on one note; findings sorted by position, then severity.
 
-    A note in another language skips the English-only rules (`english_only` in rules.yaml): they
-    would guess, not judge; `not-english` says so instead.
+    A note in another language skips the rules that cannot judge it (`languages` in rules.yaml): the
+    English phrase rules always, the judgements too outside the judged languages; they would guess,
+    not judge, and `not-english` says so instead.
     """
     rules = load_rules()
     chosen = in_scope(list(rule_ids), "note")  # history and batch rules run in draft and merge
     if not ctx.text.strip():
         chosen = [r for r in chosen if r == "empty"]
     elif not ctx.english:
-        chosen = [r for r in chosen if not rules[r].english_only]
+        chosen = [r for r in chosen if _runs_on(rules[r].languages, ctx)]
     checks = registered("note")
     return sorted_findings(make_finding(rules[rule_id], ctx.text, hit) for rule_id in chosen for hit in checks[rule_id](ctx))
+
+
+def _runs_on(languages: str, ctx: Context) -> bool:
+    """Whether a rule for these languages ("any", "judged", "english") runs on the note."""
+    if languages == "english":
+        return ctx.english
+    return ctx.judged if languages == "judged" else True
 
 
 def check_history(note: NoteHistory, rule_ids: Iterable[str]) -> list[Finding]:

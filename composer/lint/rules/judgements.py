@@ -2,25 +2,39 @@
 
 `sales-pitch` and `no-specifics` weigh the patterns and the hook finder (`composer.lint.hooks`)
 against the trained classifier's scores (`composer.lint.combine` says how; the thresholds are data,
-`classifier.yaml`); `not-english` reports what the language detector (`composer.lint.language`) found,
-and the English-only rules are skipped on such a note (`composer.lint.rules.run_note_rules`).
+`classifier.yaml`); on a note in another judged language only the classifier's scores (and, for
+`no-specifics`, an unfilled field) decide, as the patterns and hooks are English. `not-english`
+reports what the language detector (`composer.lint.language`) found and whether the note is judged;
+the rules that cannot judge it are skipped (`composer.lint.rules.run_note_rules`).
 """
 
 from __future__ import annotations
 
 from composer.lint.catalog import thresholds
-from composer.lint.combine import PHRASE, SCORE, no_specifics_decision, sales_decision
+from composer.lint.combine import (
+    PHRASE,
+    SCORE,
+    no_specifics_decision,
+    other_language_no_specifics_decision,
+    other_language_sales_decision,
+    sales_decision,
+)
 from composer.lint.context import Context, Hit, span_hits, trimmed
 from composer.lint.hooks import SIGNAL_TEXT, strongest_hook, template_slot
+from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
 
 
 @register("sales-pitch")
 def check_sales_pitch(ctx: Context) -> list[Hit]:
     """The sales phrases where the classifier agrees, or the whole note when its score alone is high (`combine`)."""
-    phrases = span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
     score = ctx.score("sales_pitch")
-    decision = sales_decision(bool(phrases), score, ctx.signals, thresholds())
+    if not ctx.english:
+        decision = other_language_sales_decision(score, thresholds())
+        phrases = []
+    else:
+        phrases = span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
+        decision = sales_decision(bool(phrases), score, ctx.signals, thresholds())
     if decision == PHRASE:
         return phrases
     if decision == SCORE:
@@ -31,10 +45,18 @@ def check_sales_pitch(ctx: Context) -> list[Hit]:
 
 @register("not-english")
 def check_not_english(ctx: Context) -> list[Hit]:
+    """The note's language, and whether it is judged for generic wording and pitches."""
     if ctx.english:
         return []
+    data = language_data()
+    values = {
+        "language": ctx.language,
+        "language_name": language_name(ctx.language),
+        "judgement": data.judgement["judged" if ctx.judged else "not_judged"],
+        "judged_names": ", ".join(language_name(code) for code in data.judged),
+    }
     start, end = trimmed(ctx.text)
-    return [Hit(start, end, {"language": ctx.language})]
+    return [Hit(start, end, values)]
 
 
 @register("no-specifics")
@@ -44,8 +66,11 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
         return []
     slot = template_slot(ctx)
     generic, personal = ctx.score("generic"), ctx.score("personal_specific")
-    hook = None if slot or ctx.signals == "classifier" else strongest_hook(ctx)
-    decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
+    if not ctx.english:
+        decision = other_language_no_specifics_decision(slot, generic, thresholds())
+    else:
+        hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
+        decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
     if decision is None:
         return []
     start, end = trimmed(ctx.text)
