@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,7 @@ def test_no_near_duplicates_in_the_corpus_or_against_the_evaluation_sets(notes: 
     assert alike == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not REAL_DEV.is_file(), reason="the real notes (../shared/data/real-dev.jsonl) are not beside this checkout")
 def test_no_corpus_note_is_a_near_duplicate_of_a_real_note(notes: list[dict]):
     """The corpus is written by the project: no real note, nor a light edit of one, may be in it.

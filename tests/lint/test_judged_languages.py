@@ -19,8 +19,8 @@ from composer.lint.catalog import Thresholds, load_yaml, thresholds
 from composer.lint.combine import SCORE, SLOT, other_language_no_specifics_decision, other_language_sales_decision
 from composer.lint.language import detect_language, language_data
 from composer.resources import data_path
-from tests.conftest import run_cli
-from tests.exports import connections_csv, invitations_csv, write_export
+from tests.helpers import run_cli
+from tests.linkedin.exports import connections_csv, invitations_csv, write_export
 
 SPANISH_PITCH = (
     "Hola, ofrecemos una auditoría SEO gratuita y un descuento del 50% en nuestro software. ¿Agendamos una demo de 15 minutos?"
