@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ME = "Sam Lee"
@@ -147,3 +148,14 @@ def write_export(
     for file_name, data in files.items():
         (target / file_name).write_bytes(data)
     return target
+
+
+def sent_export(folder: Path, messages: list[str], accepted: Callable[[int], bool]) -> Path:
+    """An export of sent invitations, one a message, to "Person{i} Example"; those with accepted(i) are connected."""
+    rows, people = [], []
+    for i, message in enumerate(messages):
+        slug = f"person-{i}"
+        rows.append(("OUTGOING", f"Person{i} Example", slug, f"1/{1 + i % 28}/26, 10:{i % 60:02d} AM", message))
+        if accepted(i):
+            people.append((f"Person{i}", "Example", slug, "Co", "Role", "01 Feb 2026"))
+    return write_export(folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, people))

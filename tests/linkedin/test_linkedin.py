@@ -17,7 +17,7 @@ from composer.history.store import open_history
 from composer.linkedin.importer import import_export, parse_sent_at
 from composer.linkedin.stats import wilson
 from tests.helpers import SAMPLES, run_cli
-from tests.linkedin.exports import EXPECTED, connections_csv, invitations_csv, write_export
+from tests.linkedin.exports import EXPECTED, connections_csv, invitations_csv, sent_export, write_export
 
 
 @pytest.fixture(autouse=True)
@@ -263,19 +263,10 @@ def test_wilson_intervals_against_published_values(accepted: int, sent: int, low
 
 def _stats_export(folder: Path) -> Path:
     """60 sent: 30 with a specific note (20 accepted), 30 without (6 accepted); and 3 with a generic note."""
-    rows, people = [], []
-    for i in range(63):
-        name, slug = f"Person{i} Example", f"person-{i}"
-        if i < 30:
-            message = f"Hi Person{i}, great meeting you at PyCon US in Pittsburgh and talking about packaging, topic {i}."
-        elif i < 60:
-            message = ""
-        else:
-            message = "I'd like to add you to my professional network on LinkedIn."
-        rows.append(("OUTGOING", name, slug, f"1/{1 + i % 28}/26, 10:{i % 60:02d} AM", message))
-        if i < 20 or 30 <= i < 36:
-            people.append((f"Person{i}", "Example", slug, "Co", "Role", "01 Feb 2026"))
-    return write_export(folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, people))
+    specific = "Hi Person{0}, great meeting you at PyCon US in Pittsburgh and talking about packaging, topic {0}."
+    default = "I'd like to add you to my professional network on LinkedIn."
+    messages = [specific.format(i) if i < 30 else "" if i < 60 else default for i in range(63)]
+    return sent_export(folder, messages, lambda i: i < 20 or 30 <= i < 36)
 
 
 def test_stats_rates_counts_intervals_and_small_groups(tmp_path: Path):

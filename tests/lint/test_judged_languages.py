@@ -20,7 +20,7 @@ from composer.lint.combine import SCORE, SLOT, other_language_no_specifics_decis
 from composer.lint.language import detect_language, language_data
 from composer.resources import data_path
 from tests.helpers import run_cli
-from tests.linkedin.exports import connections_csv, invitations_csv, write_export
+from tests.linkedin.exports import connections_csv, invitations_csv, sent_export, write_export
 
 SPANISH_PITCH = (
     "Hola, ofrecemos una auditoría SEO gratuita y un descuento del 50% en nuestro software. ¿Agendamos una demo de 15 minutos?"
@@ -167,19 +167,11 @@ def test_inbox_asks_about_a_note_it_could_not_judge(tmp_path: Path):
 
 def _mixed_export(folder: Path) -> Path:
     """40 sent notes: 14 specific (all accepted), 14 generic (none), and 12 in Polish (6 accepted)."""
-    rows, people = [], []
-    for i in range(40):
-        name, slug = f"Person{i} Example", f"person-{i}"
-        if i < 14:
-            message = f"Hi Person{i}, great meeting you at PyCon US in Pittsburgh and talking about packaging, topic {i}."
-        elif i < 28:
-            message = "I'd like to add you to my professional network on LinkedIn."
-        else:
-            message = f"Cześć Person{i}, pracowaliśmy razem w dziale HR w Poznaniu, pokój {i}. Miło cię tu znaleźć!"
-        rows.append(("OUTGOING", name, slug, f"1/{1 + i % 28}/26, 10:{i:02d} AM", message))
-        if i < 14 or 28 <= i < 34:
-            people.append((f"Person{i}", "Example", slug, "Co", "Role", "01 Feb 2026"))
-    return write_export(folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, people))
+    specific = "Hi Person{0}, great meeting you at PyCon US in Pittsburgh and talking about packaging, topic {0}."
+    default = "I'd like to add you to my professional network on LinkedIn."
+    polish = "Cześć Person{0}, pracowaliśmy razem w dziale HR w Poznaniu, pokój {0}. Miło cię tu znaleźć!"
+    messages = [specific.format(i) if i < 14 else default if i < 28 else polish.format(i) for i in range(40)]
+    return sent_export(folder, messages, lambda i: i < 14 or 28 <= i < 34)
 
 
 def test_stats_keeps_notes_not_judged_apart(tmp_path: Path):
