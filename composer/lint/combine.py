@@ -10,12 +10,12 @@ generalises to wordings nobody listed, but cannot point at words. So:
   clearly disagree (`sales_phrase`); a note with no listed phrase is reported as a whole when the
   classifier is confident (`sales_alone`), with its score in the message.
 * `no-specifics`: a hook the rules state outright (a hook phrase: "we met at ...", "fellow GDSC
-  member", "I got your reference from ...", "thanks for the call") is never overruled (nor is a
-  note that has one flagged for an unfilled field elsewhere); an unfilled field where the specifics
-  go fires otherwise; a note without any hook fires
-  unless the classifier is confident it is personal (`personal_veto`); a note whose only hooks are
-  names (a capitalised word, an entity, a date, a quoted title: "I see you work at Oracle"), or that
-  has none, fires when the classifier is confident it is generic (`generic_alone`).
+  member", "I got your reference from ...", "thanks for the call") is never overruled, nor is a note
+  that has one flagged for an unfilled field elsewhere; otherwise an unfilled field where the
+  specifics go fires; a note without any hook fires unless the classifier is confident it is
+  personal (`personal_veto`); a note whose only hooks are names (a capitalised word, an entity, a
+  date, a quoted title: "I see you work at Oracle"), or that has none, fires when the classifier is
+  confident it is generic (`generic_alone`).
 
 The thresholds are data (`composer/data/lint/classifier.yaml`; how each was chosen is written there):
 `scripts/choose_thresholds.py` calls these same functions. A score of None means the rules
