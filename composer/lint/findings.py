@@ -52,3 +52,4 @@ class Linted(NamedTuple):
     scores: dict[str, float]
     language: str
     judged: bool = True
+    hook: str | None = None
