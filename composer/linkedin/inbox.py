@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from composer.history.people import is_full_name, recipient_key
@@ -92,6 +92,61 @@ def inbox(*, not_looking: bool, limit: int) -> list[Received] | None:
         return suggest(history, items, not_looking=not_looking, limit=limit)
 
 
+@dataclass
+class Unanswered:
+    """A sent invitation still pending in the newest export, weeks after it was sent: a candidate to withdraw."""
+
+    number: int
+    sent_at: datetime
+    person: str | None
+    profile_url: str | None
+    message: str
+    #: Days between sending it and the export that still lists it as pending.
+    days: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `invite inbox --sent --format json`."""
+        return {
+            "number": self.number,
+            "sent_at": self.sent_at.isoformat(timespec="minutes"),
+            "to": self.person,
+            "profile_url": self.profile_url,
+            "note": self.message,
+            "days_pending": self.days,
+        }
+
+
+@dataclass
+class Withdrawals:
+    """`invite inbox --sent`: the newest export's date, the weeks asked for, and the candidates, oldest first."""
+
+    export_date: date
+    weeks: int
+    items: list[Unanswered]
+
+
+def unanswered(*, weeks: int) -> Withdrawals | None:
+    """Sent invitations the newest export shows as pending `weeks` or more after they were sent; None before an import.
+
+    Weeks are counted up to the export's date, not today: the export is what says they are pending.
+    """
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        exported = history.newest_export_date()
+        if exported is None:
+            return None
+        export_date = date.fromisoformat(exported)
+        cutoff = datetime.combine(export_date, time()) - timedelta(weeks=weeks)
+        rows = history.pending_sent(cutoff + timedelta(days=1))  # sent on the cutoff day counts as N weeks
+    items = [
+        Unanswered(n, row.sent_at, row.person, row.profile_url, row.message or "", (export_date - row.sent_at.date()).days)
+        for n, row in enumerate(rows, start=1)
+    ]
+    return Withdrawals(export_date, weeks, items)
+
+
 def pending_if_imported() -> list[Received] | None:
     """The pending invitations, numbered as `invite inbox` lists them; None when there is no history yet."""
     history = open_history(create=False)
@@ -137,23 +192,27 @@ def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str,
     generic = [f.message for f in item.findings if f.rule in data["generic_rules"]]
     if not item.judged:  # no finding means nothing here: unknown, never accepted as specific
         return ASK, [*generic, not_judged_reason(item.language)]
-    hook = shared_context(item, data)
+    hook = shared_context(item, data, recruiter=recruiter is not None)
     if hook:
         return ACCEPT, [hook]
+    if recruiter:
+        return ASK, [f"a recruiter's pitch ({recruiter!r}): accept if you are looking", *generic]
     return ASK, generic or ["nothing in the note ties it to you (no name, event or shared context found)"]
 
 
-def shared_context(item: Received, data: dict[str, Any]) -> str | None:
+def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = False) -> str | None:
     """Why the note names a context you share, or None: the positive evidence "accept" needs.
 
     A hook phrase ("we met at ...") always counts; names, dates or titles count when the linter did
-    not judge the note generic all the same. The hook finder reads English: a note in another judged
-    language counts when the classifier is confident it is personal and `no-specifics` did not fire.
+    not judge the note generic all the same, except in a recruiter's pitch, whose names are the
+    job's (a company, a city), not something you share. The hook finder reads English: a note in
+    another judged language counts when the classifier is confident it is personal and
+    `no-specifics` did not fire.
     """
     rules = {f.rule for f in item.findings}
     if item.hook == "stated":
         return "the note says how you are connected (a hook phrase)"
-    if "no-specifics" in rules or "placeholder" in rules:
+    if recruiter or "no-specifics" in rules or "placeholder" in rules:
         return None
     if item.hook == "named":
         return "the note names something specific to you"
