@@ -53,7 +53,8 @@ SentOption = Annotated[
     bool, typer.Option("--sent", help="Instead: your sent invitations still pending after --weeks, oldest first (to withdraw).")
 ]
 WeeksOption = Annotated[
-    int | None, typer.Option("--weeks", metavar="N", help="With --sent: pending at least N weeks by the export's date [default: 3].")
+    int | None,
+    typer.Option("--weeks", metavar="N", help="With --sent: pending at least N weeks by the export's date [default: 3]."),
 ]
 #: How long a sent invitation waits before `inbox --sent` lists it.
 DEFAULT_WEEKS = 3

@@ -13,6 +13,9 @@ The suggestion comes from the linter's judgement of the note and from what the h
 - a note in a language the linter does not judge: ask, saying so ("not judged: written in Polish"),
   since no finding there means nothing, not a clean note.
 
+`invite inbox --sent` (`unanswered`) lists the other side: invitations you sent that the newest
+export still shows as pending weeks after sending, oldest first, as candidates to withdraw.
+
 Each suggestion says why: the findings (or the history) that decided it. Phrase lists and the rules
 that count are data (`composer/data/inbox_stats.yaml`).
 """

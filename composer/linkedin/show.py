@@ -118,9 +118,10 @@ def _unanswered_table(result: Withdrawals) -> None:
             f"{item.days} days",
         )
     output.console(stdout=True).print(table)
+    count, weeks = len(result.items), result.weeks
     output.info(
-        f"{len(result.items)} sent invitations still pending {result.weeks} weeks or more when your newest export was made "
-        f"({result.export_date}), oldest first: withdrawing them frees your pending invitations on LinkedIn"
+        f"{count} sent invitation{'s' * (count != 1)} still pending {weeks} week{'s' * (weeks != 1)} or more in your newest "
+        f"export ({result.export_date}), oldest first: candidates to withdraw on LinkedIn"
     )
 
 

@@ -172,9 +172,9 @@ def test_inbox_sent_lists_pending_invitations_older_than_n_weeks_oldest_first(tm
     items = [json.loads(line) for line in result.stdout.splitlines()]
     assert [i["to"] for i in items] == ["Old Pending", "Mid Pending", "Three Weeks"]
     assert [i["days_pending"] for i in items] == [69, 34, 21] and items[0]["note"].startswith("Hi, we met")
-    assert [json.loads(line)["to"] for line in run_cli("inbox", "--sent", "--weeks", "6", "--format", "json").stdout.splitlines()] == [
-        "Old Pending"
-    ]
+    assert [
+        json.loads(line)["to"] for line in run_cli("inbox", "--sent", "--weeks", "6", "--format", "json").stdout.splitlines()
+    ] == ["Old Pending"]
     table = run_cli("inbox", "--sent", "--weeks", "1")
     assert "Recent Pending" in table.stdout and "69 days" in table.stdout and "Someone Else" not in table.stdout
     assert "oldest first" in table.stderr
