@@ -21,8 +21,8 @@ from composer.lint.combine import (
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed
 from composer.lint.hooks import SIGNAL_TEXT, strongest_hook, template_slot
-from composer.lint.language import language_data, language_name
 from composer.lint.keys import HOOK_KEY
+from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
 
 
