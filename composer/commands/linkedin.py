@@ -49,21 +49,53 @@ NotLookingOption = Annotated[
 ]
 
 
+SentOption = Annotated[
+    bool, typer.Option("--sent", help="Instead: your sent invitations still pending after --weeks, oldest first (to withdraw).")
+]
+WeeksOption = Annotated[
+    int | None,
+    typer.Option("--weeks", metavar="N", help="With --sent: pending at least N weeks by the export's date [default: 3]."),
+]
+#: How long a sent invitation waits before `inbox --sent` lists it.
+DEFAULT_WEEKS = 3
+
+
 @inbox_app.callback()
-def inbox(ctx: typer.Context, format_: FormatOption = "text", not_looking: NotLookingOption = False) -> None:
+def inbox(
+    ctx: typer.Context,
+    format_: FormatOption = "text",
+    not_looking: NotLookingOption = False,
+    sent: SentOption = False,
+    weeks: WeeksOption = None,
+) -> None:
     """List the received invitations still pending (in your newest imported export), each with a suggestion.
 
-    accept: the note names a real shared context (or you invited them before); ask: no note, or a
-    generic one (`invite inbox reply N` drafts the question); ignore: a sales pitch (with
+    accept: the note names a shared context (or you invited them before); ask: no note, or nothing
+    in it ties it to you (`invite inbox reply N` drafts the question); ignore: a sales pitch (with
     --not-looking, a recruiter's too). The findings that decided it are listed beside it.
+    With --sent: your sent invitations the export still shows as pending after --weeks.
     """
     if ctx.invoked_subcommand is not None:
+        return
+    check_format(format_)
+    if weeks is not None and not sent:
+        raise UsageError("--weeks goes with --sent (sent invitations pending for that long)")
+    if sent:
+        _unanswered(weeks if weeks is not None else DEFAULT_WEEKS, format_)
         return
     from composer.linkedin.inbox import inbox as pending_with_suggestions
     from composer.linkedin.show import print_inbox
 
-    check_format(format_)
     print_inbox(pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT), format_)
+
+
+def _unanswered(weeks: int, format_: str) -> None:
+    from composer.linkedin.inbox import unanswered
+    from composer.linkedin.show import print_unanswered
+
+    if weeks < 0:
+        raise UsageError(f"--weeks must be 0 or more, got {weeks}")
+    print_unanswered(unanswered(weeks=weeks), format_)
 
 
 @inbox_app.command("reply")

@@ -86,7 +86,7 @@ def _print_results(key: str, results: Iterator["Linted"], limit: int, fail_on: s
     console = output.console(stdout=True) if format_ == "text" else None
     failed = False
     total = notes_with = notes = not_judged = 0
-    for label, text, findings, scores, language, judged in results:
+    for label, text, findings, scores, language, judged, _hook in results:
         notes += 1
         total += len(findings)
         notes_with += bool(findings)

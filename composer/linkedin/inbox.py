@@ -3,12 +3,18 @@
 The suggestion comes from the linter's judgement of the note and from what the history knows:
 
 - a sales pitch (or, with --not-looking, a recruiter's pitch): ignore;
-- someone you invited or drafted a note to before: accept;
-- no note, or a generic one (canned phrases, nothing specific, a placeholder): ask how you know
-  each other (`invite inbox reply N` starts `invite draft -r reply` for them);
-- a note that names a real shared context: accept;
+- someone you invited or drafted a note to before (a reply you drafted to their invitation does not
+  count): accept;
+- a note that names a shared context (a hook phrase such as "we met at ...", or names the linter
+  did not find generic; in another judged language, a note the classifier reads as personal): accept,
+  even beside a canned phrase, since the hook decides;
+- no note, or nothing that ties the note to you (no findings at all is no evidence): ask how you
+  know each other (`invite inbox reply N` starts `invite draft -r reply` for them);
 - a note in a language the linter does not judge: ask, saying so ("not judged: written in Polish"),
   since no finding there means nothing, not a clean note.
+
+`invite inbox --sent` (`unanswered`) lists the other side: invitations you sent that the newest
+export still shows as pending weeks after sending, oldest first, as candidates to withdraw.
 
 Each suggestion says why: the findings (or the history) that decided it. Phrase lists and the rules
 that count are data (`composer/data/inbox_stats.yaml`).
@@ -18,13 +24,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, open_history
 from composer.linkedin.settings import settings
-from composer.lint import Finding, not_judged_reason
+from composer.lint import Finding, language_name, not_judged_reason
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
 
@@ -44,6 +50,9 @@ class Received:
     #: False when the note's language is not judged for generic wording and pitches: its verdict is unknown.
     judged: bool = True
     language: str = "en"
+    #: The strongest hook the linter found ("stated", "named" or None) and the classifier's scores.
+    hook: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def first_name(self) -> str:
@@ -86,6 +95,61 @@ def inbox(*, not_looking: bool, limit: int) -> list[Received] | None:
         return suggest(history, items, not_looking=not_looking, limit=limit)
 
 
+@dataclass
+class Unanswered:
+    """A sent invitation still pending in the newest export, weeks after it was sent: a candidate to withdraw."""
+
+    number: int
+    sent_at: datetime
+    person: str | None
+    profile_url: str | None
+    message: str
+    #: Days between sending it and the export that still lists it as pending.
+    days: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `invite inbox --sent --format json`."""
+        return {
+            "number": self.number,
+            "sent_at": self.sent_at.isoformat(timespec="minutes"),
+            "to": self.person,
+            "profile_url": self.profile_url,
+            "note": self.message,
+            "days_pending": self.days,
+        }
+
+
+@dataclass
+class Withdrawals:
+    """`invite inbox --sent`: the newest export's date, the weeks asked for, and the candidates, oldest first."""
+
+    export_date: date
+    weeks: int
+    items: list[Unanswered]
+
+
+def unanswered(*, weeks: int) -> Withdrawals | None:
+    """Sent invitations the newest export shows as pending `weeks` or more after they were sent; None before an import.
+
+    Weeks are counted up to the export's date, not today: the export is what says they are pending.
+    """
+    history = open_history(create=False)
+    if history is None:
+        return None
+    with history:
+        exported = history.newest_export_date()
+        if exported is None:
+            return None
+        export_date = date.fromisoformat(exported)
+        cutoff = datetime.combine(export_date, time()) - timedelta(weeks=weeks)
+        rows = history.pending_sent(cutoff + timedelta(days=1))  # sent on the cutoff day counts as N weeks
+    items = [
+        Unanswered(n, row.sent_at, row.person, row.profile_url, row.message or "", (export_date - row.sent_at.date()).days)
+        for n, row in enumerate(rows, start=1)
+    ]
+    return Withdrawals(export_date, weeks, items)
+
+
 def pending_if_imported() -> list[Received] | None:
     """The pending invitations, numbered as `invite inbox` lists them; None when there is no history yet."""
     history = open_history(create=False)
@@ -103,13 +167,19 @@ def suggest(history: History, items: list[Received], *, not_looking: bool, limit
     for result in lint_results(with_notes, limit=limit):
         item = items[result.id]
         item.findings, item.language, item.judged = result.findings, result.language, result.judged
+        item.hook, item.scores = result.hook, result.scores
     for item in items:
         item.action, item.why = decide(history, item, not_looking=not_looking)
     return items
 
 
 def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str, list[str]]:
-    """The suggested action and why, in order of what weighs most."""
+    """The suggested action and why, in order of what weighs most: a pitch, the history, then the note's hook.
+
+    "accept" needs positive evidence, never just the absence of findings: a relationship in the
+    history, or a shared context the note names. A canned phrase beside a named hook does not demote
+    the note (the hook decides); a note with neither hook nor pitch is "ask".
+    """
     data = settings()["inbox"]
     pitches = [f.message for f in item.findings if f.rule in data["pitch_rules"]]
     recruiter = recruiter_phrase(item.message)
@@ -125,9 +195,34 @@ def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str,
     generic = [f.message for f in item.findings if f.rule in data["generic_rules"]]
     if not item.judged:  # no finding means nothing here: unknown, never accepted as specific
         return ASK, [*generic, not_judged_reason(item.language)]
-    if generic:
-        return ASK, generic
-    return ACCEPT, ["the note names something specific to you, and nothing generic or salesy"]
+    hook = shared_context(item, data, recruiter=recruiter is not None)
+    if hook:
+        return ACCEPT, [hook]
+    if recruiter:
+        return ASK, [f"a recruiter's pitch ({recruiter!r}): accept if you are looking", *generic]
+    return ASK, generic or ["nothing in the note ties it to you (no name, event or shared context found)"]
+
+
+def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = False) -> str | None:
+    """Why the note names a context you share, or None: the positive evidence "accept" needs.
+
+    A hook phrase ("we met at ...") always counts; names, dates or titles count when the linter did
+    not judge the note generic all the same, except in a recruiter's pitch, whose names are the
+    job's (a company, a city), not something you share. The hook finder reads English: a note in
+    another judged language counts when the classifier is confident it is personal and
+    `no-specifics` did not fire.
+    """
+    rules = {f.rule for f in item.findings}
+    if item.hook == "stated":
+        return "the note says how you are connected (a hook phrase)"
+    if recruiter or "no-specifics" in rules or "placeholder" in rules:
+        return None
+    if item.hook == "named":
+        return "the note names something specific to you"
+    personal = item.scores.get("personal_specific", 0.0)
+    if item.language != "en" and personal >= data["other_language_personal"]:
+        return f"the note reads as personal ({personal:.2f}), in {language_name(item.language)}"
+    return None
 
 
 def recruiter_phrase(text: str) -> str | None:
@@ -140,14 +235,15 @@ def recruiter_phrase(text: str) -> str | None:
 
 
 def known_from_history(history: History, item: Received) -> str | None:
-    """Why the history says you know them: a note you drafted to them, or an invitation you sent them."""
+    """Why the history says you know them: a note you drafted to them (not a reply), or an invitation you sent them."""
     from composer.history.people import profile_key
 
     profile, name = profile_key(item.profile_url), recipient_key(item.person)
     full = name if is_full_name(name) else None
-    recorded = history.latest_for(profile=profile) if profile else None
+    reply = settings()["inbox"]["reply_relationship"]  # a reply you drafted to this invitation is no relationship
+    recorded = history.latest_for(profile=profile, besides=reply) if profile else None
     if recorded is None and full:
-        recorded = history.latest_for(name=full, unprofiled=profile is not None)
+        recorded = history.latest_for(name=full, unprofiled=profile is not None, besides=reply)
     if recorded is not None:
         return f"you drafted a note to them on {recorded.sent_at.astimezone():%Y-%m-%d}"
     exported = history.invited_in_export(profile=profile, name=full)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from composer.linkedin.importer import ImportSummary
-    from composer.linkedin.inbox import Received
+    from composer.linkedin.inbox import Received, Withdrawals
     from composer.linkedin.stats import Report
 
 NOTHING_IMPORTED = "no LinkedIn export imported yet: download yours ('Get a copy of your data') and run `invite import EXPORT`"
@@ -88,6 +88,41 @@ def _inbox_table(items: list[Received]) -> None:
     output.console(stdout=True).print(table)
     if any(item.action == "ask" for item in items):
         output.info("reply to one with `invite inbox reply N` (drafts a note asking how you know each other)")
+
+
+def print_unanswered(result: Withdrawals | None, format_: str) -> None:
+    """`invite inbox --sent`: the sent invitations pending for weeks, oldest first, as JSON lines or a table."""
+    if result is None:
+        output.info(NOTHING_IMPORTED)
+    elif format_ == "json":
+        for item in result.items:
+            output.out(json.dumps(item.to_dict(), ensure_ascii=False))
+    elif not result.items:
+        output.info(f"no sent invitation pending {result.weeks} weeks or more in your newest export ({result.export_date})")
+    else:
+        _unanswered_table(result)
+
+
+def _unanswered_table(result: Withdrawals) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("#", "sent", "to", "note", "pending"):
+        table.add_column(column, overflow="fold", justify="right" if column == "pending" else "left")
+    for item in result.items:
+        table.add_row(
+            str(item.number),
+            f"{item.sent_at:%Y-%m-%d}",
+            output.cell(item.person or "?"),
+            output.cell(item.message or "(no note)"),
+            f"{item.days} days",
+        )
+    output.console(stdout=True).print(table)
+    count, weeks = len(result.items), result.weeks
+    output.info(
+        f"{count} sent invitation{'s' * (count != 1)} still pending {weeks} week{'s' * (weeks != 1)} or more in your newest "
+        f"export ({result.export_date}), oldest first: candidates to withdraw on LinkedIn"
+    )
 
 
 # --------------------------------------------------------------------------- stats

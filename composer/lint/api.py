@@ -92,7 +92,7 @@ def lint_results(
     blank: bool = False,
     signals: str = "both",
 ) -> Generator[Linted, None, None]:
-    """`lint_many`, yielding `Linted(id, text, findings, scores, language)`: the classifier's score per label too.
+    """`lint_many`, yielding `Linted(id, text, findings, scores, language, judged, hook)`: the classifier's score per label too.
 
     `signals` ("both", "rules" or "classifier") is for measuring one signal alone (scripts/evaluate.py).
     """

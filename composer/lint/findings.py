@@ -44,6 +44,9 @@ class Linted(NamedTuple):
     `judged` is False for a note in a language the linter does not judge for generic wording and pitches
     (`judged` in languages.yaml): its verdict is unknown, and no finding of `no-specifics` or
     `sales-pitch` means nothing. Consumers show it as "not judged", never as specific or clean.
+    `hook` is the strongest hook the rules found in an English note ("stated": a hook phrase such as
+    "we met at ..."; "named": only names, dates or titles; None: none, or not looked for), for
+    consumers that weigh the evidence themselves (`invite inbox`).
     """
 
     id: Any
@@ -52,3 +55,4 @@ class Linted(NamedTuple):
     scores: dict[str, float]
     language: str
     judged: bool = True
+    hook: str | None = None

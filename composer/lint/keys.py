@@ -26,3 +26,5 @@ DEFAULT_BATCH_SIZE = 256
 CLASSIFIER_PIPE = "invite_classifier"
 #: `doc.user_data` key: the note's detected language (ISO 639-1).
 LANGUAGE_KEY = "invite_lint.language"
+#: `doc.user_data` key: the strongest hook the rules found in an English note (`combine.NAMED`, `combine.STATED` or None).
+HOOK_KEY = "invite_lint.hook"

@@ -37,7 +37,7 @@ from srsly import msgpack
 from composer import output
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
-from composer.lint.keys import FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
+from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
 from composer.lint.language import ENGLISH, is_judged
 from composer.lint.ruler import AnchoredSpanRuler
 from composer.lint.step import LintStep, decode
@@ -215,7 +215,8 @@ def lint_stream(
             for doc, item_id in stream:
                 findings = decode(doc.user_data.get(FINDINGS_KEY))
                 language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
-                yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language))
+                hook = doc.user_data.get(HOOK_KEY)
+                yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language), hook)
     finally:
         # Closed now, while the caller still handles an early end (lint.workers), not at garbage collection.
         getattr(stream, "close", lambda: None)()

@@ -91,6 +91,23 @@ class InvitationTable(Database):
             )
         ]
 
+    def newest_export_date(self) -> str | None:
+        """The date (YYYY-MM-DD) of the newest imported export, or None when nothing was imported."""
+        rows = self.query(f"SELECT export_date FROM imports WHERE id = ({_NEWEST_IMPORT})")
+        return str(rows[0][0]) if rows else None
+
+    def pending_sent(self, sent_before: datetime) -> list[Invitation]:
+        """Sent invitations the newest imported export lists as not accepted, sent before a moment
+        (naive local time), oldest first: the candidates to withdraw."""
+        return [
+            from_row(Invitation, row)
+            for row in self.query(
+                f"{_SELECT} WHERE direction = 'outgoing' AND connected = 0 AND seen_in = ({_NEWEST_IMPORT})"
+                " AND sent_at < ? ORDER BY sent_at, id",
+                [to_minutes(sent_before)],
+            )
+        ]
+
     def sent_invitations(self, since: datetime | None = None) -> list[Invitation]:
         """The sent invitations the imported exports list (from a naive local time), oldest first."""
         where, params = "direction = 'outgoing'", []

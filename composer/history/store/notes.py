@@ -69,11 +69,18 @@ class NoteTable(Database):
             sql += f" LIMIT {int(limit)}"
         return [from_row(Recorded, row) for row in self.query(sql, params)]
 
-    def latest_for(self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False) -> Recorded | None:
-        """The newest note to this profile key, or (given instead) this name key; `unprofiled`: only notes without a URL."""
+    def latest_for(
+        self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False, besides: str | None = None
+    ) -> Recorded | None:
+        """The newest note to this profile key, or (given instead) this name key; `unprofiled`: only notes without a URL;
+        `besides`: not notes of this relationship (a reply to their invitation says nothing of knowing them)."""
         column, value = ("profile_key", profile) if profile is not None else ("recipient_key", name)
         extra = " AND profile_key IS NULL" if unprofiled else ""
-        rows = self.query(f"{_SELECT} WHERE {column} = ?{extra} ORDER BY sent_at DESC, id DESC LIMIT 1", [value])
+        params: list[Any] = [value]
+        if besides is not None:
+            extra += " AND relationship IS NOT ?"
+            params.append(besides)
+        rows = self.query(f"{_SELECT} WHERE {column} = ?{extra} ORDER BY sent_at DESC, id DESC LIMIT 1", params)
         return from_row(Recorded, rows[0]) if rows else None
 
     def count_since(self, moment: datetime) -> int:

@@ -21,6 +21,7 @@ from composer.lint.combine import (
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed
 from composer.lint.hooks import SIGNAL_TEXT, strongest_hook, template_slot
+from composer.lint.keys import HOOK_KEY
 from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
 
@@ -70,6 +71,7 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
         decision = other_language_no_specifics_decision(slot, generic, thresholds())
     else:
         hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
+        ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
         decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
     if decision is None:
         return []

@@ -1,0 +1,187 @@
+"""`invite inbox`'s suggestions on invented received notes, and `invite inbox --sent`.
+
+The labeled notes (`tests/linkedin/data/inbox-labeled.jsonl`) are written for these tests: real hooks
+of many kinds, hooks beside canned phrases, canned notes, pitches, recruiters, no note, other
+languages and short informal notes, each with the suggestion a careful reader would give
+(`expected_not_looking` where `--not-looking` changes it). No real person's note.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from composer.history.store import open_history
+from composer.linkedin.inbox import ACCEPT, ASK, IGNORE, Received, decide
+from composer.lint import lint_results
+from tests.helpers import run_cli
+from tests.linkedin.exports import connections_csv, invitations_csv, write_export
+
+REPO = Path(__file__).resolve().parents[2]
+LABELED = Path(__file__).parent / "data" / "inbox-labeled.jsonl"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("inbox_agreement", REPO / "scripts" / "inbox_agreement.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["inbox_agreement"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+AGREEMENT = _script()
+
+
+@pytest.fixture(autouse=True)
+def history_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data" / "history.sqlite3"
+    monkeypatch.setenv("INVITE_COMPOSER_HISTORY", str(path))
+    return path
+
+
+def inbox_json(*args: str) -> dict[str, dict]:
+    result = run_cli("inbox", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return {item["from"]: item for item in map(json.loads, result.stdout.splitlines())}
+
+
+def received_export(folder: Path, notes: dict[str, str]) -> Path:
+    """An export in which each person sent you a pending invitation with the given note."""
+    rows = [
+        ("INCOMING", person, person.lower().replace(" ", "-"), f"2/{1 + i}/26, 10:00 AM", note)
+        for i, (person, note) in enumerate(notes.items())
+    ]
+    return write_export(folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, []))
+
+
+# --------------------------------------------------------------------------- the labeled notes
+
+
+def test_the_labeled_fixture_is_large_varied_and_well_formed():
+    notes = AGREEMENT.read_labeled(LABELED)
+    assert len(notes) >= 150 and len({n["id"] for n in notes}) == len(notes)
+    counts = Counter(n["expected"] for n in notes)
+    assert min(counts[ACCEPT], counts[ASK]) >= 40 and counts[IGNORE] >= 15
+    assert sum(not n["text"].strip() for n in notes) >= 5
+    assert sum("expected_not_looking" in n for n in notes) >= 10  # recruiters
+
+
+def test_inbox_agrees_with_the_labels_on_the_notes_laid_out_as_an_export():
+    result = AGREEMENT.measure(AGREEMENT.read_labeled(LABELED))
+    for mode in ("default", "not_looking"):
+        assert result[mode]["agreement"] >= 0.90, result[mode]["errors"]
+        assert result[mode][ACCEPT]["precision"] >= 0.90, result[mode]["errors"]
+
+
+def test_the_script_prints_agreement_and_rejects_a_bad_label(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    labeled = tmp_path / "labeled.jsonl"
+    labeled.write_text(
+        json.dumps({"id": "a", "text": "Hi Sam, we met at the Lisbon Rust meetup on Tuesday.", "expected": "accept"})
+        + "\n"
+        + json.dumps({"id": "b", "text": "", "expected": "accept"})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert AGREEMENT.main([str(labeled)]) == 0
+    out = capsys.readouterr().out
+    assert "invite inbox: agreement 0.50 (1/2)" in out and "accept" in out
+    labeled.write_text(json.dumps({"id": "a", "text": "", "expected": "maybe"}) + "\n", encoding="utf-8")
+    assert AGREEMENT.main([str(labeled)]) == 2
+    assert "expected must be one of accept, ask, ignore" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+def received(text: str) -> Received:
+    [result] = lint_results([(0, text, None)], limit=300)
+    item = Received(1, datetime(2026, 2, 1), "Kim Novak", None, text)
+    item.findings, item.language, item.judged = result.findings, result.language, result.judged
+    item.hook, item.scores = result.hook, result.scores
+    return item
+
+
+def test_no_findings_at_all_is_not_enough_to_accept(history_file: Path):
+    item = received("Hi Kim, hope you're well.")
+    item.findings, item.hook = [], None  # a note the linter found nothing wrong with, and nothing in
+    with open_history(history_file) as history:
+        action, why = decide(history, item, not_looking=False)
+    assert action == ASK and "nothing in the note ties it to you" in why[0]
+
+
+def test_a_canned_phrase_beside_a_hook_phrase_is_accepted(history_file: Path):
+    item = received("I'd like to add you to my professional network. We met at the Leeds dbt meetup on Tuesday.")
+    assert "generic-phrase" in {f.rule for f in item.findings}
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=False)[0] == ACCEPT
+
+
+def test_a_recruiters_company_and_city_are_not_a_shared_context(history_file: Path):
+    item = received("Hi Kim, I'm hiring a Head of Data for a Series B startup in Berlin. Would love to tell you more.")
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=False)[0] == ASK
+        assert decide(history, item, not_looking=True)[0] == IGNORE
+
+
+def test_a_note_in_a_language_not_judged_is_ask_with_the_reason(tmp_path: Path):
+    run_cli("import", str(received_export(tmp_path, {"Ola Nowak": "Cześć, poznaliśmy się na konferencji w Krakowie."})))
+    item = inbox_json()["Ola Nowak"]
+    assert item["action"] == "ask" and item["judged"] is False and "not judged: written in Polish" in item["why"]
+
+
+def test_a_reply_you_drafted_does_not_make_them_someone_you_know(tmp_path: Path):
+    run_cli("import", str(write_export(tmp_path)))
+    assert inbox_json()["Eve Adams"]["action"] == "ask"
+    assert run_cli("inbox", "reply", "5", "--no-input").exit_code == 0  # asks Eve how you know each other
+    after = inbox_json()["Eve Adams"]
+    assert (after["action"], after["why"]) == ("ask", ["no note"])
+    # a note drafted to them (not a reply) still counts
+    run_cli("draft", "-r", "event", "--set", "first_name=Eve", "--set", "event=PyCon US", "--name", "Eve Adams")
+    assert inbox_json()["Eve Adams"]["action"] == "accept"
+
+
+# --------------------------------------------------------------------------- inbox --sent
+
+
+def sent_rows() -> list[tuple]:
+    return [
+        ("OUTGOING", "Old Pending", "old-pending", "12/1/25, 9:00 AM", "Hi, we met at the Oslo Go meetup."),
+        ("OUTGOING", "Old Accepted", "old-accepted", "12/2/25, 9:00 AM", ""),
+        ("OUTGOING", "Three Weeks", "three-weeks", "1/18/26, 9:00 AM", ""),  # the export is of 2026-02-08: 21 days
+        ("OUTGOING", "Recent Pending", "recent-pending", "2/1/26, 9:00 AM", ""),
+        ("OUTGOING", "Mid Pending", "mid-pending", "1/5/26, 9:00 AM", "Thanks for the talk on Kafka."),
+        ("INCOMING", "Someone Else", "someone-else", "12/1/25, 9:00 AM", ""),
+    ]
+
+
+def test_inbox_sent_lists_pending_invitations_older_than_n_weeks_oldest_first(tmp_path: Path):
+    connections = [("Old", "Accepted", "old-accepted", "Co", "Role", "03 Dec 2025")]
+    export = write_export(
+        tmp_path, invitations=invitations_csv(True, sent_rows()), connections=connections_csv(True, True, connections)
+    )
+    assert run_cli("inbox", "--sent").exit_code == 0  # before an import: a sentence, no table
+    run_cli("import", str(export))
+    result = run_cli("inbox", "--sent", "--format", "json")
+    assert result.exit_code == 0, result.output
+    items = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [i["to"] for i in items] == ["Old Pending", "Mid Pending", "Three Weeks"]
+    assert [i["days_pending"] for i in items] == [69, 34, 21] and items[0]["note"].startswith("Hi, we met")
+    assert [
+        json.loads(line)["to"] for line in run_cli("inbox", "--sent", "--weeks", "6", "--format", "json").stdout.splitlines()
+    ] == ["Old Pending"]
+    table = run_cli("inbox", "--sent", "--weeks", "1")
+    assert "Recent Pending" in table.stdout and "69 days" in table.stdout and "Someone Else" not in table.stdout
+    assert "oldest first" in table.stderr
+    assert "no sent invitation pending 52 weeks" in run_cli("inbox", "--sent", "--weeks", "52").stderr
+
+
+def test_inbox_sent_bad_flags_are_one_line_and_exit_2():
+    for args in (("--weeks", "2"), ("--sent", "--weeks", "-1")):
+        result = run_cli("inbox", *args)
+        assert result.exit_code == 2 and "--weeks" in result.stderr and "Traceback" not in result.output
