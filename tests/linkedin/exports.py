@@ -183,9 +183,7 @@ def write_export(
     return target
 
 
-def sent_export(
-    folder: Path, messages: list[str], accepted: Callable[[int], bool], *, inbox: str | None = None
-) -> Path:
+def sent_export(folder: Path, messages: list[str], accepted: Callable[[int], bool], *, inbox: str | None = None) -> Path:
     """An export of sent invitations, one a message, to "Person{i} Example"; those with accepted(i) are connected.
     `inbox` is its messages.csv, if any."""
     rows, people = [], []
