@@ -7,8 +7,12 @@ underscores, wherever they sit in it:
 - `Invitations.csv`: `From,To,Sent At,Message,Direction`, since late 2023 also
   `inviterProfileUrl,inviteeProfileUrl`. `Sent At` is US-ordered, 12-hour, without a zone
   (`1/29/26, 2:37 PM`), kept as the export gives it. `Message` is usually empty.
-- `Connections.csv`: who is connected now, after a `Notes:` preamble in recent exports; older ones
-  have no `URL` column, and hidden members' rows carry only the date.
+- `Connections.csv`: who is connected now, and since when (`Connected On`, `30 Jan 2026`), after a
+  `Notes:` preamble in recent exports; older ones have no `URL` column, and hidden members' rows
+  carry only the date.
+- `messages.csv` (optional): every message, one a row (`FROM`, `SENDER PROFILE URL`, `DATE` in UTC
+  as `2026-02-01 10:22:33 UTC`, ...). Only who wrote when is kept, to tell whether someone who
+  accepted your invitation wrote to you on or after the day you connected ("replied").
 
 People are matched by profile URL when both files have one, else by full name, and each
 invitation says which. A sent invitation is accepted once its invitee is a connection; a received
@@ -17,6 +21,7 @@ always answered), and re-importing the same or a newer export only updates them:
 has an identity (direction, time, the other person's name), so nothing is stored twice. Files are
 streamed, so a 50,000-invitation export takes seconds, and a malformed row is reported by file
 and line while the rest imports.
+Dates of messages (UTC) and connections (a day) are compared by day, so a reply can be off by one.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ from composer.history.store import Invitation as StoredInvitation
 
 INVITATIONS = "invitations.csv"
 CONNECTIONS = "connections.csv"
+MESSAGES = "messages.csv"
+#: The files `open_export` looks for; Invitations.csv is the one required.
+FILES = (INVITATIONS, CONNECTIONS, MESSAGES)
+#: `Connected On` as exports have written it: `30 Jan 2026` (the usual), and a few older spellings.
+CONNECTED_ON_FORMATS = ("%d %b %Y", "%d-%b-%y", "%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d")
 EXPECTED = (
     "expected LinkedIn's data export: the .zip from 'Get a copy of your data' "
     "(Basic_LinkedInDataExport_MM-DD-YYYY.zip) or its unpacked folder, with Invitations.csv in it"
@@ -74,6 +84,17 @@ def parse_sent_at(text: str) -> datetime | None:
     for pattern in SENT_AT_FORMATS:
         try:
             return datetime.strptime(cleaned, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_connected_on(text: str) -> date | None:
+    """A `Connected On` value as a date, or None when no known format fits."""
+    cleaned = " ".join(text.split())
+    for pattern in CONNECTED_ON_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
     return None
@@ -122,14 +143,14 @@ class Export:
 
 
 def open_export(path: Path) -> Export:
-    """Find Invitations.csv (required) and Connections.csv (optional) in a zip or a folder."""
+    """Find Invitations.csv (required), Connections.csv and messages.csv (optional) in a zip or a folder."""
     if not path.exists():
         raise InputError(f"{path}: no such file or folder; {EXPECTED}")
     archive = None
     members: dict[str, str] = {}
     if path.is_dir():
         for found in sorted(path.rglob("*")):
-            if found.is_file() and file_key(found.name) in (INVITATIONS, CONNECTIONS):
+            if found.is_file() and file_key(found.name) in FILES:
                 members.setdefault(file_key(found.name), str(found))
     else:
         try:
@@ -137,7 +158,7 @@ def open_export(path: Path) -> Export:
         except (zipfile.BadZipFile, OSError):
             raise InputError(f"{path}: not a zip file or a folder; {EXPECTED}") from None
         for name in archive.namelist():
-            if not name.endswith("/") and file_key(name) in (INVITATIONS, CONNECTIONS):
+            if not name.endswith("/") and file_key(name) in FILES:
                 members.setdefault(file_key(name), name)
     if INVITATIONS not in members:
         if archive is not None:
@@ -166,10 +187,10 @@ class Invitation:
 
 @dataclass
 class Connections:
-    """Who is connected now, by profile key and by name key."""
+    """Who is connected now, by profile key and by name key, and since when (None when the date is unreadable)."""
 
-    profiles: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
+    profiles: dict[str, date | None] = field(default_factory=dict)
+    names: dict[str, date | None] = field(default_factory=dict)
     has_urls: bool = False
     count: int = 0
 
@@ -181,6 +202,31 @@ class Connections:
             return "name"
         return None
 
+    def since(self, profile: str | None, name: str | None) -> date | None:
+        """The day you connected with them, found as `match` finds them; None when unknown."""
+        how = self.match(profile, name)
+        if how == "profile URL" and profile:
+            return self.profiles[profile]
+        return self.names[name] if how == "name" and name else None
+
+
+@dataclass
+class Senders:
+    """From messages.csv: the newest message each person sent, by profile key and by name key."""
+
+    profiles: dict[str, datetime] = field(default_factory=dict)
+    names: dict[str, datetime] = field(default_factory=dict)
+
+    def add(self, profile: str | None, name: str | None, moment: datetime) -> None:
+        for keys, key in ((self.profiles, profile), (self.names, name)):
+            if key and (key not in keys or keys[key] < moment):
+                keys[key] = moment
+
+    def newest(self, profile: str | None, name: str | None) -> datetime | None:
+        """Their newest message, found by profile URL, else by full name (message files may spell URLs otherwise)."""
+        by_profile = self.profiles.get(profile) if profile else None
+        return by_profile or (self.names.get(name) if name else None)
+
 
 def read_connections(export: Export, problems: list[str]) -> Connections:
     """Connections.csv, if the export has one; hidden members (no name, no URL) are skipped."""
@@ -191,6 +237,7 @@ def read_connections(export: Export, problems: list[str]) -> Connections:
     with export.open(CONNECTIONS) as table:
         columns = {header_key(column): column for column in table.header}
         first, last, url = columns.get("firstname"), columns.get("lastname"), columns.get("url")
+        connected_on = columns.get("connectedon")
         if first is None:
             raise InputError(
                 f"{table.path}: expected the columns First Name, Last Name, URL, ... (found {', '.join(table.header)})"
@@ -203,11 +250,33 @@ def read_connections(export: Export, problems: list[str]) -> Connections:
             if name is None and key is None:
                 continue  # a hidden member: only the date is exported
             connections.count += 1
+            since = parse_connected_on(cells.get(connected_on, "")) if connected_on else None
             if key:
-                connections.profiles.add(key)
-            if name:
-                connections.names.add(name)
+                connections.profiles[key] = since
+            if name:  # two connections of one name: the later date, so a reply is never counted too early
+                earlier = connections.names.get(name)
+                connections.names[name] = max(since, earlier) if since and earlier else since or earlier
     return connections
+
+
+def read_senders(export: Export, problems: list[str]) -> Senders | None:
+    """Who wrote to you when, from messages.csv; None when the export has none or it lacks FROM or DATE."""
+    if MESSAGES not in export.members:
+        return None
+    with export.open(MESSAGES) as table:
+        columns = {header_key(column): column for column in table.header}
+        sender, url, sent = columns.get("from"), columns.get("senderprofileurl"), columns.get("date")
+        if sender is None or sent is None:
+            problems.append(f"{table.path}: no FROM or DATE column (found {', '.join(table.header)}); replies not counted")
+            return None
+        senders = Senders()
+        for record in table.records():
+            moment = parse_sent_at(record.cells.get(sent, ""))
+            if record.problem or moment is None:
+                continue  # a message we cannot date says nothing about replies; not worth a warning each
+            cells = record.cells
+            senders.add(profile_key(cells.get(url, "")) if url else None, recipient_key(cells.get(sender, "")), moment)
+    return senders
 
 
 def read_invitations(export: Export, problems: list[str]) -> Iterator[Invitation]:
@@ -267,6 +336,8 @@ class ImportSummary:
     connections: int = 0
     by_url: int = 0
     by_name: int = 0
+    #: (replied after connecting, accepted) from messages.csv; None when the export has no messages
+    replies: tuple[int, int] | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -281,14 +352,19 @@ def import_export(history: History, path: Path) -> ImportSummary:
     try:
         connections = read_connections(export, problems)
         invitations = list(read_invitations(export, problems))
+        senders = read_senders(export, problems)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:  # a member that cannot be decompressed
         raise InputError(f"{path}: damaged zip ({exc}); download the export again") from None
     finally:
         export.close()
     exported = export.export_date or max((i.sent_at.date() for i in invitations), default=now().date())
     summary = ImportSummary(path=path, export_date=exported.isoformat(), connections=connections.count, problems=problems)
+    rows = [_row(i, connections, senders) for i in invitations]
+    if senders is not None:
+        answered = [row.replied for row in rows if row.replied is not None]
+        summary.replies = (sum(answered), len(answered))
     stored = history.store_export(
-        [_row(i, connections) for i in invitations],
+        rows,
         path=str(path),
         export_date=summary.export_date,
         connections=connections.count,
@@ -307,10 +383,16 @@ def import_file(path: Path) -> ImportSummary:
         return import_export(history, path)
 
 
-def _row(invitation: Invitation, connections: Connections) -> StoredInvitation:
-    """The row an invitation is stored as, with the other person's keys and whether they are a connection now."""
+def _row(invitation: Invitation, connections: Connections, senders: Senders | None) -> StoredInvitation:
+    """The row an invitation is stored as, with the other person's keys, whether they are a connection now,
+    and (sent, accepted, and the export has messages) whether they wrote to you after connecting."""
     person_key, key = recipient_key(invitation.person), profile_key(invitation.profile_url)
     matched = connections.match(key, person_key)
+    replied = None
+    if senders is not None and matched is not None and invitation.direction == "outgoing":
+        newest = senders.newest(key, person_key)
+        since = max(invitation.sent_at.date(), connections.since(key, person_key) or date.min)
+        replied = newest is not None and newest.date() >= since
     return StoredInvitation(
         identity=invitation.identity,
         direction=invitation.direction,
@@ -322,6 +404,7 @@ def _row(invitation: Invitation, connections: Connections) -> StoredInvitation:
         message=invitation.message,
         connected=matched is not None,
         matched_by=matched,
+        replied=replied,
     )
 
 

@@ -1,5 +1,5 @@
 """What `invite import`, `invite inbox` and `invite stats` print: the import's summary, the inbox
-table and the acceptance table (or their JSON lines), so the commands only parse flags and call here.
+table and the acceptance and reply tables (or their JSON lines), so the commands only parse flags and call here.
 
 Everything a LinkedIn export says (names, notes) goes through `output.cell`/`output.visible`, so an
 export cannot send escape sequences to the terminal. rich is imported when a table is printed.
@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 from composer import output
 
 if TYPE_CHECKING:
+    from rich.table import Table
     from rich.text import Text
 
     from composer.linkedin.importer import ImportSummary
     from composer.linkedin.inbox import Received, Withdrawals
-    from composer.linkedin.stats import Report
+    from composer.linkedin.stats import Group, Report
 
 NOTHING_IMPORTED = "no LinkedIn export imported yet: download yours ('Get a copy of your data') and run `invite import EXPORT`"
+NO_REPLIES = "No reply rates after connecting: they need an export with messages.csv and invitations accepted."
 #: Characters of the widest bar (100 %).
 BAR_WIDTH = 30
 
@@ -49,6 +51,9 @@ def summary_lines(summary: ImportSummary) -> list[str]:
             f"  {summary.connections} connections; invitations matched to them by profile URL: {summary.by_url}, "
             f"by name: {summary.by_name}"
         )
+    if summary.replies is not None:
+        replied, accepted = summary.replies
+        lines.append(f"  messages: {replied} of the {accepted} who accepted your invitations wrote to you after connecting")
     return lines
 
 
@@ -134,7 +139,7 @@ def print_stats(result: Report | None, format_: str) -> None:
         output.info(NOTHING_IMPORTED)
     elif format_ == "json":
         output.out(json.dumps(result.to_dict(), ensure_ascii=False))
-    elif not result.groups[0].sent:
+    elif not result.groups[0].total:
         output.info(NOTHING_IMPORTED if result.first is None else "no sent invitations in that period")
     else:
         _stats_table(result)
@@ -150,41 +155,62 @@ def bar(rate: float, high: float) -> Text:
 
 
 def _stats_table(result: Report) -> None:
-    from rich.table import Table
+    """Acceptance by group, then replies after connecting when the export had messages; each with its comparisons."""
+    from composer.linkedin.stats import comparisons
 
     console = output.console(stdout=True)
     console.print(
-        f"Sent invitations from {result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}: {result.groups[0].sent}, "
+        f"Sent invitations from {result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}: {result.groups[0].total}, "
         f"{result.notes} with a note; {result.pending} still pending count as not (yet) accepted.",
         markup=False,
         highlight=False,
     )
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("group", "sent", "accepted", "rate", "95% interval", "█ rate, ░ up to the interval's top"):
-        table.add_column(column, justify="left" if column == "group" or column.startswith("█") else "right")
-    previous = None
-    for group in result.groups:
-        if previous is not None and group.dimension != previous:
-            table.add_row()
-        previous = group.dimension
-        if not group.enough:
-            enough = "too few to say anything" if group.sent else "none"
-            table.add_row(output.cell(group.label), str(group.sent), str(group.accepted), "", "", enough)
-            continue
-        low, high = group.interval
-        table.add_row(
-            output.cell(group.label),
-            str(group.sent),
-            str(group.accepted),
-            f"{group.rate:.0%}",
-            f"{low:.0%}-{high:.0%}",
-            bar(group.rate, high),
-        )
-    console.print(table)
+    console.print(_groups_table(result.groups))
     if result.notes and not result.matched:
         console.print(
             "No sent note matched one recorded by `invite draft`/`invite merge`, so there is no breakdown by template.",
             markup=False,
         )
-    for line in result.comparisons():
+    for line in comparisons(result.groups):
         console.print(line, markup=False, highlight=False)
+    if not result.replies:
+        console.print(NO_REPLIES, markup=False, highlight=False)
+        return
+    console.print(
+        f"\nReplies after connecting (from messages.csv): {result.replies[0].hits} of the {result.replies[0].total} "
+        "who accepted wrote to you on or after the day you connected.",
+        markup=False,
+        highlight=False,
+    )
+    console.print(_groups_table(result.replies))
+    for line in comparisons(result.replies):
+        console.print(line, markup=False, highlight=False)
+
+
+def _groups_table(groups: list[Group]) -> Table:
+    """One row a group (a blank row between dimensions): counts, rate, interval and bar, or why there is none."""
+    from rich.table import Table
+
+    measure = groups[0].measure
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("group", measure.total, measure.hits, "rate", "95% interval", "█ rate, ░ up to the interval's top"):
+        table.add_column(column, justify="left" if column == "group" or column.startswith("█") else "right")
+    previous = None
+    for group in groups:
+        if previous is not None and group.dimension != previous:
+            table.add_row()
+        previous = group.dimension
+        if not group.enough:
+            enough = "too few to say anything" if group.total else "none"
+            table.add_row(output.cell(group.label), str(group.total), str(group.hits), "", "", enough)
+            continue
+        low, high = group.interval
+        table.add_row(
+            output.cell(group.label),
+            str(group.total),
+            str(group.hits),
+            f"{group.rate:.0%}",
+            f"{low:.0%}-{high:.0%}",
+            bar(group.rate, high),
+        )
+    return table

@@ -1,20 +1,24 @@
-"""`invite stats`: which of your sent invitations were accepted, by what their notes were like.
+"""`invite stats`: which of your sent invitations were accepted, and answered, by what their notes were like.
 
 Only the export knows what was accepted, so the groups are over the sent invitations it lists
 (`invite import`): with a note and without; then, for notes, by length band, by the linter's
 verdict (generic or specific; a sales pitch or not; notes in a language the linter does not judge
-kept apart as "not judged", counted as neither), and by the template and relationship that made
-them, for notes the history recorded from `draft`/`merge` (matched to the export by text, since
-LinkedIn may normalise whitespace, and by recipient when both sides say who).
+kept apart as "not judged", counted as neither and never compared), and by the template and
+relationship that made them, for notes the history recorded from `draft`/`merge` (matched to the
+export by text, since LinkedIn may normalise whitespace, and by recipient when both sides say who).
 
-Every rate comes with its count and a 95 % Wilson score interval, which stays inside 0-100 % and
-behaves with small counts; a group smaller than `min_group` gets a plain sentence instead of a
-rate. Invitations still pending count as not (yet) accepted.
+When the export had `messages.csv`, the accepted invitations are counted again for replies after
+connecting (a message from them dated on or after the connection), with and without a note and by
+the linter's verdict: a note may change replies more than acceptance.
+
+Every rate comes with its count and a 95 % Wilson score interval; two groups of a dimension are
+compared by the difference of their rates with Newcombe's interval (`intervals`). A group smaller
+than `min_group` gets a plain sentence instead of a rate. Invitations still pending count as not
+(yet) accepted.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,79 +27,112 @@ from typing import Any
 from composer.history.people import is_full_name
 from composer.history.store import History, Invitation, open_history
 from composer.length import note_length
+from composer.linkedin.intervals import difference, wilson
 from composer.linkedin.settings import settings
 from composer.similarity import Index, shingles, skeleton
 
 #: The row of notes in a language the linter does not judge (`judged` in the linter's languages.yaml).
 NOT_JUDGED = "notes not judged (other languages)"
-#: The normal quantile for a two-sided 95 % interval.
-Z95 = 1.959963984540054
+#: The dimensions replies after connecting are counted by (the rest have too few accepted notes to say much).
+REPLY_DIMENSIONS = ("all", "note", "verdict", "pitch")
+#: (dimension, group) an invitation is counted in.
+Label = tuple[str, str]
 
 
-def wilson(accepted: int, sent: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval for accepted/sent; (0, 1) when nothing was sent."""
-    if sent == 0:
-        return 0.0, 1.0
-    p = accepted / sent
-    denominator = 1 + z * z / sent
-    centre = (p + z * z / (2 * sent)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / sent + z * z / (4 * sent * sent))
-    return max(0.0, centre - half), min(1.0, centre + half)
+@dataclass(frozen=True)
+class Measure:
+    """What a group counts: out of `total` (e.g. sent), how many `hits` (e.g. accepted); words for both."""
+
+    name: str
+    total: str
+    hits: str
+    everyone: str
+
+
+ACCEPTANCE = Measure("acceptance", "sent", "accepted", "all sent invitations")
+REPLIES = Measure("replies after connecting", "accepted", "replied", "all accepted invitations")
 
 
 @dataclass(frozen=True)
 class Sent:
-    """One sent invitation from the export: its note, whether it was accepted, and who it went to."""
+    """One sent invitation from the export: its note, whether it was accepted and answered, and who it went to."""
 
     sent_at: datetime
     message: str
     accepted: bool
     person_key: str | None
     profile_key: str | None
+    #: a message from them after connecting; None when unknown (no messages.csv, or not accepted)
+    replied: bool | None = None
 
 
 @dataclass
 class Group:
-    """One group's acceptance: counts, rate and interval (or why there is none)."""
+    """One group's rate: counts, rate and interval (or why there is none)."""
 
     dimension: str
     label: str
-    sent: int = 0
-    accepted: int = 0
+    measure: Measure = ACCEPTANCE
+    total: int = 0
+    hits: int = 0
     #: False for the notes the linter did not judge (their language): shown, never compared with the others.
     judged: bool = True
 
     @property
     def rate(self) -> float:
-        return self.accepted / self.sent if self.sent else 0.0
+        return self.hits / self.total if self.total else 0.0
 
     @property
     def interval(self) -> tuple[float, float]:
-        return wilson(self.accepted, self.sent)
+        return wilson(self.hits, self.total)
 
     @property
     def enough(self) -> bool:
-        return self.sent >= int(settings()["stats"]["min_group"])
+        return self.total >= int(settings()["stats"]["min_group"])
 
     def to_dict(self) -> dict[str, Any]:
         low, high = self.interval
         return {
             "dimension": self.dimension,
             "group": self.label,
-            "sent": self.sent,
-            "accepted": self.accepted,
-            "rate": round(self.rate, 4) if self.sent else None,
+            self.measure.total: self.total,
+            self.measure.hits: self.hits,
+            "rate": round(self.rate, 4) if self.total else None,
             "low": round(low, 4),
             "high": round(high, 4),
             "enough": self.enough,
         }
 
 
+def compare(a: Group, b: Group) -> str:
+    """Rate a minus rate b in plain words, with its 95 % interval (Newcombe's), and whether that tells them apart."""
+    shown = difference(a.hits, a.total, b.hits, b.total)
+    line = f"{a.measure.name.capitalize()}, {a.label} ({a.rate:.0%} vs {b.rate:.0%}): {shown.versus(b.label)}"
+    if shown.differs:
+        return line + "."
+    return line + "; the interval includes 0, so these invitations cannot tell them apart."
+
+
+def comparisons(groups: list[Group]) -> list[str]:
+    """For each dimension with exactly two judged groups, both big enough: their difference, in words.
+
+    A "not judged" group is unknown, so it is left out: generic against specific stays the comparison.
+    """
+    lines = []
+    for name in dict.fromkeys(g.dimension for g in groups):
+        pair = [g for g in groups if g.dimension == name and g.judged]
+        if len(pair) == 2 and all(g.enough for g in pair):
+            lines.append(compare(*pair))
+    return lines
+
+
 @dataclass
 class Report:
-    """Every group, the period covered and the plain-language comparisons."""
+    """Every group (acceptance, and replies when known), the period covered and the comparisons."""
 
     groups: list[Group] = field(default_factory=list)
+    #: replies after connecting, by group; empty when no export with messages.csv was imported
+    replies: list[Group] = field(default_factory=list)
     first: datetime | None = None
     last: datetime | None = None
     pending: int = 0
@@ -106,26 +143,7 @@ class Report:
         return [g for g in self.groups if g.dimension == name]
 
     def comparisons(self) -> list[str]:
-        """For each two-group dimension with enough in both: do the intervals say they differ?
-
-        A "not judged" group is unknown, so it is left out: generic against specific stays the comparison.
-        """
-        lines = []
-        for name in dict.fromkeys(g.dimension for g in self.groups):
-            groups = [g for g in self.dimension(name) if g.judged]
-            if len(groups) != 2 or not all(g.enough for g in groups):
-                continue
-            a, b = groups
-            (a_low, a_high), (b_low, b_high) = a.interval, b.interval
-            if a_high < b_low or b_high < a_low:
-                more, less = (a, b) if a.rate > b.rate else (b, a)
-                lines.append(
-                    f"{more.label} were accepted more often than {less.label} ({more.rate:.0%} vs {less.rate:.0%}); "
-                    "the 95% intervals do not overlap."
-                )
-            else:
-                lines.append(f"{a.label} and {b.label}: the 95% intervals overlap, so these invitations cannot tell them apart.")
-        return lines
+        return comparisons(self.groups) + comparisons(self.replies)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +153,7 @@ class Report:
             "notes": self.notes,
             "matched_to_history": self.matched,
             "groups": [g.to_dict() for g in self.groups],
+            "replies": [g.to_dict() for g in self.replies] if self.replies else None,
             "comparisons": self.comparisons(),
         }
 
@@ -145,7 +164,7 @@ def sent_invitations(history: History, since: datetime | None) -> list[Sent]:
 
 
 def _sent(row: Invitation) -> Sent:
-    return Sent(row.sent_at, row.message or "", row.connected, row.person_key, row.profile_key)
+    return Sent(row.sent_at, row.message or "", row.connected, row.person_key, row.profile_key, row.replied)
 
 
 def stats(since: datetime | None, *, limit: int) -> Report | None:
@@ -158,49 +177,64 @@ def stats(since: datetime | None, *, limit: int) -> Report | None:
 
 
 def report(history: History, since: datetime | None, *, limit: int) -> Report:
-    """Acceptance by group over the sent invitations (since a date); notes are linted in one batch."""
+    """Acceptance (and replies) by group over the sent invitations since a date; notes are linted in one batch."""
     sent = sent_invitations(history, since)
     result = Report(first=sent[0].sent_at if sent else None, last=sent[-1].sent_at if sent else None)
     result.pending = sum(not s.accepted for s in sent)
-    overall = Group("all", "all sent invitations")
-    with_note, without = Group("note", "with a note"), Group("note", "without a note")
-    for item in sent:
-        _add(overall, item)
-        _add(with_note if item.message.strip() else without, item)
-    result.groups += [overall, with_note, without]
     notes = [s for s in sent if s.message.strip()]
     result.notes = len(notes)
-    result.groups += _by_length(notes)
-    result.groups += _by_verdict(notes, limit)
-    templates, relationships, result.matched = _by_template(history, notes)
-    result.groups += templates + relationships
+    labels: dict[int, list[Label]] = {
+        id(s): [("all", ""), ("note", "with a note" if s.message.strip() else "without a note")] for s in sent
+    }
+    matched = _by_template(history, notes)
+    for item, found in _by_length(notes) + _by_verdict(notes, limit) + matched:
+        labels[id(item)] += found
+    result.matched = len(matched)
+    result.groups = _grouped(ACCEPTANCE, [(s.accepted, labels[id(s)]) for s in sent])
+    answered = [(bool(s.replied), labels[id(s)]) for s in sent if s.accepted and s.replied is not None]
+    if answered:
+        result.replies = [g for g in _grouped(REPLIES, answered) if g.dimension in REPLY_DIMENSIONS]
     return result
 
 
-def _add(group: Group, item: Sent) -> None:
-    group.sent += 1
-    group.accepted += item.accepted
-
-
-def _grouped(dimension: str, labels: Iterable[str], pairs: Iterable[tuple[str, Sent]]) -> list[Group]:
-    groups = {label: Group(dimension, label) for label in labels}
-    for label, item in pairs:
-        _add(groups.setdefault(label, Group(dimension, label)), item)
-    return list(groups.values())
-
-
-def _by_length(notes: list[Sent]) -> list[Group]:
+def _seeds(measure: Measure) -> dict[str, tuple[str, ...]]:
+    """Each fixed dimension's groups, in the order shown (an empty group still gets its row)."""
     short, long_ = settings()["stats"]["length_bands"]
-    labels = (f"notes under {short} characters", f"notes of {short}-{long_} characters", f"notes over {long_} characters")
+    return {
+        "all": (measure.everyone,),
+        "note": ("with a note", "without a note"),
+        "length": (f"notes under {short} characters", f"notes of {short}-{long_} characters", f"notes over {long_} characters"),
+        "verdict": ("specific notes", "generic notes"),
+        "pitch": ("notes without a pitch", "sales pitches"),
+    }
+
+
+def _grouped(measure: Measure, items: Iterable[tuple[bool, list[Label]]]) -> list[Group]:
+    """Groups by dimension, each counting the items labelled with it; a "not judged" row last in its dimension."""
+    seeds = _seeds(measure)
+    groups = {(name, label): Group(name, label, measure) for name, labels in seeds.items() for label in labels}
+    for hit, labels in items:
+        for name, label in labels:
+            key = (name, measure.everyone if name == "all" else label)
+            group = groups.setdefault(key, Group(name, key[1], measure, judged=key[1] != NOT_JUDGED))
+            group.total += 1
+            group.hits += hit
+    order = [*seeds, "template", "relationship"]
+    return sorted(groups.values(), key=lambda g: (order.index(g.dimension), not g.judged))
+
+
+def _by_length(notes: list[Sent]) -> list[tuple[Sent, list[Label]]]:
+    labels = _seeds(ACCEPTANCE)["length"]
+    short, long_ = settings()["stats"]["length_bands"]
 
     def band(text: str) -> str:
         length = note_length(text)
         return labels[0] if length < short else labels[1] if length <= long_ else labels[2]
 
-    return _grouped("length", labels, ((band(s.message), s) for s in notes))
+    return [(s, [("length", band(s.message))]) for s in notes]
 
 
-def _by_verdict(notes: list[Sent], limit: int) -> list[Group]:
+def _by_verdict(notes: list[Sent], limit: int) -> list[tuple[Sent, list[Label]]]:
     """The linter's judgement: generic (canned or nothing specific) or specific; a sales pitch or not.
 
     A note in a language the linter does not judge is neither: it goes to a separate "not judged"
@@ -210,51 +244,36 @@ def _by_verdict(notes: list[Sent], limit: int) -> list[Group]:
 
     generic_rules = set(settings()["inbox"]["generic_rules"])
     pitch_rules = set(settings()["inbox"]["pitch_rules"])
-    verdicts: list[tuple[str, Sent]] = []
-    pitches: list[tuple[str, Sent]] = []
-    unjudged: list[Sent] = []
+    labelled: list[tuple[Sent, list[Label]]] = []
     for result in lint_results(((i, s.message, None) for i, s in enumerate(notes)), limit=limit):
         item, rules = notes[result.id], {f.rule for f in result.findings}
         if not result.judged:
-            unjudged.append(item)
+            labelled.append((item, [("verdict", NOT_JUDGED), ("pitch", NOT_JUDGED)]))
             continue
-        verdicts.append(("generic notes" if rules & generic_rules else "specific notes", item))
-        pitches.append(("sales pitches" if rules & pitch_rules else "notes without a pitch", item))
-    verdict = _grouped("verdict", ("specific notes", "generic notes"), verdicts)
-    pitch = _grouped("pitch", ("notes without a pitch", "sales pitches"), pitches)
-    if unjudged:
-        verdict.append(_not_judged("verdict", unjudged))
-        pitch.append(_not_judged("pitch", unjudged))
-    return verdict + pitch
+        verdict = "generic notes" if rules & generic_rules else "specific notes"
+        pitch = "sales pitches" if rules & pitch_rules else "notes without a pitch"
+        labelled.append((item, [("verdict", verdict), ("pitch", pitch)]))
+    return labelled
 
 
-def _not_judged(dimension: str, notes: list[Sent]) -> Group:
-    group = Group(dimension, NOT_JUDGED, judged=False)
-    for item in notes:
-        _add(group, item)
-    return group
-
-
-def _by_template(history: History, notes: list[Sent]) -> tuple[list[Group], list[Group], int]:
-    """Sent notes matched to the notes `draft`/`merge` recorded: by template and by relationship."""
+def _by_template(history: History, notes: list[Sent]) -> list[tuple[Sent, list[Label]]]:
+    """Sent notes matched to the notes `draft`/`merge` recorded, labelled with their template and relationship."""
     records = [r for r in history.notes() if r.template]
     if not records or not notes:
-        return [], [], 0
+        return []
     from composer.history.people import profile_key, recipient_key
 
     threshold = float(settings()["stats"]["match_similarity"])
     keyed = [(profile_key(r.profile_url), recipient_key(r.recipient), shingles(skeleton(r.text)), r) for r in records]
     index = Index([k[2] for k in keyed], threshold, queries=len(notes))
-    by_template: list[tuple[str, Sent]] = []
-    by_relationship: list[tuple[str, Sent]] = []
+    labelled: list[tuple[Sent, list[Label]]] = []
     for item in notes:
         matches = index.matches(shingles(skeleton(item.message)))
         chosen = next((keyed[k][3] for k, _ in matches if _same_person(item, keyed[k][0], keyed[k][1])), None)
-        if chosen is None:
-            continue
-        by_template.append((f"template {chosen.template}", item))
-        by_relationship.append((f"relationship {chosen.relationship or '?'}", item))
-    return _grouped("template", (), by_template), _grouped("relationship", (), by_relationship), len(by_template)
+        if chosen is not None:
+            labels = [("template", f"template {chosen.template}"), ("relationship", f"relationship {chosen.relationship or '?'}")]
+            labelled.append((item, labels))
+    return labelled
 
 
 def _same_person(item: Sent, profile: str | None, name: str | None) -> bool:

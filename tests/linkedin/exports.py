@@ -110,6 +110,36 @@ def connections_csv(urls: bool, preamble: bool, rows: list[tuple] | None = None)
     return (PREAMBLE if preamble else "") + buffer.getvalue()
 
 
+#: messages.csv's header as LinkedIn writes it.
+MESSAGES_HEADER = [
+    "CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO", "RECIPIENT PROFILE URLS",
+    "DATE", "SUBJECT", "CONTENT", "FOLDER",
+]  # fmt: skip
+
+
+def messages_csv(rows: list[tuple[str, str | None, str, str]], columns: list[str] | None = None) -> str:
+    """messages.csv from (sender, their slug or None, date as `2026-02-01 10:22:33 UTC`, content) to or from ME."""
+    header = columns if columns is not None else MESSAGES_HEADER
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, header, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    mine = "https://www.linkedin.com/in/sam-lee-example"
+    for n, (sender, slug, moment, content) in enumerate(rows):
+        me = sender == ME
+        cells = {
+            "CONVERSATION ID": f"2-conversation-{n}",
+            "FROM": sender,
+            "SENDER PROFILE URL": mine if me else url(slug),
+            "TO": "someone" if me else ME,
+            "RECIPIENT PROFILE URLS": "" if me else mine,
+            "DATE": moment,
+            "CONTENT": content,
+            "FOLDER": "INBOX",
+        }
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
 def encode(text: str, *, crlf: bool, bom: bool) -> bytes:
     if crlf:
         text = text.replace("\n", "\r\n")  # quoted line breaks become CRLF too, as Windows tools write them
@@ -127,6 +157,7 @@ def write_export(
     name: str = "Basic_LinkedInDataExport_02-08-2026",
     invitations: str | None = None,
     connections: str | None = None,
+    messages: str | None = None,
 ) -> Path:
     """An export as LinkedIn ships it (zip) or as unpacked (folder); returns its path."""
     files = {
@@ -136,6 +167,8 @@ def write_export(
         ),
         "Profile.csv": b"First Name,Last Name\nSam,Lee\n",
     }
+    if messages is not None:
+        files["messages.csv"] = encode(messages, crlf=crlf, bom=bom)
     folder.mkdir(parents=True, exist_ok=True)
     if as_zip:
         target = folder / f"{name}.zip"
@@ -150,12 +183,15 @@ def write_export(
     return target
 
 
-def sent_export(folder: Path, messages: list[str], accepted: Callable[[int], bool]) -> Path:
-    """An export of sent invitations, one a message, to "Person{i} Example"; those with accepted(i) are connected."""
+def sent_export(folder: Path, messages: list[str], accepted: Callable[[int], bool], *, inbox: str | None = None) -> Path:
+    """An export of sent invitations, one a message, to "Person{i} Example"; those with accepted(i) are connected.
+    `inbox` is its messages.csv, if any."""
     rows, people = [], []
     for i, message in enumerate(messages):
         slug = f"person-{i}"
         rows.append(("OUTGOING", f"Person{i} Example", slug, f"1/{1 + i % 28}/26, 10:{i % 60:02d} AM", message))
         if accepted(i):
             people.append((f"Person{i}", "Example", slug, "Co", "Role", "01 Feb 2026"))
-    return write_export(folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, people))
+    return write_export(
+        folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, people), messages=inbox
+    )

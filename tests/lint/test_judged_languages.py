@@ -186,7 +186,10 @@ def test_stats_keeps_notes_not_judged_apart(tmp_path: Path):
     assert groups[("pitch", "notes not judged (other languages)")] == (12, 6)
     assert groups[("pitch", "notes without a pitch")][0] + groups[("pitch", "sales pitches")][0] == 28
     # Generic against specific is still compared; the unknown group is never part of a comparison.
-    assert any(line.startswith("specific notes were accepted more often than generic notes") for line in report["comparisons"])
+    assert any(
+        line.startswith("Acceptance, specific notes (100% vs 0%): 100 points higher than generic notes")
+        for line in report["comparisons"]
+    )
     assert not any("not judged" in line for line in report["comparisons"])
     assert "notes not judged (other languages)" in run_cli("stats").stdout
 

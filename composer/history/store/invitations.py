@@ -2,7 +2,8 @@
 
 Columns come from `Invitation`'s fields (`rows`). Re-importing is idempotent: an invitation's
 `identity` is unique, and a second sighting only updates it (a profile URL or message the earlier
-export lacked, `connected` once it is true, `seen_in` when this export is the newer one). The
+export lacked, `connected` and `replied` once they are true, `seen_in` when this export is the newer one;
+`replied` stays unknown, NULL, until an export with messages.csv says). The
 reading of the export itself, and how people are matched, is `composer.linkedin.importer`'s.
 """
 
@@ -29,6 +30,8 @@ ON CONFLICT (identity) DO UPDATE SET
     message = CASE WHEN excluded.message != '' THEN excluded.message ELSE invitations.message END,
     matched_by = CASE WHEN invitations.connected THEN invitations.matched_by ELSE excluded.matched_by END,
     connected = MAX(invitations.connected, excluded.connected),
+    replied = CASE WHEN excluded.replied IS NULL THEN invitations.replied
+        ELSE MAX(COALESCE(invitations.replied, 0), excluded.replied) END,
     seen_in = CASE
         WHEN invitations.seen_in IS NULL
           OR (SELECT export_date FROM imports WHERE id = invitations.seen_in)

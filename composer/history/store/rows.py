@@ -148,3 +148,5 @@ class Invitation:
     matched_by: str | None = None
     #: the newest import that listed it (the store sets it)
     seen_in: int | None = None
+    #: sent and accepted: a message from them after connecting (the export's messages.csv); None when unknown
+    replied: bool | None = field(default=None, metadata=column(store=int, load=bool))
