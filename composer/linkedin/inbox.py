@@ -25,6 +25,7 @@ from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, open_history
 from composer.linkedin.settings import settings
 from composer.lint import Finding, not_judged_reason
+from composer.names import greeting_name
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
 
@@ -47,8 +48,8 @@ class Received:
 
     @property
     def first_name(self) -> str:
-        """The first word of the inviter's name, for the reply's greeting."""
-        return (self.person or "").split(" ", 1)[0]
+        """The inviter's cleaned first name for the reply's greeting; "" for an initial or a title alone."""
+        return greeting_name(self.person) or ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `invite inbox --format json`."""

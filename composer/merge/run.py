@@ -40,6 +40,8 @@ class Row:
     findings: list[Finding] = field(default_factory=list)
     note: Note | None = None
     skel: str = ""
+    #: the recipient's name cells as the CSV gives them ({column: value}), for `name-cleaned`
+    names: dict[str, str] = field(default_factory=dict)
     #: False when the note's language is not judged for generic wording and pitches: unknown, never "ok".
     judged: bool = True
     language: str = "en"
@@ -74,11 +76,13 @@ class Plan:
     def prepare(self, record: Record) -> Row:
         """Choose the row's template, gather its answers and render it; a problem becomes the row's error."""
         row = Row(record)
-        row.name, row.url = self.columns.recipient(record.cells)
+        row.names = {c: record.cells[c] for c in self.columns.names if record.cells.get(c, "").strip()}
+        cells = self.columns.cleaned_names(record.cells)
+        row.name, row.url = self.columns.recipient(cells)
         if record.problem:
             row.error = record.problem
             return row
-        answers = self.columns.row_answers(record.cells)
+        answers = self.columns.row_answers(cells)
         try:
             template = self._template(answers)
             row.template = template
@@ -146,16 +150,23 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
         assert row.note is not None
         row.findings += log.check(row.note, row.skel)
         log.accept(row.note)
-    groups = _duplicates(plan, rows) if "batch-duplicate" in plan.rules else []
+    groups = _batch_rules(plan, rows) if in_scope(plan.rules, "batch") else []
     for row in notes:
         row.findings = sorted_findings(row.findings)
     return Outcome(rows, groups)
 
 
-def _duplicates(plan: Plan, rows: list[Row]) -> list[list[int]]:
-    """Run the batch rules (`batch-duplicate`) on the rendered notes; the near-identical groups, as row indices."""
+def _batch_rules(plan: Plan, rows: list[Row]) -> list[list[int]]:
+    """Run the batch rules (`batch-duplicate`, `name-cleaned`) on the rendered notes; the near-identical groups, as row indices."""
     indices = [i for i, row in enumerate(rows) if row.text is not None]
-    batch = Batch([rows[i].text or "" for i in indices], [rows[i].skel for i in indices], plan.config.merge.duplicate_similarity)
+    batch = Batch(
+        [rows[i].text or "" for i in indices],
+        [rows[i].skel for i in indices],
+        plan.config.merge.duplicate_similarity,
+        names=[rows[i].names for i in indices],
+    )
     for i, found in zip(indices, check_batch(batch, plan.rules), strict=True):
         rows[i].findings += found
+    if "batch-duplicate" not in plan.rules:
+        return []
     return [[indices[k] for k in members] for members in batch.groups]

@@ -250,3 +250,26 @@ def test_the_merge_runs_without_the_command_line(tmp_path: Path, own_history: Pa
     missing = "error: missing required answer(s) for 'event-brief': event"
     assert [row["status"] for row in rows] == ["ok", "ok", "ok", missing, "ok"]
     assert not own_history.exists()
+
+
+def test_name_cells_are_cleaned_and_each_cleaning_is_an_info_finding(tmp_path: Path):
+    """A Connections.csv as people fill their profiles: titles, credentials, pronouns, emoji, capitals."""
+    rows = [
+        ("Dr. Ana", "Lima, PhD", "ana-lima-example"),
+        ("BEN", "ORTIZ", "ben-ortiz-example"),
+        ("Mei 🚀", "Chen (she/her)", "mei-chen-example"),
+        ("Omar", "Haddad", "omar-haddad-example"),
+    ]
+    body = "".join(f"{first},{last},https://www.linkedin.com/in/{slug},,Initech,Engineer,01 Jan 2026\r\n" for first, last, slug in rows)
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    source = write(tmp_path / "Connections.csv", header + body.replace("Lima, PhD", '"Lima, PhD"'))
+    result = run_cli("merge", str(source), "-t", "reconnect", "--set", "shared_past=the Lisbon hackathon", "--format", "jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["note"].split(",")[0] for r in records] == ["Hi Ana", "Hi Ben", "Hi Mei", "Hi Omar"]
+    assert [r["recipient"] for r in records] == ["Ana Lima", "Ben Ortiz", "Mei Chen", "Omar Haddad"]
+    cleaned = [[f for f in r["findings"] if f["rule"] == "name-cleaned"] for r in records]
+    assert [len(found) for found in cleaned] == [2, 2, 2, 0]
+    assert {f["severity"] for found in cleaned for f in found} == {"info"}
+    assert cleaned[0][0]["message"] == "First Name: 'Dr. Ana' read as 'Ana' (title)"
+    assert "(pronouns)" in cleaned[2][1]["message"] and "(decorations)" in cleaned[2][0]["message"]
+    assert records[0]["columns"]["First Name"] == "Dr. Ana"  # the input's own columns are passed through as given

@@ -26,6 +26,7 @@ INSERT INTO invitations ({", ".join(_WRITTEN)}) VALUES ({", ".join("?" * len(_WR
 ON CONFLICT (identity) DO UPDATE SET
     profile_url = COALESCE(excluded.profile_url, invitations.profile_url),
     profile_key = COALESCE(excluded.profile_key, invitations.profile_key),
+    person_key = excluded.person_key,
     message = CASE WHEN excluded.message != '' THEN excluded.message ELSE invitations.message END,
     matched_by = CASE WHEN invitations.connected THEN invitations.matched_by ELSE excluded.matched_by END,
     connected = MAX(invitations.connected, excluded.connected),
