@@ -401,3 +401,15 @@ def test_inbox_reply_greets_with_a_cleaned_first_name_or_none(tmp_path: Path):
     titled = run_cli("inbox", "reply", "2", "--no-input")
     assert titled.stdout.startswith("Hi Mei, thanks for the invitation")
     assert run_cli("inbox", "reply", "2", "-t", "reply-policy", "--no-input").stdout.startswith("Thanks for the invite, Mei.")
+
+
+def test_a_reply_you_drafted_never_changes_a_suggestion_or_spends_the_quota(tmp_path: Path):
+    run_cli("import", str(write_export(tmp_path)))
+    before = {i["from"]: i["action"] for i in map(json.loads, run_cli("inbox", "--format", "json").stdout.splitlines())}
+    for _ in range(7):  # more replies than the month's notes: none is an invitation's note
+        reply = run_cli("inbox", "reply", "5", "--no-input")
+        assert reply.exit_code == 0 and "[note-quota]" not in reply.stderr and "[repeated-note]" not in reply.stderr
+    after = {i["from"]: i["action"] for i in map(json.loads, run_cli("inbox", "--format", "json").stdout.splitlines())}
+    assert after == before and after["Eve Adams"] == "ask"
+    assert run_cli("inbox", "reply", "4", "--no-input", "--no-record").exit_code == 0
+    assert len(run_cli("history", "--format", "json").stdout.splitlines()) == 7

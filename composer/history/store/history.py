@@ -12,8 +12,9 @@ from pathlib import Path
 
 from composer.history.store.database import connect, history_path, retry_while_busy, use_wal
 from composer.history.store.invitations import InvitationTable
-from composer.history.store.notes import NoteTable
-from composer.history.store.rows import Recorded
+from composer.history.store.database import to_text
+from composer.history.store.notes import COUNTED, NoteTable
+from composer.history.store.rows import Recorded, to_minutes
 from composer.history.store.schema import migrate
 
 
@@ -22,6 +23,19 @@ class History(NoteTable, InvitationTable):
 
     def __enter__(self) -> History:
         return self
+
+    def quota_used(self, start: datetime) -> int:
+        """The notes the monthly quota counts since `start`: the invitation notes recorded here, and the notes of
+        sent invitations an imported export lists for that time that no recorded note to the same person
+        accounts for (a note drafted here and then sent shows up in both, and counts once)."""
+        local = to_minutes(start.astimezone().replace(tzinfo=None))  # exports give local time without a zone
+        [(exported,)] = self.query(
+            "SELECT COUNT(*) FROM invitations i WHERE i.direction = 'outgoing' AND i.message != '' AND i.sent_at >= ?"
+            f" AND NOT EXISTS (SELECT 1 FROM notes n WHERE {COUNTED}"
+            " AND (n.profile_key = i.profile_key OR n.recipient_key = i.person_key))",
+            [local, to_text(start)],
+        )
+        return self.count_since(start) + int(exported)
 
     def forget(self, *, recipient: str | None = None, everything: bool = False, last_run: bool = False) -> int:
         """Delete one recipient's notes (by profile URL or exact name), the last run's, or all; returns how many."""
