@@ -9,7 +9,8 @@ The history and batch checks need every note, so they run once the stream is don
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,7 +140,8 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
     if note_rules:
         for result in lint_results(rendered(), limit=plan.limit, select=note_rules):
             row = rows[result.id]
-            row.findings, row.language, row.judged = result.findings, result.language, result.judged
+            row.findings = [f for f in result.findings if not filled_by_merge(f, row.text or "", row.record.cells.values())]
+            row.language, row.judged = result.language, result.judged
             advance()
     else:
         for _ in rendered():
@@ -154,6 +156,29 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
     for row in notes:
         row.findings = sorted_findings(row.findings)
     return Outcome(rows, groups)
+
+
+#: Rules about how a template is written, whose findings are the cell's own business when a cell filled the
+#: text: a company called "Crypto.com" is no link, "[Acme Corp]" from a Company cell no placeholder.
+CELL_WORDING_RULES = ("link", "placeholder")
+_ADDRESS = re.compile(r"://|@|/")
+
+
+def filled_by_merge(finding: Finding, text: str, cells: Iterable[str]) -> bool:
+    """Whether a `link` (a bare domain only: no scheme, path or e-mail) or `placeholder` finding lies
+    inside text a CSV cell filled, so the template did not write it."""
+    if finding.rule not in CELL_WORDING_RULES or (finding.rule == "link" and _ADDRESS.search(finding.excerpt)):
+        return False
+    for cell in cells:
+        value = cell.strip()
+        if len(value) < 2:
+            continue
+        start = text.find(value)
+        while start != -1:
+            if start <= finding.start and finding.end <= start + len(value):
+                return True
+            start = text.find(value, start + 1)
+    return False
 
 
 def _batch_rules(plan: Plan, rows: list[Row]) -> list[list[int]]:

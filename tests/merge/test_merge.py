@@ -168,7 +168,8 @@ def test_input_errors_exit_2_with_one_line(args, message):
     ("content", "message"),
     [
         (b"", "empty file"),
-        (b"first_name,event\n\xff\xfe broken\n", "not UTF-8"),
+        # UTF-8 as far as its encoding is guessed, then a byte that is not
+        (b"first_name,event\n" + b"Ana,PyCon\n" * 8_000 + b"\xff\xfe broken\n", "not UTF-8"),
         (b"first_name,\x00event\nAna,x\n", "looks like a binary file"),
         (b'first_name,event\nAna,"' + b"x" * 200_000 + b'"\n', "not readable as CSV"),
         (b"first_name,,event\nAna,,PyCon\n", "empty column name"),
@@ -273,3 +274,36 @@ def test_name_cells_are_cleaned_and_each_cleaning_is_an_info_finding(tmp_path: P
     assert cleaned[0][0]["message"] == "First Name: 'Dr. Ana' read as 'Ana' (title)"
     assert "(pronouns)" in cleaned[2][1]["message"] and "(decorations)" in cleaned[2][0]["message"]
     assert records[0]["columns"]["First Name"] == "Dr. Ana"  # the input's own columns are passed through as given
+
+
+# --------------------------------------------------------------------------- CSVs as Excel saves them
+
+
+@pytest.mark.parametrize(
+    ("separator", "encoding", "preface"),
+    [(";", "utf-8-sig", ""), ("\t", "utf-16", ""), (";", "cp1252", ""), (",", "cp1252", ""), (";", "cp1252", "sep=;\r\n")],
+)
+def test_excel_csvs_read_with_their_separator_and_encoding(tmp_path: Path, separator: str, encoding: str, preface: str):
+    """Excel where the decimal mark is a comma saves `;`; "Unicode text" is UTF-16 with tabs; ANSI is cp1252."""
+    rows = [["First Name", "Last Name", "Company"], ["Café", "Müller", "Ärzte; Partner"], ["José", "Núñez", "Señor SA"]]
+    lines = [separator.join(f'"{cell}"' if separator in cell else cell for cell in row) for row in rows]
+    source = tmp_path / "people.csv"
+    source.write_bytes((preface + "\r\n".join(lines) + "\r\n").encode(encoding))
+    result = run_cli("merge", str(source), "-t", "colleague-brief", "--format", "jsonl", "--no-record", "--ignore", "batch-duplicate")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["recipient"] for r in records] == ["Café Müller", "José Núñez"]
+    assert "at Ärzte; Partner" in records[0]["note"] and records[1]["columns"]["Company"] == "Señor SA"
+
+
+def test_company_names_filled_by_the_merge_are_no_link_or_placeholder(tmp_path: Path):
+    source = write(
+        tmp_path / "Connections.csv",
+        "First Name,Last Name,Company\nAna,Lima,Crypto.com\nBen,Ortiz,[Acme Corp]\nMei,Chen,https://acme.example/jobs\n",
+    )
+    result = run_cli("merge", str(source), "-t", "colleague-brief", "--format", "jsonl", "--no-record")
+    findings = [{f["rule"] for f in json.loads(line)["findings"]} for line in result.stdout.splitlines()]
+    assert "link" not in findings[0] and "placeholder" not in findings[1]
+    assert "link" in findings[2]  # a real address stays a link, whoever wrote it
+    lint = run_cli("lint", "-", input="Hi Ana, we worked together at Crypto.com on [Project], so let's stay connected.\n")
+    assert "[link]" in lint.stdout + lint.stderr and "[placeholder]" in lint.stdout + lint.stderr  # the linter alone still says so
