@@ -119,8 +119,8 @@ class HistoryChecks:
             exported = self._exported_invitation(person)
             if exported is None:
                 return None
-            sent_at, by = exported
-            return Invitation(who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export")
+            sent_at, by, connected = exported
+            return Invitation(who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export", connected=connected)
         record, by = earlier
         return Invitation(record.recipient or who, f"on {local_date(record.sent_at)}", by)
 
@@ -137,7 +137,7 @@ class HistoryChecks:
                 return found, "name"
         return None
 
-    def _exported_invitation(self, person: Person) -> tuple[str, str] | None:
+    def _exported_invitation(self, person: Person) -> tuple[str, str, bool] | None:
         """An invitation you sent them that an imported LinkedIn export lists (by URL, else full name)."""
         if self.history is None or not (person.profile or is_full_name(person.name)):
             return None

@@ -413,3 +413,16 @@ def test_a_reply_you_drafted_never_changes_a_suggestion_or_spends_the_quota(tmp_
     assert after == before and after["Eve Adams"] == "ask"
     assert run_cli("inbox", "reply", "4", "--no-input", "--no-record").exit_code == 0
     assert len(run_cli("history", "--format", "json").stdout.splitlines()) == 7
+
+
+def test_already_invited_says_connected_and_history_search_finds_the_export(tmp_path: Path):
+    run_cli("import", str(write_export(tmp_path)))
+    base = ("draft", "-r", "event", "--set", "event=RustConf", "--no-record")
+    accepted = run_cli(*base, "--set", "first_name=Ana", "--profile-url", "https://www.linkedin.com/in/ana-lima-0a1")
+    assert "you are already connected" in accepted.stderr and "withdraw" not in accepted.stderr
+    pending = run_cli(*base, "--set", "first_name=Ben", "--profile-url", "https://www.linkedin.com/in/ben-ortiz-7f2")
+    assert "withdraw a pending invitation" in pending.stderr and "already connected" not in pending.stderr
+    found = [json.loads(line) for line in run_cli("history", "--search", "ortiz", "--format", "json").stdout.splitlines()]
+    assert [(f["recipient"], f["command"]) for f in found] == [("Ben Ortiz", "import (sent)")]
+    assert "Ben Ortiz" in run_cli("history", "--search", "ortiz").stdout
+    assert run_cli("history", "--format", "json").stdout == ""  # without --search: the notes recorded here only

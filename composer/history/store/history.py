@@ -14,7 +14,8 @@ from composer.history.store.database import connect, history_path, retry_while_b
 from composer.history.store.invitations import InvitationTable
 from composer.history.store.database import to_text
 from composer.history.store.notes import COUNTED, NoteTable
-from composer.history.store.rows import Recorded, to_minutes
+from composer.history.store.rows import Invitation, Recorded, to_minutes
+from composer.length import note_length
 from composer.history.store.schema import migrate
 
 
@@ -84,12 +85,32 @@ def _prepare(history: History) -> None:
 
 
 def list_notes(*, since: datetime | None, template: str | None, search: str | None) -> list[Recorded] | None:
-    """`invite history`: the recorded notes, newest first, filtered; None when there is no history yet."""
+    """`invite history`: the recorded notes, newest first, filtered; None when there is no history yet. A
+    `search` lists the matching invitations an imported LinkedIn export holds too (command `import`), so
+    what `already-invited` names can be found."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        return history.notes(since=since, template=template, search=search)
+        notes = history.notes(since=since, template=template, search=search)
+        if not search or template is not None:
+            return notes
+        imported = [_as_listed(i) for i in history.search_invitations(search, since)]
+    return sorted([*notes, *imported], key=lambda n: n.sent_at, reverse=True)
+
+
+def _as_listed(invitation: Invitation) -> Recorded:
+    """An imported invitation in the shape `invite history` lists: `import (sent)` or `import (received)`."""
+    direction = "sent" if invitation.direction == "outgoing" else "received"
+    return Recorded(
+        id=invitation.id,
+        sent_at=invitation.sent_at.astimezone(),  # the export's local time
+        command=f"import ({direction}{', connected' if invitation.connected else ''})",
+        recipient=invitation.person,
+        profile_url=invitation.profile_url,
+        text=invitation.message,
+        length=note_length(invitation.message),
+    )
 
 
 def forget_notes(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from composer.history.store.database import Database, from_text, now, to_text
+from composer.history.store.database import Database, escape_like, from_text, now, to_text
 from composer.history.store.rows import Note, Recorded, column_names, from_row, stored_values
 from composer.length import note_length
 
@@ -21,10 +21,6 @@ _INSERT = f"INSERT INTO notes ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * l
 _SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
 #: The notes the monthly quota counts, since a moment (`n` is the notes table): invitation notes with text.
 COUNTED = "n.sent_at >= ? AND n.length > 0 AND n.kind = 'invitation'"
-
-
-def _escape_like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class NoteTable(Database):
@@ -65,7 +61,7 @@ class NoteTable(Database):
             params.append(template)
         if search:
             where.append("(text LIKE ? ESCAPE '\\' OR recipient LIKE ? ESCAPE '\\' OR profile_url LIKE ? ESCAPE '\\')")
-            params += [_escape_like(search)] * 3
+            params += [escape_like(search)] * 3
         sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY sent_at DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
