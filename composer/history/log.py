@@ -69,7 +69,7 @@ def checked_note(
 
 
 def note_kind(template: Template | None) -> str:
-    """"message" for a template of a message relationship (a reply), else "invitation" (relationships.yaml's `kind`)."""
+    """ "message" for a template of a message relationship (a reply), else "invitation" (relationships.yaml's `kind`)."""
     return "message" if template is not None and template.relationship in _message_relationships() else "invitation"
 
 

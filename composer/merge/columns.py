@@ -3,9 +3,9 @@
 A column names an answer by its header, case- and space-insensitively (`First Name` is
 `first_name`); `--map COLUMN=ANSWER` names the rest. A `template` or `relationship` column picks the
 template per row. Name cells are cleaned before use (titles, credentials, pronouns, emoji,
-capitals; `composer.names`), and the `name-cleaned` rule says so per row. The recipient is `first_name` + `last_name` (or a `name` column), and their
-profile URL comes from a `URL` or `Profile URL` column: both go to the history, never to a template
-that does not ask for them.
+capitals; `composer.names`), and the `name-cleaned` rule says so per row. The recipient is
+`first_name` + `last_name` (or a `name` column), and their profile URL comes from a `URL` or
+`Profile URL` column: both go to the history, never to a template that does not ask for them.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ def filled_by_merge(finding: Finding, text: str, cells: Iterable[str]) -> bool:
 
 
 def _batch_rules(plan: Plan, rows: list[Row]) -> list[list[int]]:
-    """Run the batch rules (`batch-duplicate`, `name-cleaned`) on the rendered notes; the near-identical groups, as row indices."""
+    """Run the batch rules (`batch-duplicate`, `name-cleaned`) on the rendered notes; the near-identical groups (row indices)."""
     indices = [i for i, row in enumerate(rows) if row.text is not None]
     batch = Batch(
         [rows[i].text or "" for i in indices],

@@ -382,9 +382,13 @@ def test_pre_2023_exports_match_people_despite_pronouns_and_credentials(tmp_path
         [("OUTGOING", "Ana Lima", None, "3/4/21, 9:00 AM", ""), ("OUTGOING", "Ben Ortiz", None, "3/5/21, 9:00 AM", "")],
     )
     connections = connections_csv(
-        False, False, [("Ana", "Lima, PhD (she/her)", None, "Globex", "CTO", "05 Mar 2021"), ("BEN 🚀", "ORTIZ", None, "", "", "")]
+        False,
+        False,
+        [("Ana", "Lima, PhD (she/her)", None, "Globex", "CTO", "05 Mar 2021"), ("BEN 🚀", "ORTIZ", None, "", "", "")],
     )
-    export = write_export(tmp_path, urls=False, invitations=invitations, connections=connections, name="Basic_LinkedInDataExport_04-01-2021")
+    export = write_export(
+        tmp_path, urls=False, invitations=invitations, connections=connections, name="Basic_LinkedInDataExport_04-01-2021"
+    )
     assert run_cli("import", str(export)).exit_code == 0
     assert states(history_file)["accepted"] == {"Ana Lima", "Ben Ortiz"}
 

@@ -261,7 +261,9 @@ def test_name_cells_are_cleaned_and_each_cleaning_is_an_info_finding(tmp_path: P
         ("Mei 🚀", "Chen (she/her)", "mei-chen-example"),
         ("Omar", "Haddad", "omar-haddad-example"),
     ]
-    body = "".join(f"{first},{last},https://www.linkedin.com/in/{slug},,Initech,Engineer,01 Jan 2026\r\n" for first, last, slug in rows)
+    body = "".join(
+        f"{first},{last},https://www.linkedin.com/in/{slug},,Initech,Engineer,01 Jan 2026\r\n" for first, last, slug in rows
+    )
     header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
     source = write(tmp_path / "Connections.csv", header + body.replace("Lima, PhD", '"Lima, PhD"'))
     result = run_cli("merge", str(source), "-t", "reconnect", "--set", "shared_past=the Lisbon hackathon", "--format", "jsonl")
@@ -289,7 +291,9 @@ def test_excel_csvs_read_with_their_separator_and_encoding(tmp_path: Path, separ
     lines = [separator.join(f'"{cell}"' if separator in cell else cell for cell in row) for row in rows]
     source = tmp_path / "people.csv"
     source.write_bytes((preface + "\r\n".join(lines) + "\r\n").encode(encoding))
-    result = run_cli("merge", str(source), "-t", "colleague-brief", "--format", "jsonl", "--no-record", "--ignore", "batch-duplicate")
+    result = run_cli(
+        "merge", str(source), "-t", "colleague-brief", "--format", "jsonl", "--no-record", "--ignore", "batch-duplicate"
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["recipient"] for r in records] == ["Café Müller", "José Núñez"]
@@ -306,4 +310,6 @@ def test_company_names_filled_by_the_merge_are_no_link_or_placeholder(tmp_path: 
     assert "link" not in findings[0] and "placeholder" not in findings[1]
     assert "link" in findings[2]  # a real address stays a link, whoever wrote it
     lint = run_cli("lint", "-", input="Hi Ana, we worked together at Crypto.com on [Project], so let's stay connected.\n")
-    assert "[link]" in lint.stdout + lint.stderr and "[placeholder]" in lint.stdout + lint.stderr  # the linter alone still says so
+    assert (
+        "[link]" in lint.stdout + lint.stderr and "[placeholder]" in lint.stdout + lint.stderr
+    )  # the linter alone still says so

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from composer.history.store.database import connect, history_path, retry_while_busy, use_wal
+from composer.history.store.database import connect, history_path, retry_while_busy, to_text, use_wal
 from composer.history.store.invitations import InvitationTable
-from composer.history.store.database import to_text
 from composer.history.store.notes import COUNTED, NoteTable
 from composer.history.store.rows import Invitation, Recorded, to_minutes
-from composer.length import note_length
 from composer.history.store.schema import migrate
+from composer.length import note_length
 
 
 class History(NoteTable, InvitationTable):

@@ -128,7 +128,9 @@ class InvitationTable(Database):
         if since is not None:
             where += " AND sent_at >= ?"
             params.append(to_minutes(since.astimezone().replace(tzinfo=None)))
-        return [from_row(Invitation, row) for row in self.query(f"{_SELECT} WHERE {where} ORDER BY sent_at DESC, id DESC", params)]
+        return [
+            from_row(Invitation, row) for row in self.query(f"{_SELECT} WHERE {where} ORDER BY sent_at DESC, id DESC", params)
+        ]
 
     def forget_export(self) -> int:
         """Delete everything `invite import` added (invitations and the record of imports); returns the invitations."""
