@@ -15,7 +15,8 @@ infrastructure: `errors` and `exitcodes` (user errors, exit codes), `output` (st
 every rich console), `fileio` (safe reads, atomic writes), `config` (user and project settings)
 and `settings` (flags over config, once), `resources` (the packaged data files, and the YAML
 loader), `length` (counting as LinkedIn does), `linkedin_limits` (LinkedIn's limits and quota),
-`editor` (`$VISUAL`/`$EDITOR`), `csvtable` (CSV reading), `similarity` (near-identical notes),
+`editor` (`$VISUAL`/`$EDITOR`), `csvtable` (CSV reading), `similarity` (near-identical notes), `names`
+(people's names cleaned for greetings and matching),
 `compat` (typer's private API), `shutdown` (ending early after stopped workers).
 """
 

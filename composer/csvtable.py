@@ -4,12 +4,16 @@ stdlib `csv` handles quoting (commas and line breaks inside quoted fields); this
 spreadsheets and LinkedIn add around it: a UTF-8 byte-order mark (dropped), LinkedIn's
 `Connections.csv` preamble (`Notes:`, a quoted sentence, a blank line, then the header), blank
 lines, and rows whose field count does not match the header (reported per row, never fatal).
+A file opened by path is also read as Excel saves it: the separator is sniffed from the header line
+(`;` where the decimal mark is a comma, a tab for "Unicode text", Excel's `sep=;` line), and a file
+that is not UTF-8 is decoded in the encoding charset-normalizer finds (cp1252 "Café Müller").
 A file that cannot be read at all is one `InputError` naming it. Used by `invite merge` (a file)
 and `invite import` (files inside a zip or a folder), so it takes any text stream and a label.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -23,6 +27,12 @@ from composer.fileio import open_input
 
 #: The first cell of LinkedIn's Connections.csv preamble; everything up to the next blank line is skipped.
 PREAMBLE_MARKER = "notes:"
+#: The field separators a header line is sniffed for, the default first.
+SEPARATORS = (",", ";", "\t")
+#: How much of a file its encoding and separator are guessed from.
+SAMPLE_BYTES = 64 * 1024
+#: Among legacy encodings that fit a sample equally well, the one Excel writes on Western Windows.
+PREFERRED_LEGACY = "cp1252"
 _SEPARATORS = re.compile(r"[\s\-./]+")
 
 
@@ -93,14 +103,59 @@ class Table:
 
 
 def open_table(path: Path) -> Table:
-    """Open a CSV, skip a BOM and LinkedIn's preamble, and read its header; an unusable file is an InputError."""
-    handle = io.TextIOWrapper(open_input(path), encoding="utf-8-sig", newline="")
-    return read_table(handle, path)
+    """Open a CSV in its encoding and with its separator, skip a BOM and LinkedIn's preamble, and read its
+    header; an unusable file is an InputError."""
+    raw = open_input(path)
+    encoding, separator = "utf-8-sig", ","
+    if raw.seekable():
+        try:
+            sample = raw.read(SAMPLE_BYTES)
+            raw.seek(0)
+        except OSError as exc:
+            raw.close()
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+        separator = sniff_separator(sample.decode(encoding, errors="replace"))
+    handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    return read_table(handle, path, separator)
 
 
-def read_table(handle: TextIO, label: Path | str) -> Table:
+def detect_encoding(sample: bytes, *, complete: bool) -> str:
+    """UTF-8 (a BOM dropped) when the sample is UTF-8; else what charset-normalizer finds, cp1252 among equals."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(sample))
+    if not matches:
+        return "utf-8-sig"  # not text in any encoding: reading says so, naming the line
+    best = matches[0]
+    equals = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    return PREFERRED_LEGACY if PREFERRED_LEGACY in equals else best.encoding
+
+
+def sniff_separator(text: str) -> str:
+    """The separator of the header line (after LinkedIn's preamble): the most frequent of `SEPARATORS`
+    outside quotes, a comma when none is there; Excel's `sep=X` first line says it outright."""
+    lines = iter(text.splitlines())
+    line = next((line for line in lines if line.strip()), "")
+    if line.casefold().startswith("sep=") and len(line.strip()) == 5:
+        return line.strip()[4]
+    if line.strip().strip('"').casefold().startswith(PREAMBLE_MARKER):
+        next((line for line in lines if not line.strip()), None)  # the preamble ends at a blank line
+        line = next((line for line in lines if line.strip()), "")
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {separator: outside.count(separator) for separator in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def read_table(handle: TextIO, label: Path | str, separator: str = ",") -> Table:
     """A CSV from an open text stream (opened with newline=""); closed with the table."""
-    table = Table(path=label, header=[], handle=handle, reader=csv.reader(handle))
+    table = Table(path=label, header=[], handle=handle, reader=csv.reader(handle, delimiter=separator))
     try:
         table.header = _header(table)
     except BaseException:
@@ -111,6 +166,8 @@ def read_table(handle: TextIO, label: Path | str) -> Table:
 
 def _header(table: Table) -> list[str]:
     first = _next_nonblank(table)
+    if first is not None and len(first) <= 2 and first[0].strip().casefold().startswith("sep="):
+        first = _next_nonblank(table)  # Excel's line naming the separator
     if first is not None and first[0].strip().casefold() == PREAMBLE_MARKER:
         while (fields := table._next()) is not None and any(cell.strip() for cell in fields):
             pass  # LinkedIn's note about missing e-mail addresses

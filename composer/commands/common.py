@@ -95,8 +95,15 @@ FailOnOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
-NoHistoryOption = Annotated[
-    bool, typer.Option("--no-history", help="Do not record in the local history (its checks still read it).")
+NoRecordOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-record",
+        "--no-history",
+        help="For trying things out: record nothing in the local history, so the note spends none of the monthly"
+        " note quota and is no earlier invitation later (the checks still read the history). --no-history is the"
+        " same flag, its older name.",
+    ),
 ]
 
 

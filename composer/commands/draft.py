@@ -19,7 +19,7 @@ from composer.commands.common import (
     FailOnOption,
     ForceOption,
     LimitOption,
-    NoHistoryOption,
+    NoRecordOption,
     TemplatesDirOption,
     load_library,
 )
@@ -81,7 +81,7 @@ def draft(
         str | None,
         typer.Option("--profile-url", metavar="URL", help="The recipient's LinkedIn profile URL, for the history."),
     ] = None,
-    no_history: NoHistoryOption = False,
+    no_record: NoRecordOption = False,
 ) -> None:
     """Draft a personal connection note from a template (the help text is HELP, one line a paragraph)."""
     from composer.draft.answers import AnswerSources, load_answers_file, parse_set_options
@@ -105,7 +105,7 @@ def draft(
         from composer.history.log import NoteLog, Recipient
 
         recipient = Recipient(name, profile_url, settings.account)
-        return _History(recipient, NoteLog(config, record=not no_history, command="draft"))
+        return _History(recipient, NoteLog(config, record=not no_record, command="draft"))
 
     drafted = draft_note(request, history)
     if not drafted.shown:

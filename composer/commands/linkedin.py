@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from composer.commands.common import FormatOption, check_format, parse_since
+from composer.commands.common import FormatOption, NoRecordOption, check_format, parse_since
 from composer.errors import UsageError
 from composer.linkedin_limits import LONGEST_NOTE
 
@@ -106,8 +106,14 @@ def reply(
         typer.Option("--template", "-t", metavar="ID", help="A reply template (see `invite templates list -r reply`)."),
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if an answer is missing.")] = False,
+    no_record: NoRecordOption = False,
 ) -> None:
-    """Start `invite draft -r reply` for the N-th pending invitation, with the inviter's first name filled in."""
+    """Start `invite draft -r reply` for the N-th pending invitation, with the inviter's first name filled in.
+
+    The reply is recorded as a message, not an invitation's note: it spends none of the monthly note
+    quota and is never compared for repeated notes. An initial or a title alone is no first name to
+    greet with: the reply then greets without one.
+    """
     from composer.commands.draft import draft
     from composer.linkedin.inbox import pending_if_imported
     from composer.linkedin.settings import settings
@@ -126,6 +132,7 @@ def reply(
         no_input=no_input,
         name=item.person,
         profile_url=item.profile_url,
+        no_record=no_record,
     )
 
 

@@ -17,7 +17,7 @@ from composer.commands.common import (
     FailOnOption,
     ForceOption,
     LimitOption,
-    NoHistoryOption,
+    NoRecordOption,
     TemplatesDirOption,
     check_format,
     load_library,
@@ -68,7 +68,7 @@ def merge(
     fail_on: FailOnOption = None,
     select: RuleListOption = None,
     ignore: RuleListOption = None,
-    no_history: NoHistoryOption = False,
+    no_record: NoRecordOption = False,
     templates_dir: TemplatesDirOption = None,
 ) -> None:
     """Make one note per CSV row from a template, and check each one and the batch as a whole.
@@ -101,7 +101,7 @@ def merge(
         force=force,
         dry_run=dry_run,
         show=show,
-        record=not no_history,
+        record=not no_record,
     )
     if output_path is not None and not dry_run:
         refuse_overwrite(output_path, force)  # before any work

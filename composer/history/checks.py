@@ -92,6 +92,8 @@ class HistoryChecks:
 
     def accept(self, note: Note) -> None:
         """Count a note as sent for the checks of the notes after it in this run."""
+        if note.kind != "invitation":
+            return  # a reply is a message: not an invitation to this person, and no note of the quota
         person, label = Person.of(note), note.label or "earlier in this run"
         if person.profile:
             self._seen_profiles.setdefault(person.profile, label)
@@ -117,8 +119,8 @@ class HistoryChecks:
             exported = self._exported_invitation(person)
             if exported is None:
                 return None
-            sent_at, by = exported
-            return Invitation(who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export")
+            sent_at, by, connected = exported
+            return Invitation(who, f"on {sent_at[:10]}", f"{by}; from your LinkedIn export", connected=connected)
         record, by = earlier
         return Invitation(record.recipient or who, f"on {local_date(record.sent_at)}", by)
 
@@ -135,7 +137,7 @@ class HistoryChecks:
                 return found, "name"
         return None
 
-    def _exported_invitation(self, person: Person) -> tuple[str, str] | None:
+    def _exported_invitation(self, person: Person) -> tuple[str, str, bool] | None:
         """An invitation you sent them that an imported LinkedIn export lists (by URL, else full name)."""
         if self.history is None or not (person.profile or is_full_name(person.name)):
             return None
@@ -146,6 +148,8 @@ class HistoryChecks:
 
     def similar(self, note: Note, skel: Shingles) -> Similar | None:
         """The first recent note to someone else whose skeleton nearly matches this one's."""
+        if note.kind != "invitation":
+            return None  # replies to many people may well read alike: they are messages, not invitations
         index = self._repeat_index()
         person = Person.of(note)
         for k, score in index.matches(skel):
@@ -177,10 +181,10 @@ class HistoryChecks:
         return Quota(self._quota_used(), self.settings.notes_per_month, local_date(start), local_date(reset))
 
     def _quota_used(self) -> int:
-        """Notes counted this quota month: the history's, then this run's as they are accepted."""
+        """Notes counted this quota month: the history's and an imported export's, then this run's as they are accepted."""
         if self._used is None:
             start, _ = quota_period(self.moment, self.settings.reset_day)
-            self._used = self.history.count_since(start) if self.history is not None else 0
+            self._used = self.history.quota_used(start) if self.history is not None else 0
         return self._used
 
 
@@ -198,7 +202,8 @@ class _NoteLookup:
 
     @property
     def counts_for_quota(self) -> bool:
-        return (self.note.account or "free") == "free" and bool(self.note.text.strip())
+        free = (self.note.account or "free") == "free"
+        return free and self.note.kind == "invitation" and bool(self.note.text.strip())
 
     def earlier_invitation(self) -> Invitation | None:
         return self.checks.invitation(self.note)

@@ -3,14 +3,16 @@
 Never fatal: the note is the product, the history a convenience. A history that cannot be opened,
 read or written (damaged, locked too long, an unwritable folder) costs one warning line naming the
 file, and the command carries on: the note is still delivered, just not checked or not recorded.
-Recording can be turned off (`--no-history`, `history = false`); the checks still read a history
-that exists, but never create one.
+Recording can be turned off (`--no-record`, `history = false`), for trying things out: nothing is
+recorded, so nothing counts for the monthly note quota; the checks still read a history that
+exists, but never create one. A reply (`-r reply`) is recorded as a message, never an invitation note.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from composer import output
@@ -61,8 +63,21 @@ def checked_note(
         account=account,
         recipient_values=tuple(values),
         label=label,
+        kind=note_kind(template),
     )
     return note, skeleton(text, values)
+
+
+def note_kind(template: Template | None) -> str:
+    """ "message" for a template of a message relationship (a reply), else "invitation" (relationships.yaml's `kind`)."""
+    return "message" if template is not None and template.relationship in _message_relationships() else "invitation"
+
+
+@cache
+def _message_relationships() -> frozenset[str]:
+    from composer.templates.model import relationships
+
+    return frozenset(r.id for r in relationships().values() if r.kind == "message")
 
 
 def finding_summary(finding: Finding) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 A LinkedIn profile URL is the best key: `https://www.linkedin.com/in/Ana-Lima/?trk=x`,
 `linkedin.com/in/ana-lima` and `https://de.linkedin.com/in/ana-lima` are one person. Without a URL
-on both sides, the exact full name is the next best (Unicode-normalised, case-folded, single
-spaces); a bare first name ("Ana") is not a key, since it names too many people.
+on both sides, the full name is the next best, cleaned (`composer.names`: "Dr. Ana Lima, PhD (she/her)"
+is Ana Lima, as pre-2023 exports without URLs need), Unicode-normalised, case-folded, single spaces;
+a bare first name ("Ana") is not a key, since it names too many people.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from composer.similarity import fold
+from composer.names import name_key
 
 #: Country and language subdomains LinkedIn serves profiles from (de.linkedin.com, www.linkedin.com, ...).
 _SUBDOMAIN = re.compile(r"^(?:www\.|[a-z]{2}\.)(?=linkedin\.com$)")
@@ -41,9 +42,8 @@ def looks_like_url(text: str | None) -> bool:
 
 
 def recipient_key(name: str | None) -> str | None:
-    """The normalised full name ("ana lima"), or None when there is none."""
-    folded = fold(name or "")
-    return folded or None
+    """The cleaned, normalised full name ("ana lima" for "ANA LIMA, PhD"), or None when there is none."""
+    return name_key(name) or None
 
 
 def is_full_name(key: str | None) -> bool:

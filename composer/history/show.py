@@ -42,7 +42,7 @@ def _print_table(notes: list[Recorded]) -> None:
         table.add_row(
             note.sent_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             output.cell(note.recipient or note.profile_url or ""),
-            output.cell(note.template or ""),
+            output.cell(note.template or (note.command if note.command.startswith("import") else "")),
             str(note.length),
             output.cell(rules),
             output.cell(note.text),

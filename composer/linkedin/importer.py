@@ -41,6 +41,7 @@ from composer.errors import InputError
 from composer.history.people import profile_key, recipient_key
 from composer.history.store import History, now, open_history, to_minutes
 from composer.history.store import Invitation as StoredInvitation
+from composer.similarity import fold
 
 INVITATIONS = "invitations.csv"
 CONNECTIONS = "connections.csv"
@@ -182,7 +183,8 @@ class Invitation:
 
     @property
     def identity(self) -> str:
-        return f"{self.direction}|{to_minutes(self.sent_at)}|{recipient_key(self.person) or ''}"
+        # the name only folded, not cleaned: identities stored by earlier versions must stay the same
+        return f"{self.direction}|{to_minutes(self.sent_at)}|{fold(self.person or '')}"
 
 
 @dataclass

@@ -31,6 +31,7 @@ from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, open_history
 from composer.linkedin.settings import settings
 from composer.lint import Finding, language_name, not_judged_reason
+from composer.names import greeting_name
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
 
@@ -56,8 +57,8 @@ class Received:
 
     @property
     def first_name(self) -> str:
-        """The first word of the inviter's name, for the reply's greeting."""
-        return (self.person or "").split(" ", 1)[0]
+        """The inviter's cleaned first name for the reply's greeting; "" for an initial or a title alone."""
+        return greeting_name(self.person) or ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `invite inbox --format json`."""
@@ -240,10 +241,10 @@ def known_from_history(history: History, item: Received) -> str | None:
 
     profile, name = profile_key(item.profile_url), recipient_key(item.person)
     full = name if is_full_name(name) else None
-    reply = settings()["inbox"]["reply_relationship"]  # a reply you drafted to this invitation is no relationship
-    recorded = history.latest_for(profile=profile, besides=reply) if profile else None
+    # latest_for reads invitation notes only: a reply you drafted to this invitation is no relationship
+    recorded = history.latest_for(profile=profile) if profile else None
     if recorded is None and full:
-        recorded = history.latest_for(name=full, unprofiled=profile is not None, besides=reply)
+        recorded = history.latest_for(name=full, unprofiled=profile is not None)
     if recorded is not None:
         return f"you drafted a note to them on {recorded.sent_at.astimezone():%Y-%m-%d}"
     exported = history.invited_in_export(profile=profile, name=full)

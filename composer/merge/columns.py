@@ -2,9 +2,10 @@
 
 A column names an answer by its header, case- and space-insensitively (`First Name` is
 `first_name`); `--map COLUMN=ANSWER` names the rest. A `template` or `relationship` column picks the
-template per row. The recipient is `first_name` + `last_name` (or a `name` column), and their
-profile URL comes from a `URL` or `Profile URL` column: both go to the history, never to a template
-that does not ask for them.
+template per row. Name cells are cleaned before use (titles, credentials, pronouns, emoji,
+capitals; `composer.names`), and the `name-cleaned` rule says so per row. The recipient is
+`first_name` + `last_name` (or a `name` column), and their profile URL comes from a `URL` or
+`Profile URL` column: both go to the history, never to a template that does not ask for them.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ class Columns:
         else:
             names = tuple(seen[key] for key in NAME_COLUMNS if key in seen)[:1]
         return cls(answers=answers, url=url, names=names)
+
+    def cleaned_names(self, cells: Mapping[str, str]) -> dict[str, str]:
+        """The row's cells with its name cells cleaned (`composer.names`: "DR. ANA (she/her)" is "Ana")."""
+        from composer.names import clean_name
+
+        return {**cells, **{c: clean_name(cells[c]).text for c in self.names if cells.get(c, "").strip()}}
 
     def row_answers(self, cells: Mapping[str, str]) -> dict[str, str]:
         """A row's non-blank cells as answers (a blank cell lets --set, config or the template's default apply)."""

@@ -9,7 +9,8 @@ The history and batch checks need every note, so they run once the stream is don
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class Row:
     findings: list[Finding] = field(default_factory=list)
     note: Note | None = None
     skel: str = ""
+    #: the recipient's name cells as the CSV gives them ({column: value}), for `name-cleaned`
+    names: dict[str, str] = field(default_factory=dict)
     #: False when the note's language is not judged for generic wording and pitches: unknown, never "ok".
     judged: bool = True
     language: str = "en"
@@ -74,11 +77,13 @@ class Plan:
     def prepare(self, record: Record) -> Row:
         """Choose the row's template, gather its answers and render it; a problem becomes the row's error."""
         row = Row(record)
-        row.name, row.url = self.columns.recipient(record.cells)
+        row.names = {c: record.cells[c] for c in self.columns.names if record.cells.get(c, "").strip()}
+        cells = self.columns.cleaned_names(record.cells)
+        row.name, row.url = self.columns.recipient(cells)
         if record.problem:
             row.error = record.problem
             return row
-        answers = self.columns.row_answers(record.cells)
+        answers = self.columns.row_answers(cells)
         try:
             template = self._template(answers)
             row.template = template
@@ -135,7 +140,8 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
     if note_rules:
         for result in lint_results(rendered(), limit=plan.limit, select=note_rules):
             row = rows[result.id]
-            row.findings, row.language, row.judged = result.findings, result.language, result.judged
+            row.findings = [f for f in result.findings if not filled_by_merge(f, row.text or "", row.record.cells.values())]
+            row.language, row.judged = result.language, result.judged
             advance()
     else:
         for _ in rendered():
@@ -146,16 +152,46 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
         assert row.note is not None
         row.findings += log.check(row.note, row.skel)
         log.accept(row.note)
-    groups = _duplicates(plan, rows) if "batch-duplicate" in plan.rules else []
+    groups = _batch_rules(plan, rows) if in_scope(plan.rules, "batch") else []
     for row in notes:
         row.findings = sorted_findings(row.findings)
     return Outcome(rows, groups)
 
 
-def _duplicates(plan: Plan, rows: list[Row]) -> list[list[int]]:
-    """Run the batch rules (`batch-duplicate`) on the rendered notes; the near-identical groups, as row indices."""
+#: Rules about how a template is written, whose findings are the cell's own business when a cell filled the
+#: text: a company called "Crypto.com" is no link, "[Acme Corp]" from a Company cell no placeholder.
+CELL_WORDING_RULES = ("link", "placeholder")
+_ADDRESS = re.compile(r"://|@|/")
+
+
+def filled_by_merge(finding: Finding, text: str, cells: Iterable[str]) -> bool:
+    """Whether a `link` (a bare domain only: no scheme, path or e-mail) or `placeholder` finding lies
+    inside text a CSV cell filled, so the template did not write it."""
+    if finding.rule not in CELL_WORDING_RULES or (finding.rule == "link" and _ADDRESS.search(finding.excerpt)):
+        return False
+    for cell in cells:
+        value = cell.strip()
+        if len(value) < 2:
+            continue
+        start = text.find(value)
+        while start != -1:
+            if start <= finding.start and finding.end <= start + len(value):
+                return True
+            start = text.find(value, start + 1)
+    return False
+
+
+def _batch_rules(plan: Plan, rows: list[Row]) -> list[list[int]]:
+    """Run the batch rules (`batch-duplicate`, `name-cleaned`) on the rendered notes; the near-identical groups (row indices)."""
     indices = [i for i, row in enumerate(rows) if row.text is not None]
-    batch = Batch([rows[i].text or "" for i in indices], [rows[i].skel for i in indices], plan.config.merge.duplicate_similarity)
+    batch = Batch(
+        [rows[i].text or "" for i in indices],
+        [rows[i].skel for i in indices],
+        plan.config.merge.duplicate_similarity,
+        names=[rows[i].names for i in indices],
+    )
     for i, found in zip(indices, check_batch(batch, plan.rules), strict=True):
         rows[i].findings += found
+    if "batch-duplicate" not in plan.rules:
+        return []
     return [[indices[k] for k in members] for members in batch.groups]

@@ -28,6 +28,8 @@ class Relationship:
     label: str
     description: str
     default_template: str
+    #: "invitation" (a connection note), or "message" (a reply): only invitation notes count for the quota
+    kind: str = "invitation"
 
 
 @dataclass(frozen=True)

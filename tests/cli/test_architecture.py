@@ -59,6 +59,7 @@ INFRASTRUCTURE = tuple(
         "editor",
         "csvtable",
         "similarity",
+        "names",
         "compat",
         "resources",
         "linkedin_limits",
@@ -99,7 +100,7 @@ def test_the_subsystems_are_packages():
     flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
     assert flat == [
         "cli", "compat", "config", "csvtable", "editor", "errors", "exitcodes", "fileio", "length", "linkedin_limits",
-        "output", "resources", "settings", "shutdown", "similarity", "template_check",
+        "names", "output", "resources", "settings", "shutdown", "similarity", "template_check",
     ]  # fmt: skip
 
 

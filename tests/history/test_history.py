@@ -100,9 +100,10 @@ def test_listing_never_creates_the_file(history_file: Path):
     assert run_cli("history", "path").stdout.strip() == str(history_file)
 
 
-def test_no_history_flag_and_config_turn_recording_off(history_file: Path, config):
+def test_no_record_flag_and_config_turn_recording_off(history_file: Path, config):
     config("")
-    assert run_cli(*EVENT, *ANA, "--no-history").exit_code == 0
+    assert run_cli(*EVENT, *ANA, "--no-record").exit_code == 0
+    assert run_cli(*EVENT, *ANA, "--no-history").exit_code == 0  # the same flag, by its older name
     assert not history_file.exists()
     config("history = false\n")
     assert run_cli(*EVENT, *ANA).exit_code == 0
@@ -176,6 +177,46 @@ def test_note_quota_at_the_boundary(config):
     )
     premium = run_cli("draft", "-r", "event", "--set", "first_name=Dee", "--set", "event=Meetup 9", "--account", "premium")
     assert "note-quota" not in rules_of(premium.stderr)
+
+
+def test_replies_are_messages_never_counted_for_the_quota_or_repeats(config):
+    config("[history]\nnotes_per_month = 1\n")
+    assert "note-quota" not in rules_of(run_cli(*EVENT, *ANA).stderr)
+    people = ["Ben Ortiz", "Cai Wu", "Dee Park", "Eli Moss"]
+    replies = [run_cli("draft", "-r", "reply", "--set", f"first_name={p.split()[0]}", "--name", p, "--no-input") for p in people]
+    assert [r.exit_code for r in replies] == [0, 0, 0, 0]
+    assert [rules_of(r.stderr) for r in replies] == [set()] * 4
+    assert [n["kind"] for n in listed()] == ["message"] * 4 + ["invitation"]
+    # the one invitation note already used the month's one: the next invitation is over, the replies did not count
+    over = run_cli("draft", "-r", "event", "--set", "first_name=Fay", "--set", "event=RustConf", "--name", "Fay Li", "--no-input")
+    assert "this is note 2 since" in over.stderr
+    # a reply is not an invitation: inviting someone you replied to is not "already invited"
+    invite = run_cli("draft", "-r", "event", "--set", "first_name=Ben", "--set", "event=FOSDEM", "--name", "Ben Ortiz")
+    assert "already-invited" not in rules_of(invite.stderr)
+
+
+def test_the_quota_counts_an_imported_exports_notes_once(tmp_path: Path, history_file: Path):
+    """Notes sent on LinkedIn count for their month; a note drafted here and sent there counts once."""
+    from datetime import datetime
+
+    from composer.history.store import Note
+    from composer.linkedin.importer import import_export
+    from tests.linkedin.exports import write_export  # Ana (note, 2026-01-29), Ben (none), Chloé (note, 2025-12-02)
+
+    def local(*parts: int) -> datetime:
+        return datetime(*parts).astimezone()
+
+    with open_history(history_file) as history:
+        import_export(history, write_export(tmp_path))
+        ana = Note("Hi Ana, great meeting you at PyCon US.", "Ana Lima", "https://www.linkedin.com/in/ana-lima-0a1/")
+        history.record([(ana, [], "")], command="draft", at=local(2026, 1, 28, 9))
+        history.record([(Note("Hi Zed, thanks for the FOSDEM talk.", "Zed Roe"), [], "")], command="draft", at=local(2026, 1, 20))
+        reply = Note("Hi Eve, thanks for the invitation.", "Eve Adams", kind="message")
+        history.record([(reply, [], "")], command="draft", at=local(2026, 1, 21))
+        assert history.count_since(local(2026, 1, 1)) == 2  # Ana and Zed; the reply is a message
+        assert history.quota_used(local(2026, 1, 1)) == 2  # Ana's exported note is the one drafted here
+        assert history.quota_used(local(2025, 12, 1)) == 3  # and Chloé's, sent on LinkedIn in December
+        assert history.quota_used(local(2026, 2, 1)) == 0
 
 
 def test_history_rules_follow_config_ignore(config):

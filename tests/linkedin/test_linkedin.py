@@ -373,3 +373,63 @@ def test_the_sample_export_imports_as_the_readme_says(history_file: Path):
     result = run_cli("import", str(SAMPLES / "export" / "Basic_LinkedInDataExport_02-08-2026"))
     assert result.exit_code == 0 and "invitations matched to them by profile URL: 3, by name: 1" in result.stderr
     assert states(history_file) == EXPECTED
+
+
+# --------------------------------------------------------------------------- names as people write them
+
+
+def test_pre_2023_exports_match_people_despite_pronouns_and_credentials(tmp_path: Path, history_file: Path):
+    """Without URLs people match by name: "Ana Lima" invited, "Ana" "Lima, PhD (she/her)" connected."""
+    invitations = invitations_csv(
+        False,
+        [("OUTGOING", "Ana Lima", None, "3/4/21, 9:00 AM", ""), ("OUTGOING", "Ben Ortiz", None, "3/5/21, 9:00 AM", "")],
+    )
+    connections = connections_csv(
+        False,
+        False,
+        [("Ana", "Lima, PhD (she/her)", None, "Globex", "CTO", "05 Mar 2021"), ("BEN 🚀", "ORTIZ", None, "", "", "")],
+    )
+    export = write_export(
+        tmp_path, urls=False, invitations=invitations, connections=connections, name="Basic_LinkedInDataExport_04-01-2021"
+    )
+    assert run_cli("import", str(export)).exit_code == 0
+    assert states(history_file)["accepted"] == {"Ana Lima", "Ben Ortiz"}
+
+
+def test_inbox_reply_greets_with_a_cleaned_first_name_or_none(tmp_path: Path):
+    rows = [
+        ("INCOMING", "DR. MEI CHEN (she/her)", "mei-chen-3", "2/1/26, 10:00 AM", ""),
+        ("INCOMING", "K. Berg", "k-berg-1", "2/2/26, 10:00 AM", ""),
+    ]
+    run_cli("import", str(write_export(tmp_path, invitations=invitations_csv(True, rows))))
+    initial = run_cli("inbox", "reply", "1", "--no-input")
+    assert initial.exit_code == 0, initial.output
+    assert initial.stdout.startswith("Hi, thanks for the invitation")
+    titled = run_cli("inbox", "reply", "2", "--no-input")
+    assert titled.stdout.startswith("Hi Mei, thanks for the invitation")
+    assert run_cli("inbox", "reply", "2", "-t", "reply-policy", "--no-input").stdout.startswith("Thanks for the invite, Mei.")
+
+
+def test_a_reply_you_drafted_never_changes_a_suggestion_or_spends_the_quota(tmp_path: Path):
+    run_cli("import", str(write_export(tmp_path)))
+    before = {i["from"]: i["action"] for i in map(json.loads, run_cli("inbox", "--format", "json").stdout.splitlines())}
+    for _ in range(7):  # more replies than the month's notes: none is an invitation's note
+        reply = run_cli("inbox", "reply", "5", "--no-input")
+        assert reply.exit_code == 0 and "[note-quota]" not in reply.stderr and "[repeated-note]" not in reply.stderr
+    after = {i["from"]: i["action"] for i in map(json.loads, run_cli("inbox", "--format", "json").stdout.splitlines())}
+    assert after == before and after["Eve Adams"] == "ask"
+    assert run_cli("inbox", "reply", "4", "--no-input", "--no-record").exit_code == 0
+    assert len(run_cli("history", "--format", "json").stdout.splitlines()) == 7
+
+
+def test_already_invited_says_connected_and_history_search_finds_the_export(tmp_path: Path):
+    run_cli("import", str(write_export(tmp_path)))
+    base = ("draft", "-r", "event", "--set", "event=RustConf", "--no-record")
+    accepted = run_cli(*base, "--set", "first_name=Ana", "--profile-url", "https://www.linkedin.com/in/ana-lima-0a1")
+    assert "you are already connected" in accepted.stderr and "withdraw" not in accepted.stderr
+    pending = run_cli(*base, "--set", "first_name=Ben", "--profile-url", "https://www.linkedin.com/in/ben-ortiz-7f2")
+    assert "withdraw a pending invitation" in pending.stderr and "already connected" not in pending.stderr
+    found = [json.loads(line) for line in run_cli("history", "--search", "ortiz", "--format", "json").stdout.splitlines()]
+    assert [(f["recipient"], f["command"]) for f in found] == [("Ben Ortiz", "import (sent)")]
+    assert "Ben Ortiz" in run_cli("history", "--search", "ortiz").stdout
+    assert run_cli("history", "--format", "json").stdout == ""  # without --search: the notes recorded here only

@@ -79,7 +79,8 @@ def history_example_fires(rule: str, example: dict[str, Any], folder: Path) -> b
 def batch_example_fires(rule: str, example: dict[str, Any]) -> bool:
     """Run the rule on the example's `batch:` notes as `invite merge` does."""
     checked = [_checked(entry) for entry in example["batch"]]
-    batch = Batch([note.text for note, _ in checked], [skel for _, skel in checked], HistorySettings().similarity)
+    names = [{k: entry[k] for k in ("first_name", "last_name") if k in entry} for entry in example["batch"]]
+    batch = Batch([note.text for note, _ in checked], [skel for _, skel in checked], HistorySettings().similarity, names=names)
     findings = [f for found in check_batch(batch, [rule]) for f in found]
     assert all(f.rule == rule and f.message for f in findings)
     return bool(findings)

@@ -168,7 +168,8 @@ def test_input_errors_exit_2_with_one_line(args, message):
     ("content", "message"),
     [
         (b"", "empty file"),
-        (b"first_name,event\n\xff\xfe broken\n", "not UTF-8"),
+        # UTF-8 as far as its encoding is guessed, then a byte that is not
+        (b"first_name,event\n" + b"Ana,PyCon\n" * 8_000 + b"\xff\xfe broken\n", "not UTF-8"),
         (b"first_name,\x00event\nAna,x\n", "looks like a binary file"),
         (b'first_name,event\nAna,"' + b"x" * 200_000 + b'"\n', "not readable as CSV"),
         (b"first_name,,event\nAna,,PyCon\n", "empty column name"),
@@ -250,3 +251,65 @@ def test_the_merge_runs_without_the_command_line(tmp_path: Path, own_history: Pa
     missing = "error: missing required answer(s) for 'event-brief': event"
     assert [row["status"] for row in rows] == ["ok", "ok", "ok", missing, "ok"]
     assert not own_history.exists()
+
+
+def test_name_cells_are_cleaned_and_each_cleaning_is_an_info_finding(tmp_path: Path):
+    """A Connections.csv as people fill their profiles: titles, credentials, pronouns, emoji, capitals."""
+    rows = [
+        ("Dr. Ana", "Lima, PhD", "ana-lima-example"),
+        ("BEN", "ORTIZ", "ben-ortiz-example"),
+        ("Mei 🚀", "Chen (she/her)", "mei-chen-example"),
+        ("Omar", "Haddad", "omar-haddad-example"),
+    ]
+    body = "".join(
+        f"{first},{last},https://www.linkedin.com/in/{slug},,Initech,Engineer,01 Jan 2026\r\n" for first, last, slug in rows
+    )
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    source = write(tmp_path / "Connections.csv", header + body.replace("Lima, PhD", '"Lima, PhD"'))
+    result = run_cli("merge", str(source), "-t", "reconnect", "--set", "shared_past=the Lisbon hackathon", "--format", "jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["note"].split(",")[0] for r in records] == ["Hi Ana", "Hi Ben", "Hi Mei", "Hi Omar"]
+    assert [r["recipient"] for r in records] == ["Ana Lima", "Ben Ortiz", "Mei Chen", "Omar Haddad"]
+    cleaned = [[f for f in r["findings"] if f["rule"] == "name-cleaned"] for r in records]
+    assert [len(found) for found in cleaned] == [2, 2, 2, 0]
+    assert {f["severity"] for found in cleaned for f in found} == {"info"}
+    assert cleaned[0][0]["message"] == "First Name: 'Dr. Ana' read as 'Ana' (title)"
+    assert "(pronouns)" in cleaned[2][1]["message"] and "(decorations)" in cleaned[2][0]["message"]
+    assert records[0]["columns"]["First Name"] == "Dr. Ana"  # the input's own columns are passed through as given
+
+
+# --------------------------------------------------------------------------- CSVs as Excel saves them
+
+
+@pytest.mark.parametrize(
+    ("separator", "encoding", "preface"),
+    [(";", "utf-8-sig", ""), ("\t", "utf-16", ""), (";", "cp1252", ""), (",", "cp1252", ""), (";", "cp1252", "sep=;\r\n")],
+)
+def test_excel_csvs_read_with_their_separator_and_encoding(tmp_path: Path, separator: str, encoding: str, preface: str):
+    """Excel where the decimal mark is a comma saves `;`; "Unicode text" is UTF-16 with tabs; ANSI is cp1252."""
+    rows = [["First Name", "Last Name", "Company"], ["Café", "Müller", "Ärzte; Partner"], ["José", "Núñez", "Señor SA"]]
+    lines = [separator.join(f'"{cell}"' if separator in cell else cell for cell in row) for row in rows]
+    source = tmp_path / "people.csv"
+    source.write_bytes((preface + "\r\n".join(lines) + "\r\n").encode(encoding))
+    result = run_cli(
+        "merge", str(source), "-t", "colleague-brief", "--format", "jsonl", "--no-record", "--ignore", "batch-duplicate"
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["recipient"] for r in records] == ["Café Müller", "José Núñez"]
+    assert "at Ärzte; Partner" in records[0]["note"] and records[1]["columns"]["Company"] == "Señor SA"
+
+
+def test_company_names_filled_by_the_merge_are_no_link_or_placeholder(tmp_path: Path):
+    source = write(
+        tmp_path / "Connections.csv",
+        "First Name,Last Name,Company\nAna,Lima,Crypto.com\nBen,Ortiz,[Acme Corp]\nMei,Chen,https://acme.example/jobs\n",
+    )
+    result = run_cli("merge", str(source), "-t", "colleague-brief", "--format", "jsonl", "--no-record")
+    findings = [{f["rule"] for f in json.loads(line)["findings"]} for line in result.stdout.splitlines()]
+    assert "link" not in findings[0] and "placeholder" not in findings[1]
+    assert "link" in findings[2]  # a real address stays a link, whoever wrote it
+    lint = run_cli("lint", "-", input="Hi Ana, we worked together at Crypto.com on [Project], so let's stay connected.\n")
+    assert (
+        "[link]" in lint.stdout + lint.stderr and "[placeholder]" in lint.stdout + lint.stderr
+    )  # the linter alone still says so

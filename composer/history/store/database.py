@@ -48,6 +48,11 @@ def from_text(text: str) -> datetime:
     return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
 
 
+def escape_like(text: str) -> str:
+    """`%text%` for `LIKE ? ESCAPE '\\'`: the text's own `%`, `_` and backslashes match only themselves."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from composer.history.store.database import connect, history_path, retry_while_busy, use_wal
+from composer.history.store.database import connect, history_path, retry_while_busy, to_text, use_wal
 from composer.history.store.invitations import InvitationTable
-from composer.history.store.notes import NoteTable
-from composer.history.store.rows import Recorded
+from composer.history.store.notes import COUNTED, NoteTable
+from composer.history.store.rows import Invitation, Recorded, to_minutes
 from composer.history.store.schema import migrate
+from composer.length import note_length
 
 
 class History(NoteTable, InvitationTable):
@@ -22,6 +23,19 @@ class History(NoteTable, InvitationTable):
 
     def __enter__(self) -> History:
         return self
+
+    def quota_used(self, start: datetime) -> int:
+        """The notes the monthly quota counts since `start`: the invitation notes recorded here, and the notes of
+        sent invitations an imported export lists for that time that no recorded note to the same person
+        accounts for (a note drafted here and then sent shows up in both, and counts once)."""
+        local = to_minutes(start.astimezone().replace(tzinfo=None))  # exports give local time without a zone
+        [(exported,)] = self.query(
+            "SELECT COUNT(*) FROM invitations i WHERE i.direction = 'outgoing' AND i.message != '' AND i.sent_at >= ?"
+            f" AND NOT EXISTS (SELECT 1 FROM notes n WHERE {COUNTED}"
+            " AND (n.profile_key = i.profile_key OR n.recipient_key = i.person_key))",
+            [local, to_text(start)],
+        )
+        return self.count_since(start) + int(exported)
 
     def forget(self, *, recipient: str | None = None, everything: bool = False, last_run: bool = False) -> int:
         """Delete one recipient's notes (by profile URL or exact name), the last run's, or all; returns how many."""
@@ -70,12 +84,32 @@ def _prepare(history: History) -> None:
 
 
 def list_notes(*, since: datetime | None, template: str | None, search: str | None) -> list[Recorded] | None:
-    """`invite history`: the recorded notes, newest first, filtered; None when there is no history yet."""
+    """`invite history`: the recorded notes, newest first, filtered; None when there is no history yet. A
+    `search` lists the matching invitations an imported LinkedIn export holds too (command `import`), so
+    what `already-invited` names can be found."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        return history.notes(since=since, template=template, search=search)
+        notes = history.notes(since=since, template=template, search=search)
+        if not search or template is not None:
+            return notes
+        imported = [_as_listed(i) for i in history.search_invitations(search, since)]
+    return sorted([*notes, *imported], key=lambda n: n.sent_at, reverse=True)
+
+
+def _as_listed(invitation: Invitation) -> Recorded:
+    """An imported invitation in the shape `invite history` lists: `import (sent)` or `import (received)`."""
+    direction = "sent" if invitation.direction == "outgoing" else "received"
+    return Recorded(
+        id=invitation.id,
+        sent_at=invitation.sent_at.astimezone(),  # the export's local time
+        command=f"import ({direction}{', connected' if invitation.connected else ''})",
+        recipient=invitation.person,
+        profile_url=invitation.profile_url,
+        text=invitation.message,
+        length=note_length(invitation.message),
+    )
 
 
 def forget_notes(

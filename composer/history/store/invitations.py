@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from composer.history.store.database import Database, now, to_text
+from composer.history.store.database import Database, escape_like, now, to_text
 from composer.history.store.rows import Invitation, column_names, from_row, stored_values, to_minutes
 
 #: How an invitation's other person is found among the connections now (profile key, name key -> how, or None).
@@ -27,6 +27,7 @@ INSERT INTO invitations ({", ".join(_WRITTEN)}) VALUES ({", ".join("?" * len(_WR
 ON CONFLICT (identity) DO UPDATE SET
     profile_url = COALESCE(excluded.profile_url, invitations.profile_url),
     profile_key = COALESCE(excluded.profile_key, invitations.profile_key),
+    person_key = excluded.person_key,
     message = CASE WHEN excluded.message != '' THEN excluded.message ELSE invitations.message END,
     matched_by = CASE WHEN invitations.connected THEN invitations.matched_by ELSE excluded.matched_by END,
     connected = MAX(invitations.connected, excluded.connected),
@@ -119,9 +120,9 @@ class InvitationTable(Database):
             params.append(to_minutes(since))
         return [from_row(Invitation, row) for row in self.query(f"{_SELECT} WHERE {where} ORDER BY sent_at", params)]
 
-    def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str] | None:
-        """(sent at, as the export gives it; and "profile URL" or "name") of the newest invitation you sent them
-        that an imported LinkedIn export lists; None when there is none."""
+    def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str, bool] | None:
+        """(sent at, as the export gives it; "profile URL" or "name"; whether the export shows you connected) of the
+        newest invitation you sent them that an imported LinkedIn export lists; None when there is none."""
         searches = (
             ("profile_key = ?", [profile], profile, "profile URL"),
             # a name only counts where one side has no URL: two URLs that differ are two people
@@ -131,11 +132,25 @@ class InvitationTable(Database):
             if value is None:
                 continue
             rows = self.query(
-                f"SELECT sent_at FROM invitations WHERE direction = 'outgoing' AND {where} ORDER BY sent_at DESC LIMIT 1", params
+                f"SELECT sent_at, connected FROM invitations WHERE direction = 'outgoing' AND {where}"
+                " ORDER BY sent_at DESC LIMIT 1",
+                params,
             )
             if rows:
-                return rows[0][0], by
+                return rows[0][0], by, bool(rows[0][1])
         return None
+
+    def search_invitations(self, text: str, since: datetime | None = None) -> list[Invitation]:
+        """Imported invitations whose person, note or profile URL contains `text` (any case), newest first."""
+        pattern = escape_like(text)
+        where = "(person LIKE ? ESCAPE '\\' OR message LIKE ? ESCAPE '\\' OR profile_url LIKE ? ESCAPE '\\')"
+        params: list[str] = [pattern] * 3
+        if since is not None:
+            where += " AND sent_at >= ?"
+            params.append(to_minutes(since.astimezone().replace(tzinfo=None)))
+        return [
+            from_row(Invitation, row) for row in self.query(f"{_SELECT} WHERE {where} ORDER BY sent_at DESC, id DESC", params)
+        ]
 
     def forget_export(self) -> int:
         """Delete everything `invite import` added (invitations and the record of imports); returns the invitations."""

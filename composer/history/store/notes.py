@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from composer.history.store.database import Database, from_text, now, to_text
+from composer.history.store.database import Database, escape_like, from_text, now, to_text
 from composer.history.store.rows import Note, Recorded, column_names, from_row, stored_values
 from composer.length import note_length
 
@@ -19,10 +19,8 @@ CHUNK = 500
 _WRITTEN = column_names(Recorded, written=True)
 _INSERT = f"INSERT INTO notes ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
 _SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
-
-
-def _escape_like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+#: The notes the monthly quota counts, since a moment (`n` is the notes table): invitation notes with text.
+COUNTED = "n.sent_at >= ? AND n.length > 0 AND n.kind = 'invitation'"
 
 
 class NoteTable(Database):
@@ -63,36 +61,32 @@ class NoteTable(Database):
             params.append(template)
         if search:
             where.append("(text LIKE ? ESCAPE '\\' OR recipient LIKE ? ESCAPE '\\' OR profile_url LIKE ? ESCAPE '\\')")
-            params += [_escape_like(search)] * 3
+            params += [escape_like(search)] * 3
         sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY sent_at DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [from_row(Recorded, row) for row in self.query(sql, params)]
 
-    def latest_for(
-        self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False, besides: str | None = None
-    ) -> Recorded | None:
-        """The newest note to this profile key, or (given instead) this name key; `unprofiled`: only notes without a URL;
-        `besides`: not notes of this relationship (a reply to their invitation says nothing of knowing them)."""
+    def latest_for(self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False) -> Recorded | None:
+        """The newest invitation note (a reply is not one) to this profile key, or (given instead) this name key;
+        `unprofiled`: only notes without a URL."""
         column, value = ("profile_key", profile) if profile is not None else ("recipient_key", name)
         extra = " AND profile_key IS NULL" if unprofiled else ""
-        params: list[Any] = [value]
-        if besides is not None:
-            extra += " AND relationship IS NOT ?"
-            params.append(besides)
-        rows = self.query(f"{_SELECT} WHERE {column} = ?{extra} ORDER BY sent_at DESC, id DESC LIMIT 1", params)
+        rows = self.query(
+            f"{_SELECT} WHERE {column} = ?{extra} AND kind = 'invitation' ORDER BY sent_at DESC, id DESC LIMIT 1", [value]
+        )
         return from_row(Recorded, rows[0]) if rows else None
 
     def count_since(self, moment: datetime) -> int:
-        """Notes with text recorded at or after a moment (what the monthly quota counts)."""
-        [(count,)] = self.query("SELECT COUNT(*) FROM notes WHERE sent_at >= ? AND length > 0", [to_text(moment)])
+        """Invitation notes with text recorded at or after a moment (replies are messages, not counted)."""
+        [(count,)] = self.query(f"SELECT COUNT(*) FROM notes n WHERE {COUNTED}", [to_text(moment)])
         return int(count)
 
     def recent(self, since: datetime) -> list[tuple[str | None, str | None, str | None, datetime, str]]:
         """(recipient, recipient key, profile key, sent at, skeleton) of the notes since a moment, newest first."""
         rows = self.query(
             "SELECT recipient, recipient_key, profile_key, sent_at, skeleton FROM notes"
-            " WHERE sent_at >= ? AND length > 0 ORDER BY sent_at DESC, id DESC",
+            " WHERE sent_at >= ? AND length > 0 AND kind = 'invitation' ORDER BY sent_at DESC, id DESC",
             [to_text(since)],
         )
         return [(r, rk, pk, from_text(at), skel) for r, rk, pk, at, skel in rows]
@@ -117,4 +111,5 @@ def _recorded(note: Note, findings: list[dict[str, Any]], skel: str, run: str, c
         recipient_key=recipient_key(note.recipient),
         profile_key=profile_key(note.profile_url),
         skeleton=skel,
+        kind=note.kind,
     )

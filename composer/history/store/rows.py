@@ -95,6 +95,8 @@ class Note:
     recipient_values: tuple[str, ...] = ()
     #: where the note came from, for messages ("row 3")
     label: str | None = None
+    #: "invitation" (a connection note) or "message" (a reply: not counted for the quota, never a repeat)
+    kind: str = "invitation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +122,8 @@ class Recorded:
     profile_key: str | None = field(default=None, metadata=column(listed=False))
     #: the text with the recipient's own details set aside, for `repeated-note`
     skeleton: str = field(default="", metadata=column(listed=False))
+    #: "invitation" or "message" (a reply), as `Note.kind`
+    kind: str = "invitation"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `invite history --format json`: the listed fields, a moment as stored."""

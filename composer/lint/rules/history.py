@@ -23,6 +23,8 @@ class Invitation:
     who: str
     when: str
     by: str
+    #: the imported export shows them connected to you: they accepted, there is nothing pending to withdraw
+    connected: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,14 @@ class NoteHistory(Protocol):
 @register("already-invited", "history")
 def check_already_invited(note: NoteHistory) -> list[Hit]:
     found = note.earlier_invitation()
-    return [] if found is None else [whole_note(note.text, {"who": found.who, "when": found.when, "by": found.by})]
+    if found is None:
+        return []
+    values = {"who": found.who, "when": found.when, "by": found.by}
+    if found.connected:
+        values |= {"state": "; you are already connected", "advice": "you are already connected, so send a message instead"}
+    else:
+        values |= {"state": "", "advice": "withdraw a pending invitation rather than send a second one"}
+    return [whole_note(note.text, values)]
 
 
 @register("repeated-note", "history")
