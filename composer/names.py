@@ -28,7 +28,7 @@ _PRONOUNS = re.compile(
 )
 #: What starts a tagline after the name ("Lima | Helping startups grow").
 _TAGLINE = re.compile(r"\s*[|•·]\s*.*$", re.DOTALL)
-#: Characters kept besides letters and combining marks: what names are written with.
+#: Characters kept besides letters, combining marks and digits: what names are written with.
 _NAME_PUNCTUATION = frozenset(" -'.,")
 #: Marks that only decorate the character before them (emoji variation selectors, the keycap).
 _DECORATING_MARKS = frozenset("\ufe0e\ufe0f\u20e3")
@@ -110,11 +110,15 @@ def describe(raw: str, cleaned: CleanName) -> str:
 
 
 def _strip_decorations(text: str) -> str:
-    """Letters, combining marks and name punctuation kept; emoji, symbols and the rest become spaces."""
+    """Letters, combining marks, digits and name punctuation kept; emoji, symbols and the rest become spaces.
+
+    Digits are rare in names but never decoration: where they stand ("Person12", a handle) they are what
+    tells two people apart, so dropping them would match everyone with the same letters.
+    """
     kept = []
     for char in text:
         category = unicodedata.category(char)
-        if char in _NAME_PUNCTUATION or (category[0] in "LM" and char not in _DECORATING_MARKS):
+        if char in _NAME_PUNCTUATION or category == "Nd" or (category[0] in "LM" and char not in _DECORATING_MARKS):
             kept.append(char)
         else:
             kept.append(" ")
