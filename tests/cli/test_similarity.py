@@ -68,6 +68,7 @@ def test_duplicate_groups_found_in_1000_notes_match_the_known_answer():
     assert sorted(found) == sorted(expected)
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_a_batch_of_unique_notes_has_no_group():
     rng = random.Random(1)
     vocabulary = [f"w{n}" for n in range(3000)]

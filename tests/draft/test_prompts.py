@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
@@ -99,6 +100,7 @@ def test_live_count_is_drawn_in_the_bottom_toolbar_while_typing():
     assert "5/40, 35 lef" in screen  # and the answer's own room at the right
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_the_session_menu_switches_relationship():
     from composer.templates.model import relationships
 

@@ -91,6 +91,7 @@ def test_validator_reports_room_and_requirement():
     assert room_left(optional, "anything") is None
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_invalid_answers_are_asked_again_with_the_reason_shown():
     question = Question(name="event", prompt="Which event did you meet at?", max_length=10, example="PyCon")
     output, shown = capturing_output()
@@ -196,6 +197,7 @@ def test_invalid_flag_value_is_asked_again_in_a_session(library):
 # ----------------------------------------------------------------------------- the action menu
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_edit_inline_replaces_the_text_and_relints(library):
     new_text = "Hi Ana, loved your PyCon lightning talk on wheels. Let's connect!"
     keys = [*event_brief_keys(), menu("edit"), CTRL_U, new_text, FINISH_MULTILINE, menu("done")]
@@ -206,6 +208,7 @@ def test_edit_inline_replaces_the_text_and_relints(library):
     assert f"{len(new_text)} / 200" in shown
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_edit_with_editor_from_environment(library, tmp_path, monkeypatch):
     script = tmp_path / "fake_editor.py"
     script.write_text(
@@ -218,6 +221,7 @@ def test_edit_with_editor_from_environment(library, tmp_path, monkeypatch):
     assert note == "Hi Ana, lovely meeting you at PyCon. I'd enjoy staying in touch here."
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_change_an_answer_rerenders(library):
     keys = [
         *event_brief_keys(),
@@ -231,6 +235,7 @@ def test_change_an_answer_rerenders(library):
     assert "PyCon" in shown and shown.count("Met at an event (brief)") == 2
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_change_after_a_manual_edit_asks_before_dropping_it(library):
     keys = [
         *event_brief_keys(),
@@ -247,6 +252,7 @@ def test_change_after_a_manual_edit_asks_before_dropping_it(library):
     assert note == "Hand-written note for Ana."
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_try_another_template_keeps_answers_and_asks_only_new_ones(library):
     keys = [
         *event_brief_keys(topic="wheels"),
@@ -270,6 +276,7 @@ def test_try_another_template_keeps_answers_and_asks_only_new_ones(library):
     assert note == "Hi Ana, your type hints talk at PyCon taught me a lot. Thank you - I'd like to follow your work."
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_save_to_file_and_refuse_to_overwrite_unless_confirmed(library, tmp_path):
     target = tmp_path / "ana.txt"
     keys = [
@@ -295,6 +302,7 @@ def test_save_to_file_and_refuse_to_overwrite_unless_confirmed(library, tmp_path
     assert not list(tmp_path.glob(".ana.txt.*"))  # no temporary files left behind
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_save_into_a_missing_folder_says_so_and_continues(library, tmp_path):
     keys = [*event_brief_keys(), menu("save"), replace_default(str(tmp_path / "nope" / "a.txt")), menu("done")]
     note, shown = session(library, keys)
@@ -313,6 +321,7 @@ def test_over_the_limit_asks_before_finishing(library):
 # ----------------------------------------------------------------------------- Ctrl-C and --resume
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_ctrl_c_keeps_the_draft_and_resume_continues_it(library):
     keys = [pick_relationship("event"), pick_template(library, "event", "event-warm"), answer("Ana"), CTRL_C]
     with pytest.raises(DraftInterrupted) as caught:
@@ -327,6 +336,7 @@ def test_ctrl_c_keeps_the_draft_and_resume_continues_it(library):
     assert saved().text == note  # the same draft, continued; forgotten only once delivered
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_ctrl_c_in_the_menu_keeps_manual_edits_for_resume(library):
     keys = [*event_brief_keys(), menu("edit"), CTRL_U, "My own words, Ana.", FINISH_MULTILINE, CTRL_C]
     with pytest.raises(DraftInterrupted):
@@ -344,6 +354,7 @@ def test_ctrl_c_before_anything_was_entered_keeps_no_draft(library):
     assert saved_drafts() == []
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_ctrl_c_at_the_first_question_then_resume(library):
     with pytest.raises(DraftInterrupted):
         session(library, [pick_relationship("alumni"), CTRL_C])
@@ -490,6 +501,7 @@ def test_a_new_session_never_replaces_a_saved_draft():
     assert len(saved_drafts()) == 2  # the new session kept its own
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_resume_skips_a_draft_another_session_holds():
     from composer.draft.state import resumable
 
@@ -506,6 +518,7 @@ def test_resume_skips_a_draft_another_session_holds():
         lock.release()
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_an_unwritable_state_folder_warns_once_and_the_session_goes_on(tmp_path, monkeypatch):
     from composer.templates.library import discover
     from tests.helpers import event_brief_keys, menu, session
@@ -518,6 +531,7 @@ def test_an_unwritable_state_folder_warns_once_and_the_session_goes_on(tmp_path,
     assert shown.count("the draft cannot be saved") == 1 and "going on without saving" in shown
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_a_save_to_file_name_with_rich_markup_is_shown_as_typed(tmp_path, monkeypatch):
     from composer.templates.library import discover
     from tests.helpers import event_brief_keys, menu, replace_default, session

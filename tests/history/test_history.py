@@ -179,6 +179,7 @@ def test_note_quota_at_the_boundary(config):
     assert "note-quota" not in rules_of(premium.stderr)
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_replies_are_messages_never_counted_for_the_quota_or_repeats(config):
     config("[history]\nnotes_per_month = 1\n")
     assert "note-quota" not in rules_of(run_cli(*EVENT, *ANA).stderr)

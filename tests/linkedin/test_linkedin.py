@@ -410,6 +410,7 @@ def test_inbox_reply_greets_with_a_cleaned_first_name_or_none(tmp_path: Path):
     assert run_cli("inbox", "reply", "2", "-t", "reply-policy", "--no-input").stdout.startswith("Thanks for the invite, Mei.")
 
 
+@pytest.mark.slow  # a whole session or history round trip (~1 s)
 def test_a_reply_you_drafted_never_changes_a_suggestion_or_spends_the_quota(tmp_path: Path):
     run_cli("import", str(write_export(tmp_path)))
     before = {i["from"]: i["action"] for i in map(json.loads, run_cli("inbox", "--format", "json").stdout.splitlines())}

@@ -12,6 +12,8 @@ from composer.errors import TemplateError
 from composer.templates.library import discover
 from composer.templates.render import normalise, render, render_body
 
+pytestmark = pytest.mark.slow  # property tests: many generated examples
+
 TEMPLATES = sorted(discover().templates.values(), key=lambda t: t.id)
 
 # Printable text without whitespace runs, so the answer survives whitespace normalisation unchanged.

@@ -79,6 +79,7 @@ def draft_evil(path: Path):
     )
 
 
+@pytest.mark.slow  # a battery of hostile templates, each through the worker
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_draft_refuses_with_a_security_error(tmp_path, payload):
     path = evil(tmp_path, payload)
@@ -144,6 +145,7 @@ RUNTIME_PAYLOADS = [
 ]
 
 
+@pytest.mark.slow  # a battery of hostile templates, each through the worker
 @pytest.mark.parametrize("body", RUNTIME_PAYLOADS)
 def test_runtime_escapes_and_resource_exhaustion_are_refused_quickly(body):
     import time
@@ -154,6 +156,7 @@ def test_runtime_escapes_and_resource_exhaustion_are_refused_quickly(body):
     assert time.monotonic() - started < 5  # the budget is 2 s; most are refused before they start
 
 
+@pytest.mark.slow  # a battery of hostile templates, each through the worker
 @pytest.mark.parametrize("body", RUNTIME_PAYLOADS[:4] + RUNTIME_PAYLOADS[-6:-3])
 def test_draft_refuses_runtime_payloads_in_one_line(tmp_path, body):
     path = evil(tmp_path, body)
