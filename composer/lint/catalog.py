@@ -179,6 +179,8 @@ class Specifics:
     lead_window: int
     clause_end: frozenset[str]
     shared_markers: frozenset[str]
+    #: What makes the recipient's employer or role shared with the sender ("you also worked at Globex").
+    merge_shared_markers: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -245,5 +247,6 @@ def lexicon() -> Lexicon:
             lead_window=spec["lead_window"],
             clause_end=frozenset(spec["clause_end"]),
             shared_markers=frozenset(spec["shared_markers"]),
+            merge_shared_markers=frozenset(spec["merge_shared_markers"]),
         ),
     )

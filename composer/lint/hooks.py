@@ -53,6 +53,9 @@ class Scan:
         """A date in a sentence that pitches ("a webinar on Thursday") is not a shared moment."""
         return any(s <= start < e for s, e in self.pitched)
 
+    #: A name in a sentence that pitches ("we help teams like Globex's") is the offer, not a hook.
+    in_pitch = appointment
+
 
 # --------------------------------------------------------------------------- hook sources
 
@@ -66,6 +69,8 @@ def name_hooks(scan: Scan) -> list[Hook]:
         if token.is_stop and not token.is_upper:
             continue  # "Hello, My name is", "Hi, We are": function words, not names
         if not (scan.usable(token) and is_capitalised(token) and token.lower_ != "i") or sentence_start(doc, token.i):
+            continue
+        if scan.in_pitch(token.idx):
             continue
         if date.fullmatch(token.text) and ((token.i > 0 and doc[token.i - 1].lower_ in FUTURE) or scan.appointment(token.idx)):
             continue  # "next Tuesday" is an appointment being pitched, not a shared moment
@@ -88,6 +93,8 @@ def entity_hooks(scan: Scan) -> list[Hook]:
             continue
         if cased and not any(is_capitalised(t) or t.like_num for t in ent):
             continue  # a lower-case "entity" in a normally cased note is noise ("a brief intro")
+        if scan.in_pitch(ent.start_char):
+            continue
         if any(scan.usable(t) and not t.is_stop and (is_word(t) or t.like_num) and not t.like_url for t in ent):
             hooks.append((ent.start_char, ent.end_char, ent.label_))
     return hooks
@@ -101,6 +108,9 @@ def date_hooks(scan: Scan) -> list[Hook]:
         previous = ctx.text[max(0, m.start() - 40) : m.start()].split()[-1:]
         if (previous and previous[0].lower() in FUTURE) or scan.appointment(m.start()):
             continue
+        span = ctx.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and any(t.i in scan.excluded for t in span):
+            continue  # "Hi Jun," or "- April": the addressee's or the sender's name, not a month
         if not ctx.in_placeholder(m.start(), m.end()):
             hooks.append((m.start(), m.end(), "date"))
     return hooks
@@ -205,7 +215,9 @@ def not_hook_tokens(ctx: Context) -> set[int]:
 
     `self-intro` ("I'm a Senior Engineer at Google", "we are a staffing agency in India", "my name is
     Raj") covers the rest of its clause, unless the clause says the thing is shared ("also", "too",
-    "fellow"). `name-drop` ("companies like Acme and Globex") covers the list of names after it.
+    "fellow"). `merge-field` ("you work at Globex", "your role as Head of Data at Initech") covers what a
+    mail merge fills from the profile, unless the clause says it is shared ("you also worked at
+    Globex"). `name-drop` ("companies like Acme and Globex") covers the list of names after it.
     """
     spec = lexicon().specifics
     doc = ctx.doc
@@ -221,13 +233,15 @@ def not_hook_tokens(ctx: Context) -> set[int]:
             continue
         for token in doc[span.end : span.end + 2 * spec.lead_window]:
             hyphen = token.text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "high-converting"
+            if not clause and token.is_punct and token.text not in SENTENCE_END:
+                continue  # "Carlos here, cofounder at Wagmind": the clause starts after the comma
             if token.text in SENTENCE_END or (token.lower_ in spec.clause_end and not hyphen) or "\n" in token.text:
                 break
             clause.append(token.i)
-        if not any(doc[i].lower_ in spec.shared_markers for i in clause) and not any(
-            t.lower_ in spec.shared_markers for t in span
-        ):
+        markers = spec.merge_shared_markers if span.id_ == "merge-field" else spec.shared_markers
+        if not any(doc[i].lower_ in markers for i in clause) and not any(t.lower_ in markers for t in span):
             tokens.update(clause)
+            tokens.update(t.i for t in span)  # "This is Keerthana", "At Acterys, we": the span names the sender too
     return tokens
 
 
@@ -246,8 +260,14 @@ def pitch_sentences(ctx: Context) -> list[tuple[int, int]]:
 
 
 def sentence_start(doc: Doc, i: int) -> bool:
-    """Whether token i opens a sentence, on any pipeline (no parser needed)."""
+    """Whether token i opens a sentence, on any pipeline (no parser needed).
+
+    The first word after the greeting ("Hi Emre, Big fan of ...") opens one too: its capital is the
+    sentence's, not a name's.
+    """
     honorifics = lexicon().greeting.honorifics
+    if i == after_greeting(doc):
+        return True
     j = i - 1
     while j >= 0:
         token = doc[j]
@@ -269,6 +289,18 @@ def sentence_start(doc: Doc, i: int) -> bool:
             return token.text[:-1].lower() not in ABBREVIATIONS | honorifics
         return False
     return True
+
+
+def after_greeting(doc: Doc) -> int | None:
+    """The index of the first word after "Hi Emre," (the greeting, the name, then punctuation), or None."""
+    greet, names = greeting_tokens(doc)
+    last = max(names) if names else greet
+    if last is None:
+        return None
+    j = last + 1
+    while j < len(doc) and (doc[j].is_punct or doc[j].is_space) and doc[j].text not in {"'s", "’s"}:
+        j += 1
+    return j if j > last + 1 and j < len(doc) else None
 
 
 def _in_caps_run(doc: Doc, i: int) -> bool:

@@ -1,0 +1,73 @@
+"""The hook finder (composer/lint/hooks.py) on invented notes: what ties a note to its recipient, and what does not.
+
+These check the rules' evidence alone (`strongest_hook`), so they hold whatever the classifier scores.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.lint.combine import NAMED, STATED
+from composer.lint.context import Context
+from composer.lint.hooks import find_hooks, strongest_hook
+from composer.lint.keys import LINT_PIPE
+from composer.lint.pipeline import get_pipeline
+
+
+def context(text: str) -> Context:
+    pipeline = get_pipeline()
+    nlp = pipeline.nlp
+    with nlp.select_pipes(disable=[LINT_PIPE]):
+        doc = nlp(text)
+    if pipeline.trained and "ner" in nlp.component_names:
+        doc = nlp.get_pipe("ner")(doc)
+    return Context(text=doc.text, doc=doc, limit=10_000, name=None, trained=pipeline.trained, scores=dict(doc.cats))
+
+
+def hook_texts(text: str) -> list[str]:
+    return [text[start:end] for start, end, _ in find_hooks(context(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Ada, I've also attended Kubernetes Community Days Lagos! Let's connect!",
+        "Connecting with you through GSoC'22, would love to connect.",
+        "a friend from Globex :)",
+        "Thanks for stopping by the Nimbus booth at DevFest Accra. Looking forward to staying in touch!",
+        "It was great to talk to you at the Delft Career Fair today.",
+        "I'm Tomas, Jana's brother. Could we chat about the role?",
+        "I attended the Intro to Vector Search and RAG meetup on May 3rd.",
+        "saw you engaged with Maria Lopez's post on supply chains. Would love to connect!",
+    ],
+)
+def test_plain_hooks_are_stated(text: str):
+    """Hooks in plain words: a shared event, a programme, a friend from somewhere, a visit, a relative."""
+    assert strongest_hook(context(text)) == STATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello there! This is Priyanka from Zentrox Labs. We build dashboards for retailers.",
+        "Hi Ola, Marco here, cofounder at Quillbase. Let's connect.",
+        "We at Brightpath train graduates in Java. At Brightpath, we place them with clients.",
+        "Hi Ana, I see you work at Globex. Would love to connect.",
+        "Hi Ana, your role as Head of Data at Initech is impressive. Let's connect.",
+        "Hi Tomasz, Big fan of what your team ships. Would love to connect.",
+        "Hi Jun, I'm Rahel, a data analyst. Would love to connect.",
+        "Hi, we help teams like Globex and Initech cut churn. Worth a chat?",
+    ],
+)
+def test_the_senders_own_names_and_merge_fields_are_not_hooks(text: str):
+    """The sender's name and company, the recipient's employer or role, a capital after the greeting,
+    a month that is someone's name, and names in a pitching sentence tie the note to no one."""
+    assert strongest_hook(context(text)) is None, hook_texts(text)
+
+
+def test_a_shared_employer_is_still_a_hook():
+    assert strongest_hook(context("Hi Ana, you also worked at Globex, same team as me! Let's connect.")) == STATED
+
+
+def test_a_named_place_outside_the_pitch_stays_a_name():
+    assert strongest_hook(context("Hi Ana, I loved Lisbon's PyData. We help teams like yours ship faster.")) == NAMED
