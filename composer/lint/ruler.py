@@ -12,8 +12,10 @@ against `SpanRuler` on every labeled note.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -21,6 +23,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from composer.lint.keys import RULER_PIPE, SPANS_KEY
+from composer.resources import data_path
+
+PATTERNS_PATH = data_path("lint", "patterns.jsonl")
 
 _ANCHOR_ATTRS = {"LOWER": "LOWER", "NORM": "NORM", "ORTH": "ORTH", "TEXT": "ORTH"}
 _ATTR_COLUMNS = ("LOWER", "NORM", "ORTH")
@@ -140,3 +145,16 @@ class AnchoredSpanRuler:
 @Language.factory(RULER_PIPE, default_config={"spans_key": SPANS_KEY, "validate": False})
 def make_ruler(nlp: Language, name: str, spans_key: str, validate: bool) -> AnchoredSpanRuler:
     return AnchoredSpanRuler(nlp, name=name, spans_key=spans_key, validate=validate)
+
+
+def load_patterns(path: Path = PATTERNS_PATH) -> list[dict[str, Any]]:
+    """The SpanRuler patterns: one JSON object a line with `label`, `id` and `pattern`."""
+    patterns = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            patterns.append(json.loads(line))
+        except json.JSONDecodeError as exc:  # a packaging bug, not a user error
+            raise RuntimeError(f"{path}:{number}: bad pattern line: {exc}") from None
+    return patterns

@@ -34,7 +34,7 @@ EVALUATE = _evaluate_module()
 
 #: (generic recall, max false no-specifics rate, sales precision, sales recall, placeholder recall, max placeholder FPs)
 TEST_SPLIT_FLOORS = {
-    "all": (0.78, 0.07, 0.88, 0.85, 0.97, 8),
+    "all": (0.78, 0.07, 0.88, 0.82, 0.97, 8),
     "english": (0.85, 0.06, 0.88, 0.88, 0.97, 8),
 }
 EVAL_SET_FLOORS = (0.89, 0.12, 0.6, 0.95, 1.0, 0)
