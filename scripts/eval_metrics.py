@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,15 +233,24 @@ def expected_calibration_error(table_bins: Iterable[Bin]) -> float:
     return sum(b.count * abs((b.mean_predicted or 0.0) - (b.observed or 0.0)) for b in rows) / total if total else 0.0
 
 
-def calibration_tables(notes: Sequence[Judged], title: str) -> str:
-    """One reliability table per classifier label, over `notes` pooled."""
+def calibration_tables(notes: Sequence[Judged], title: str, printed: Callable[[str, float], float] | None = None) -> str:
+    """One reliability table per classifier label, over `notes` pooled.
+
+    `printed(label, raw)` is the score as the JSON output prints it (calibrated); the table is of those,
+    and the heading gives the raw scores' error beside theirs.
+    """
     parts = []
     for label in SCORE_LABELS:
         scored = [n for n in notes if label in n.scores]
-        bins = calibration([n.scores[label] for n in scored], [n.labels[label] for n in scored])
+        truths = [n.labels[label] for n in scored]
+        raw_bins = calibration([n.scores[label] for n in scored], truths)
+        shown = [printed(label, n.scores[label]) if printed else n.scores[label] for n in scored]
+        bins = calibration(shown, truths)
+        error = f"expected calibration error {expected_calibration_error(bins):.3f}"
+        if printed:
+            error = f"scores as printed (calibrated); {error}, raw scores {expected_calibration_error(raw_bins):.3f}"
         lines = [
-            f"#### reliability of `{label}`: {title} ({len(scored)} notes; "
-            f"expected calibration error {expected_calibration_error(bins):.3f})",
+            f"#### reliability of `{label}`: {title} ({len(scored)} notes; {error})",
             "",
             "| predicted score | notes | mean predicted | observed rate |",
             "|---|---:|---:|---:|",
@@ -254,11 +263,14 @@ def calibration_tables(notes: Sequence[Judged], title: str) -> str:
     return "\n\n".join(parts)
 
 
-def calibration_dict(notes: Sequence[Judged]) -> dict[str, list[dict[str, Any]]]:
+def calibration_dict(
+    notes: Sequence[Judged], printed: Callable[[str, float], float] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     found = {}
     for label in SCORE_LABELS:
         scored = [n for n in notes if label in n.scores]
-        found[label] = [vars(b) for b in calibration([n.scores[label] for n in scored], [n.labels[label] for n in scored])]
+        shown = [printed(label, n.scores[label]) if printed else n.scores[label] for n in scored]
+        found[label] = [vars(b) for b in calibration(shown, [n.labels[label] for n in scored])]
     return found
 
 

@@ -18,6 +18,7 @@ The package's modules, leaf first:
 * `hooks`: the hook finder behind `no-specifics`;
 * `rules/`: every rule, one module per kind (`text`, `phrases`, `judgements`, `history`, `batch`),
   the one `registry` by id and scope, and the runner of each scope;
+* `calibration`: the classifier's scores as the JSON output prints them (read as probabilities);
 * `classifier`: the trained note classifier; `ruler` and `step`: the pattern ruler and the rules as
   spaCy components; `pipeline`: loading and streaming (imports spaCy);
 * `api`: `select_rules`, `lint_text`, `lint_many`, `lint_results`;

@@ -18,6 +18,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from composer.length import length_style, note_length
+from composer.lint.calibration import calibrate
 from composer.lint.findings import Finding, severity_rank
 from composer.output import visible
 
@@ -44,7 +45,8 @@ def json_line(
 ) -> str:
     """One note as the JSON object `invite lint --format json` prints per line.
 
-    `scores` are the classifier's, rounded to 3 places, so a script can apply thresholds of its own.
+    `scores` are the classifier's raw scores; they are printed calibrated (`composer.lint.calibration`:
+    read as probabilities on real notes), rounded to 3 places, so a script can apply thresholds of its own.
     `judged` false: the note's language is not judged for generic wording and pitches (unknown, not clean).
     """
     record: dict[str, object] = {key: label, "length": note_length(text), "limit": limit}
@@ -53,7 +55,7 @@ def json_line(
     if judged is not None:
         record["judged"] = judged
     if scores is not None:
-        record["scores"] = {label: round(score, 3) for label, score in scores.items()}
+        record["scores"] = {label: round(score, 3) for label, score in calibrate(scores).items()}
     record["findings"] = [f.to_dict() for f in findings]
     return jsonl_safe(json.dumps(record, ensure_ascii=False))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import importlib.util
 import json
 import subprocess
@@ -168,7 +170,7 @@ def test_a_stronger_hook_never_makes_no_specifics_fire():
 def test_note_level_findings_say_which_signal_decided():
     pitch = "We just published a free 40-page guide on ERP migration. Want a copy?"
     [sales] = [f for f in lint_text(pitch) if f.rule == "sales-pitch"]
-    assert sales.message.startswith("reads as a sales pitch (0.") and sales.start == 0
+    assert re.fullmatch(r"reads as a sales pitch \((0\.\d\d|1\.00)\)", sales.message) and sales.start == 0
     [generic] = [f for f in lint_text("Judging from your profile you have achieved a lot.") if f.rule == "no-specifics"]
     assert "no name, date or hook phrase found" in generic.message
 
@@ -188,3 +190,64 @@ def test_choose_thresholds_meets_its_bounds_on_synthetic_evidence():
     assert choose.sales_figures(evidence, limits) == (1.0, 1.0)
     assert choose.generic_figures(evidence, limits) == (1.0, 0.0)
     assert sorted(load_yaml(DATA_DIR / "classifier.yaml")) == sorted(Thresholds.__dataclass_fields__)
+
+
+# --------------------------------------------------------------------------- what the classifier reads, what JSON prints
+
+
+def test_the_pattern_kinds_reach_the_classifier_the_same_way_in_training_and_in_lint():
+    """Training docs are made from text alone, so the classifier runs the ruler itself there; in the lint
+    pipeline the ruler ran first. Both must give the classifier the same features."""
+    import spacy
+
+    from composer.lint.classifier import component_config, span_keys
+    from composer.lint.keys import LINT_PIPE
+    from composer.lint.pipeline import get_pipeline
+
+    labels = frozenset(component_config()["model"]["span_labels"])
+    assert {"sales-pitch", "hook"} <= labels
+    text = "Hi Ana, we met at PyCon. We help startups like yours scale; open to a quick demo?"
+    nlp = get_pipeline().nlp
+    with nlp.select_pipes(disable=[LINT_PIPE]):
+        linted = nlp(text)
+    trained_on = spacy.blank("en").make_doc(text)
+    assert span_keys(linted, labels) == span_keys(trained_on, labels) != []
+    assert span_keys(spacy.blank("en").make_doc("Hello there"), labels) == []
+
+
+def test_json_scores_are_the_raw_scores_calibrated(invoke, tmp_path: Path):
+    from composer.lint.calibration import calibrate
+
+    note = tmp_path / "note.txt"
+    note.write_text("Hi Ana, we help startups like yours scale. Open to a quick demo?", encoding="utf-8")
+    [raw] = [r.scores for r in lint_results([("n", note.read_text(encoding="utf-8"), None)])]
+    record = json.loads(invoke("lint", str(note), "--format", "json").stdout)
+    assert record["scores"] == {label: round(score, 3) for label, score in calibrate(raw).items()}
+    assert record["scores"] != {label: round(score, 3) for label, score in raw.items()}
+
+
+def test_calibration_keeps_the_order_of_scores():
+    from composer.lint.calibration import calibrate, parameters
+
+    assert set(parameters()) == LABELS
+    for label in LABELS:
+        printed = [calibrate({label: x / 100})[label] for x in range(0, 101)]
+        assert printed == sorted(printed) and all(0 < p < 1 for p in printed)
+    assert calibrate({"other": 0.3}) == {"other": 0.3}  # a label without a correction is printed as it is
+
+
+def test_choose_calibration_recovers_a_known_correction():
+    """On scores whose true probability is sigmoid(0.5 * logit + 0.4), the fit finds about (0.5, 0.4)."""
+    import random
+
+    from composer.lint.calibration import logit, platt
+
+    choose = _script("choose_calibration")
+    rng = random.Random(7)
+    scores = [rng.uniform(0.01, 0.99) for _ in range(4000)]
+    truths = [rng.random() < platt(s, 0.5, 0.4) for s in scores]
+    slope, intercept = choose.fit(scores, truths)
+    assert abs(slope - 0.5) < 0.1 and abs(intercept - 0.4) < 0.15
+    assert choose.log_loss([logit(s) for s in scores], truths, slope, intercept) <= choose.log_loss(
+        [logit(s) for s in scores], truths, 1.0, 0.0
+    )
