@@ -30,7 +30,7 @@ from typing import Any
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, open_history
 from composer.linkedin.settings import settings
-from composer.lint import Finding, language_name, not_judged_reason
+from composer.lint import Finding, calibrate, language_name, not_judged_reason
 from composer.names import greeting_name
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
@@ -207,20 +207,24 @@ def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str,
 def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = False) -> str | None:
     """Why the note names a context you share, or None: the positive evidence "accept" needs.
 
-    A hook phrase ("we met at ...") always counts; names, dates or titles count when the linter did
-    not judge the note generic all the same, except in a recruiter's pitch, whose names are the
-    job's (a company, a city), not something you share. The hook finder reads English: a note in
+    A note with an unfilled template field never counts (it went to many people). A hook phrase
+    ("we met at ...") counts; names, dates or titles count when the linter did
+    not judge the note generic and the classifier's calibrated `personal_specific` reaches
+    `named_personal` (a name alone is as often the sender's company or the recipient's own employer),
+    except in a recruiter's pitch, whose names are the job's (a company, a city), not something you share. The hook finder reads English: a note in
     another judged language counts when the classifier is confident it is personal and
     `no-specifics` did not fire.
     """
     rules = {f.rule for f in item.findings}
+    if "placeholder" in rules:
+        return None  # a template sent with a field unfilled went to many people, whatever its hook says
     if item.hook == "stated":
         return "the note says how you are connected (a hook phrase)"
-    if recruiter or "no-specifics" in rules or "placeholder" in rules:
+    if recruiter or "no-specifics" in rules:
         return None
-    if item.hook == "named":
-        return "the note names something specific to you"
-    personal = item.scores.get("personal_specific", 0.0)
+    personal = calibrate(item.scores).get("personal_specific", 0.0)
+    if item.hook == "named" and personal >= data["named_personal"]:
+        return f"the note names something specific to you (reads as personal, {personal:.2f})"
     if item.language != "en" and personal >= data["other_language_personal"]:
         return f"the note reads as personal ({personal:.2f}), in {language_name(item.language)}"
     return None

@@ -37,6 +37,7 @@ from composer.lint.findings import SEVERITIES, Finding, Linted, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
 
 if TYPE_CHECKING:
+    from composer.lint.calibration import calibrate
     from composer.lint.inputs import lint_inputs
     from composer.lint.language import language_name, not_judged_reason
     from composer.lint.report import count_line, describe, json_line, print_findings, print_not_judged, reaches, summary
@@ -57,6 +58,7 @@ __all__ = [
     "Quota",
     "Rule",
     "Similar",
+    "calibrate",
     "check_batch",
     "check_history",
     "count_line",
@@ -83,6 +85,7 @@ __all__ = [
 #: Public names loaded on first use, and the module each comes from.
 _LAZY = {
     "lint_inputs": "inputs",
+    "calibrate": "calibration",
     **dict.fromkeys(("language_name", "not_judged_reason"), "language"),
     **dict.fromkeys(
         ("count_line", "describe", "json_line", "print_findings", "print_not_judged", "reaches", "summary"), "report"

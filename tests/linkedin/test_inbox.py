@@ -122,6 +122,28 @@ def test_a_canned_phrase_beside_a_hook_phrase_is_accepted(history_file: Path):
         assert decide(history, item, not_looking=False)[0] == ACCEPT
 
 
+def test_a_template_with_a_field_left_unfilled_is_never_accepted(history_file: Path):
+    """It went to many people, whatever its hook phrase says."""
+    item = received("Hi [Name], great meeting you at the Leeds dbt meetup on Tuesday. Would love to stay in touch.")
+    assert item.hook == "stated" and "placeholder" in {f.rule for f in item.findings}
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=False)[0] == ASK
+
+
+@pytest.mark.parametrize(("personal", "action"), [(0.95, ACCEPT), (0.2, ASK)])
+def test_names_alone_accept_only_a_note_that_reads_as_personal(history_file: Path, personal: float, action: str):
+    """A name is as often the sender's company or your own employer: the classifier must agree it is personal."""
+    from composer.lint.calibration import logit, parameters
+
+    item = received("Hi Kim, loved the Lisbon PyData keynote.")
+    item.findings, item.hook = [], "named"
+    slope, intercept = parameters()["personal_specific"]
+    raw = 1 / (1 + pow(2.718281828459045, -((logit(personal) - intercept) / slope)))  # the raw score printed as `personal`
+    item.scores = {**item.scores, "personal_specific": raw}
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=False)[0] == action
+
+
 def test_a_recruiters_company_and_city_are_not_a_shared_context(history_file: Path):
     item = received("Hi Kim, I'm hiring a Head of Data for a Series B startup in Berlin. Would love to tell you more.")
     with open_history(history_file) as history:
