@@ -208,12 +208,12 @@ def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = Fa
     """Why the note names a context you share, or None: the positive evidence "accept" needs.
 
     A note with an unfilled template field never counts (it went to many people). A hook phrase
-    ("we met at ...") counts; names, dates or titles count when the linter did
-    not judge the note generic and the classifier's calibrated `personal_specific` reaches
-    `named_personal` (a name alone is as often the sender's company or the recipient's own employer),
-    except in a recruiter's pitch, whose names are the job's (a company, a city), not something you share. The hook finder reads English: a note in
-    another judged language counts when the classifier is confident it is personal and
-    `no-specifics` did not fire.
+    ("we met at ...") counts; names, dates or titles count when the linter did not judge the note
+    generic and the classifier's calibrated `personal_specific` reaches `named_personal` (a name alone
+    is as often the sender's company or the recipient's own employer), except in a recruiter's pitch,
+    whose names are the job's (a company, a city), not something you share. The hook finder reads
+    English: a note in another judged language counts when the classifier is confident it is personal
+    and `no-specifics` did not fire.
     """
     rules = {f.rule for f in item.findings}
     if "placeholder" in rules:

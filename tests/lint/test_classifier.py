@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
