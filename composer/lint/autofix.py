@@ -12,6 +12,7 @@ A file that changed on disk while it was being fixed is left as it is, and said 
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,8 @@ def refuse_unfixable(paths: list[str], jsonl: str | None) -> None:
 
 def fix_files(paths: list[str], *, limit: int, rules: list[str], name: str | None) -> list[NoteFile]:
     """Apply the chosen rules' safe fixes to each file in place; say on stderr what changed in each."""
-    notes = [_read(path) for path in paths]
+    unique = {os.path.realpath(path): path for path in reversed(paths)}  # a file named twice is fixed once
+    notes = [_read(path) for path in dict.fromkeys(unique[os.path.realpath(path)] for path in paths)]
     catalog = load_rules()
     fixable = [r for r in rules if catalog[r].fix is not None and catalog[r].scope == "note"]
     for note in notes:
@@ -77,7 +79,10 @@ def fix_files(paths: list[str], *, limit: int, rules: list[str], name: str | Non
 
 
 def _read(path: str) -> NoteFile:
+    """A note file as `invite lint` reads it; anything but a regular file is refused (it cannot be replaced)."""
     with open_input(Path(path)) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UsageError(f"{path}: --fix rewrites regular files only; this is not one")
         data = read_capped(handle, path, MAX_NOTE_BYTES, "note")
     raw = decode(data, path)
     tail = next((end for end in ("\r\n", "\n", "\r") if raw.endswith(end)), "")

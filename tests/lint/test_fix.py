@@ -159,3 +159,21 @@ def test_fix_in_place_with_a_relative_path(tmp_path, monkeypatch):
     result = run_cli("lint", "--fix", "notes/a.txt")
     assert Path("notes/a.txt").read_text(encoding="utf-8") == "Hi Ana, we met at PyCon US."
     assert result.stderr == "fixed notes/a.txt: collapsed doubled spaces (1)\n"
+
+
+def test_a_file_named_twice_is_fixed_once_and_a_fifo_is_refused_before_any_write(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("Hi  Ana, we met at PyCon US.\n", encoding="utf-8")
+    result = run_cli("lint", "--fix", str(path), str(path))
+    assert path.read_text(encoding="utf-8") == "Hi Ana, we met at PyCon US.\n"
+    assert result.stderr == f"fixed {path}: collapsed doubled spaces (1)\n"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    path.write_text("Hi  Ana, we met at PyCon US.\n", encoding="utf-8")
+    held = os.open(fifo, os.O_RDWR)  # a writer, so opening the FIFO to read does not block (Linux)
+    try:
+        error = one_line_error(run_cli("lint", "--fix", str(path), str(fifo)))
+    finally:
+        os.close(held)
+    assert "regular files only" in error
+    assert path.read_text(encoding="utf-8") == "Hi  Ana, we met at PyCon US.\n"
