@@ -11,6 +11,7 @@ import ast
 import re
 import sys
 import tomllib
+from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -19,6 +20,12 @@ import pytest
 from tests.helpers import REPO
 
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+@cache
+def _distributions() -> dict[str, list[str]]:
+    """Top-level module -> the distributions that provide it (reading every installed package's metadata once)."""
+    return dict(packages_distributions())
 
 
 def _normal(name: str) -> str:
@@ -57,7 +64,7 @@ def _imported(folder: Path) -> dict[str, Path]:
 )
 def test_every_imported_package_is_declared(folder: str, allowed: list[str]):
     declared = _declared(allowed)
-    distributions = packages_distributions()
+    distributions = _distributions()
     missing = {}
     for module, path in _imported(REPO / folder).items():
         owners = {_normal(d) for d in distributions.get(module, [module])}
