@@ -10,14 +10,19 @@ in stages; a stage that cannot run stops the stages that depend on it, never the
 3. the length budget (`composer.templates.budget`): with the examples, in the worst case, and the
    room per answer, against the free (200) and premium (300) limits.
 
-Across files: duplicate ids within one source folder, and (as information) which template a file
-overrides, by the same rules as discovery (`library.link`).
+Across files: duplicate ids within one source folder, (as information) which template a file
+overrides, by the same rules as discovery (`library.link`), and answers whose meaning changes
+between templates of one relationship: a draft that switches templates keeps its answers by name,
+so an answer asked with another prompt ("Which part stood out?" where the other template asks "What
+did it change for you?") must say it means the same (`meaning:`), or be named differently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from composer.errors import SandboxError, TemplateError, UsageError
@@ -27,7 +32,7 @@ from composer.output import visible
 from composer.templates import isolation
 from composer.templates.budget import Budget, budget_message, examine, room_message
 from composer.templates.library import folder_files, link, template_files
-from composer.templates.model import TEMPLATE_SUFFIX
+from composer.templates.model import TEMPLATE_SUFFIX, Question, Template
 from composer.templates.parse import ERROR, INFO, WARNING, Parsed, Problem, parse_file, parse_files
 
 #: Wall-clock seconds for everything `check` runs of one template file (up to ~1,000 renders).
@@ -176,9 +181,23 @@ class Report:
         }
 
 
-def check_files(files: Iterable[tuple[str, Path]], *, account: str = "free", lint: bool = True) -> Report:
-    """Check (source, path) pairs given in override order; add cross-file problems."""
-    parsed = parse_files(list(files))
+def check_files(
+    files: Iterable[tuple[str, Path]],
+    *,
+    account: str = "free",
+    lint: bool = True,
+    library: Iterable[tuple[str, Path]] = (),
+) -> Report:
+    """Check (source, path) pairs given in override order; add cross-file problems.
+
+    `library` is every template file a draft could switch to (discovered, in override order): the
+    checked files' shared answers are compared with those too.
+    """
+    files = list(files)
+    parsed = parse_files(files)
+    checked = {path.resolve() for _, path in files}
+    others = _parsed_library(tuple(_stamped(source, path) for source, path in library if path.resolve() not in checked))
+    _shared_answers(parsed, list(others))
     for index, found in link(parsed).items():
         item = parsed[index]
         if found.duplicate_of is not None:
@@ -188,6 +207,76 @@ def check_files(files: Iterable[tuple[str, Path]], *, account: str = "free", lin
             message = f"overrides the {previous.source} template {item.id!r} ({previous.path})"
             item.add(INFO, "overrides", message, item.id_line)
     return Report(results=[check_parsed(p, account=account, lint=lint) for p in parsed], account=account)
+
+
+def _stamped(source: str, path: Path) -> tuple[str, Path, int, int]:
+    """A library file with its modification time and size: a changed file is parsed again."""
+    try:
+        info = path.stat()
+    except OSError:
+        return source, path, 0, -1
+    return source, path, info.st_mtime_ns, info.st_size
+
+
+@lru_cache(maxsize=4)
+def _parsed_library(files: tuple[tuple[str, Path, int, int], ...]) -> tuple[Parsed, ...]:
+    """The library's files parsed, once per process for the same files: they are only read, never reported on."""
+    return tuple(parse_files([(source, path) for source, path, _, _ in files]))
+
+
+def _shared_answers(parsed: list[Parsed], others: list[Parsed]) -> None:
+    """Warn where a template asks for an answer another template of its relationship asks with another meaning."""
+    winners: dict[str, Template] = {}
+    for item in [*others, *parsed]:  # the checked files last: they win their id, as when they are used
+        if item.template is not None and item.ok:
+            winners[item.template.id] = item.template
+    for item in parsed:
+        template = item.template
+        if template is None or not item.ok:
+            continue  # a file that does not load is not offered in a draft: its other problems come first
+        related = [t for t in winners.values() if t.relationship == template.relationship]
+        meanings = _declared_meanings(related)
+        peers = [t for t in related if t.id != template.id]
+        for question in template.questions:
+            same = _same_meaning(question, meanings)
+            clash = next((p for p in peers for q in p.all_questions() if q.name == question.name and not same(q)), None)
+            if clash is not None:
+                theirs = next(q for q in clash.all_questions() if q.name == question.name)
+                message = (
+                    f"answer {question.name!r} means something else in template {clash.id!r} ({theirs.prompt!r} there, "
+                    f"{question.prompt!r} here); a draft that switches between them keeps the answer: rename one, "
+                    "or give both the same `meaning:`"
+                )
+                item.add(WARNING, "shared-answer", visible(message), _question_line(template, question.name))
+
+
+def _declared_meanings(templates: list[Template]) -> dict[tuple[str, str], str]:
+    """(answer name, prompt) -> the meaning a template of the relationship declares for that question."""
+    return {(q.name, q.prompt): q.meaning for t in templates for q in t.all_questions() if q.meaning is not None}
+
+
+def _same_meaning(question: Question, meanings: dict[tuple[str, str], str]) -> Callable[[Question], bool]:
+    """Whether another question of the same name means the same: the same prompt, or the same meaning.
+
+    A question without `meaning:` means what the relationship's question with its very prompt declares,
+    so a copy of a built-in (same prompt) agrees with every template the built-in agrees with.
+    """
+
+    def meaning(q: Question) -> str | None:
+        return q.meaning or meanings.get((q.name, q.prompt))
+
+    mine = meaning(question)
+    return lambda other: other.prompt == question.prompt or (mine is not None and meaning(other) == mine)
+
+
+def _question_line(template: Template, name: str) -> int | None:
+    """The line of `- name: NAME` in the template's file (None when it cannot be read)."""
+    try:
+        lines = template.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    marker = re.compile(rf"^\s*-?\s*name:\s*['\"]?{re.escape(name)}['\"]?\s*$")
+    return next((number for number, line in enumerate(lines, 1) if marker.match(line)), None)
 
 
 def format_text(report: Report, relative_to: Path | None = None) -> list[str]:

@@ -2,7 +2,8 @@
 
 Each command parses its flags, calls one subsystem function and prints (the subsystems' `show`
 modules build the tables and JSON). Modules: `common` (options and helpers several commands share:
---format, --limit, --since, the template library), `draft`, `lint` (and `rules`), `templates`
+--format, --limit, --since, the template library), `complete` (shell completion of template,
+relationship and rule ids, and of the fixed choices), `draft`, `lint` (and `rules`), `templates`
 (list, show, new, check), `merge`, `history` (list, forget, path), `linkedin` (import, inbox,
 stats).
 

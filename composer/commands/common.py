@@ -7,12 +7,13 @@ the templates subsystem (jinja2, yaml) is imported inside `load_library`, when a
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperCommand
 
 from composer import output
+from composer.commands import complete
 from composer.compat import Context, Parameter
 from composer.config import Config, load_config
 from composer.errors import UsageError
@@ -62,6 +63,7 @@ AccountOption = Annotated[
         metavar="TIER",
         help=f"LinkedIn account tier: free ({ACCOUNT_LIMITS['free']} characters) or premium ({ACCOUNT_LIMITS['premium']}).",
         show_default=False,
+        autocompletion=complete.choices(tuple(ACCOUNT_LIMITS)),
     ),
 ]
 
@@ -84,7 +86,24 @@ LimitOption = Annotated[
         parser=_whole_number,
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", metavar="FORMAT", help="Output format: text or json.")]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", metavar="FORMAT", help="Output format: text or json.", autocompletion=complete.choices(("text", "json"))
+    ),
+]
+
+
+def template_option(help: str) -> Any:
+    """`-t/--template ID`, completed from the template library."""
+    return typer.Option("--template", "-t", metavar="ID", help=help, autocompletion=complete.template)
+
+
+def relationship_option(help: str) -> Any:
+    """`-r/--relationship ID`, completed from the relationships."""
+    return typer.Option("--relationship", "-r", metavar="ID", help=help, autocompletion=complete.relationship)
+
+
 FailOnOption = Annotated[
     str | None,
     typer.Option(
@@ -92,6 +111,7 @@ FailOnOption = Annotated[
         metavar="SEVERITY",
         help="Exit 1 when a finding is at least this severe: error, warning (the default) or info.",
         show_default=False,
+        autocompletion=complete.choices(("error", "warning", "info")),
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]

@@ -22,6 +22,8 @@ from composer.commands.common import (
     NoRecordOption,
     TemplatesDirOption,
     load_library,
+    relationship_option,
+    template_option,
 )
 from composer.config import load_config
 from composer.exitcodes import ExitCode
@@ -49,9 +51,9 @@ HELP = "\n\n".join(
 def draft(
     relationship: Annotated[
         str | None,
-        typer.Option("--relationship", "-r", metavar="ID", help="How you know them (see `invite templates list`)."),
+        relationship_option("How you know them (see `invite templates list`)."),
     ] = None,
-    template: Annotated[str | None, typer.Option("--template", "-t", metavar="ID", help="Template id to use.")] = None,
+    template: Annotated[str | None, template_option("Template id to use.")] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", metavar="KEY=VALUE", help="An answer (repeatable).", show_default=False),
@@ -98,7 +100,7 @@ def draft(
     if output_path is not None:
         refuse_overwrite(output_path, force)  # fail before any prompt, not after the user's work
     library = load_library(templates_dir, config)
-    sources = AnswerSources(flags=flag_answers, file=file_answers, config=config)
+    sources = AnswerSources(flags=flag_answers, file=file_answers, config=config, file_name=str(answers) if answers else None)
     request = DraftRequest(library, sources, relationship, template, note_limit, output_path, force, resume, not no_input)
 
     def history() -> "_History":

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from composer import output
-from composer.commands.common import FormatOption, check_format, parse_since
+from composer.commands.common import FormatOption, check_format, parse_since, template_option
 from composer.errors import UsageError
 from composer.exitcodes import ExitCode
 
@@ -27,7 +27,7 @@ def history(
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help="Only notes from this date (2026-01-31) or days back (30d).")
     ] = None,
-    template: Annotated[str | None, typer.Option("--template", "-t", metavar="ID", help="Only notes from this template.")] = None,
+    template: Annotated[str | None, template_option("Only notes from this template.")] = None,
     search: Annotated[
         str | None, typer.Option("--search", metavar="TEXT", help="Only notes whose text, recipient or URL contains TEXT.")
     ] = None,

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from composer.commands.common import FormatOption, NoRecordOption, check_format, parse_since
+from composer.commands.common import FormatOption, NoRecordOption, check_format, parse_since, template_option
 from composer.errors import UsageError
 from composer.linkedin_limits import LONGEST_NOTE
 
@@ -103,7 +103,7 @@ def reply(
     number: Annotated[int, typer.Argument(metavar="N", help="The invitation's number in `invite inbox`.")],
     template: Annotated[
         str | None,
-        typer.Option("--template", "-t", metavar="ID", help="A reply template (see `invite templates list -r reply`)."),
+        template_option("A reply template (see `invite templates list -r reply`)."),
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if an answer is missing.")] = False,
     no_record: NoRecordOption = False,

@@ -2,28 +2,44 @@
 
 Exit codes: 0 when nothing reaches --fail-on, 1 when something does, 2 for a usage or input error
 (a missing path is always an error, never linted as text). spaCy is only imported once there is a
-note to lint, so `invite rules` stays fast.
+note to lint, so `invite rules` stays fast. Formats: text and JSON lines, printed note by note;
+GitHub Actions workflow commands, note by note too; one SARIF log at the end. `--fix` applies the
+safe fixes to the note files first (saying on stderr what it changed), then reports what is left.
 """
 
+import dataclasses
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from composer import output
+from composer.commands import complete
 from composer.commands.common import AccountOption, FailOnOption, FormatOption, LimitOption, check_format
 from composer.config import load_config
 from composer.errors import UsageError
 from composer.exitcodes import ExitCode
 from composer.settings import Settings
 
-if TYPE_CHECKING:
-    from composer.lint import Linted
-
 RuleListOption = Annotated[
     str | None,
-    typer.Option(metavar="RULES", help="Comma-separated rule ids (see `invite rules`).", show_default=False),
+    typer.Option(
+        metavar="RULES",
+        help="Comma-separated rule ids (see `invite rules`).",
+        show_default=False,
+        autocompletion=complete.rule_list,
+    ),
+]
+#: `invite lint --format`: the two of every command, and the two for CI.
+LINT_FORMATS = ("text", "json", "github", "sarif")
+LintFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="Output format: text, json (one object a note), github (GitHub Actions annotations) or sarif (SARIF 2.1.0).",
+        autocompletion=complete.choices(LINT_FORMATS),
+    ),
 ]
 
 
@@ -45,7 +61,7 @@ def lint(
             show_default=False,
         ),
     ] = None,
-    format_: FormatOption = "text",
+    format_: LintFormatOption = "text",
     select: RuleListOption = None,
     ignore: RuleListOption = None,
     fail_on: FailOnOption = None,
@@ -61,11 +77,19 @@ def lint(
         int,
         typer.Option("--jobs", metavar="N", help="Lint a --jsonl batch in N processes; output stays in input order."),
     ] = 1,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Apply the safe fixes (invisible characters, doubled spaces, LinkedIn's default sentence where the note"
+            " says more) to the note files in place, say what changed, then report what is left.",
+        ),
+    ] = False,
 ) -> None:
     """Lint connection notes: canned phrases, no specifics, length, placeholders, pitches and more."""
-    from composer.lint import lint_inputs, select_rules
+    from composer.lint import fix_files, lint_inputs, print_results, refuse_unfixable, select_rules
 
-    check_format(format_)
+    check_format(format_, LINT_FORMATS)
     settings = Settings.from_flags(load_config(), limit=limit, account=account, fail_on=fail_on, select=select, ignore=ignore)
     fail_on, limit_value = settings.fail_on, settings.limit
     if jobs < 1:
@@ -73,39 +97,21 @@ def lint(
     if jobs > 1 and jsonl is None:
         raise UsageError("--jobs applies to a --jsonl batch")
     chosen = select_rules(settings.select, settings.ignore)
+    if fix:
+        refuse_unfixable(list(paths or []), jsonl)
+        fix_files(list(paths or []), limit=limit_value, rules=chosen, name=name)
     with lint_inputs(list(paths or []), jsonl, name=name, limit=limit_value, rules=chosen, jobs=jobs) as (key, results):
-        failed = _print_results(key, results, limit_value, fail_on, format_)
+        failed = print_results(key, results, format_, limit=limit_value, fail_on=fail_on, rules=chosen, batch=jsonl)
     if failed:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def _print_results(key: str, results: Iterator["Linted"], limit: int, fail_on: str, format_: str) -> bool:
-    """Print each note's result as it comes (text, or one JSON line); whether any finding reaches --fail-on."""
-    from composer.lint import json_line, print_findings, print_not_judged, reaches, summary
-
-    console = output.console(stdout=True) if format_ == "text" else None
-    failed = False
-    total = notes_with = notes = not_judged = 0
-    for label, text, findings, scores, language, judged, _hook in results:
-        notes += 1
-        total += len(findings)
-        notes_with += bool(findings)
-        not_judged += not judged
-        failed = failed or reaches(findings, fail_on)
-        if console is None:
-            output.out(json_line(key, label, text, limit, findings, scores, language, judged))
-            continue
-        print_findings(console, str(label), text, findings)
-        if not judged:
-            print_not_judged(console, str(label), language, findings)
-    if console is not None:
-        console.print(summary(total, notes_with, notes, not_judged), style="bold" if total else None, markup=False)
-    return failed
-
-
 def rules(
     rule: Annotated[
-        str | None, typer.Argument(metavar="RULE", help="A rule id to explain, with examples.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="RULE", help="A rule id to explain, with examples.", show_default=False, autocompletion=complete.rule
+        ),
     ] = None,
     format_: FormatOption = "text",
 ) -> None:
@@ -119,7 +125,7 @@ def rules(
     chosen = [known[rule]] if rule else list(known.values())
     if format_ == "json":
         for item in chosen:
-            output.out(json.dumps(item.__dict__, ensure_ascii=False))
+            output.out(json.dumps(dataclasses.asdict(item), ensure_ascii=False))
         return
     if rule is None:
         width = max(len(r.id) for r in chosen)

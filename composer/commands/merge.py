@@ -21,6 +21,8 @@ from composer.commands.common import (
     TemplatesDirOption,
     check_format,
     load_library,
+    relationship_option,
+    template_option,
 )
 from composer.commands.lint import RuleListOption
 from composer.config import load_config
@@ -32,10 +34,8 @@ from composer.settings import Settings
 
 def merge(
     csv_path: Annotated[Path, typer.Argument(metavar="CSV", help="The recipients: one row each, a header naming the answers.")],
-    template: Annotated[str | None, typer.Option("--template", "-t", metavar="ID", help="Template for every row.")] = None,
-    relationship: Annotated[
-        str | None, typer.Option("--relationship", "-r", metavar="ID", help="Relationship (its default template) for every row.")
-    ] = None,
+    template: Annotated[str | None, template_option("Template for every row.")] = None,
+    relationship: Annotated[str | None, relationship_option("Relationship (its default template) for every row.")] = None,
     map_: Annotated[
         list[str] | None,
         typer.Option(

@@ -12,7 +12,15 @@ from typing import Annotated
 import typer
 
 from composer import output
-from composer.commands.common import FormatOption, InviteCommand, TemplatesDirOption, check_format, load_library
+from composer.commands import complete
+from composer.commands.common import (
+    FormatOption,
+    InviteCommand,
+    TemplatesDirOption,
+    check_format,
+    load_library,
+    relationship_option,
+)
 from composer.config import limit_for_account, load_config, resolve_limit, user_templates_dir
 from composer.errors import InviteError
 from composer.exitcodes import ExitCode
@@ -24,9 +32,7 @@ app = typer.Typer(help="List, show, scaffold and check message templates.", no_a
 
 @app.command("list", cls=InviteCommand)
 def list_templates(
-    relationship: Annotated[
-        str | None, typer.Option("--relationship", "-r", metavar="ID", help="Only templates for this relationship.")
-    ] = None,
+    relationship: Annotated[str | None, relationship_option("Only templates for this relationship.")] = None,
     format_: FormatOption = "text",
     templates_dir: TemplatesDirOption = None,
 ) -> None:
@@ -42,7 +48,7 @@ def list_templates(
 
 @app.command("show", cls=InviteCommand)
 def show_template(
-    template_id: Annotated[str, typer.Argument(metavar="ID", help="Template id.")],
+    template_id: Annotated[str, typer.Argument(metavar="ID", help="Template id.", autocompletion=complete.template)],
     format_: FormatOption = "text",
     templates_dir: TemplatesDirOption = None,
 ) -> None:
@@ -60,11 +66,16 @@ def new_template(
     template_id: Annotated[str, typer.Argument(metavar="ID", help="The new template's id, in kebab-case (e.g. event-pycon).")],
     relationship: Annotated[
         str | None,
-        typer.Option("--relationship", "-r", metavar="ID", help="How the sender knows the recipient (e.g. event, referral)."),
+        relationship_option("How the sender knows the recipient (e.g. event, referral)."),
     ] = None,
     from_: Annotated[
         str | None,
-        typer.Option("--from", metavar="TEMPLATE", help="Start from a copy of this template (a built-in one included)."),
+        typer.Option(
+            "--from",
+            metavar="TEMPLATE",
+            help="Start from a copy of this template (a built-in one included).",
+            autocompletion=complete.template,
+        ),
     ] = None,
     folder: Annotated[
         Path | None,
@@ -104,7 +115,10 @@ def check_templates(
     targets: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID|PATH", help="Template ids, files or folders (default: every template found).", show_default=False
+            metavar="ID|PATH",
+            help="Template ids, files or folders (default: every template found).",
+            show_default=False,
+            autocompletion=complete.template,
         ),
     ] = None,
     format_: FormatOption = "text",
@@ -121,12 +135,14 @@ def check_templates(
 ) -> None:
     """Check templates: metadata, Jinja, variables, sandbox, example note (linted) and length budget."""
     from composer.template_check import check_files, format_text, select_files
+    from composer.templates.library import template_files
 
     check_format(format_)
     limit_for_account(account)
     config = load_config()
-    files = select_files(targets or [], [*config.template_dirs, *(templates_dir or [])])
-    report = check_files(files, account=account)
+    folders = [*config.template_dirs, *(templates_dir or [])]
+    files = select_files(targets or [], folders)
+    report = check_files(files, account=account, library=template_files(folders))
     if format_ == "json":
         output.out(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

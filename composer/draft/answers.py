@@ -94,6 +94,8 @@ class AnswerSources:
     flags: Mapping[str, str]
     file: Mapping[str, str]
     config: Config
+    #: the answers file, as the user named it (for warnings about its keys)
+    file_name: str | None = None
 
     def selector(self, key: str) -> str | None:
         """relationship / template chosen by the answers file (flags are passed separately)."""
@@ -134,6 +136,28 @@ def unknown_answers(template: Template, sources: AnswerSources) -> list[str]:
     """`--set` keys the template never asks for (they would be silently dropped otherwise)."""
     asked = {q.name for q in template.all_questions()}
     return [key for key in sources.flags if key not in asked and key not in SELECTOR_KEYS]
+
+
+def unknown_answer_warnings(template: Template, sources: AnswerSources) -> list[str]:
+    """One warning per answer the template never asks for, from `--set` or the answers file, with the closest name.
+
+    A typo (`topik = ...`) would otherwise vanish: the answer is dropped and the template's default
+    or a prompt takes its place. Keys the answers file also gives as flags are named once, as flags.
+    """
+    import difflib
+
+    questions = [q.name for q in template.all_questions()]
+    listed = ", ".join(questions)
+    where = {key: "--set" for key in unknown_answers(template, sources)}
+    for key in sources.file:
+        if key not in questions and key not in SELECTOR_KEYS and key not in where:
+            where[key] = f"{sources.file_name or 'answers file'}:"
+    lines = []
+    for key, source in where.items():
+        line = f"{source} {key}: template {template.id!r} does not ask for it (its questions: {listed})"
+        close = difflib.get_close_matches(key, questions, n=1, cutoff=0.6)
+        lines.append(line + (f"; did you mean {close[0]}?" if close else ""))
+    return lines
 
 
 def missing_required(template: Template, answers: Mapping[str, str]) -> list[Question]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from composer.draft.answers import SELECTOR_KEYS, AnswerSources, answer_problem, unknown_answers
+from composer.draft.answers import SELECTOR_KEYS, AnswerSources, answer_problem, unknown_answer_warnings
 from composer.draft.panel import LintFunction, default_lint
 from composer.draft.prompts import Option, Prompter
 from composer.draft.resolve import Resolution
@@ -104,14 +104,8 @@ class Session:
         self.state.relationship = template.relationship
         self.state.template = template.id
         self.save()
-        unknown = unknown_answers(template, self.sources)
-        if unknown:
-            asked = ", ".join(q.name for q in template.all_questions())
-            self.console.print(
-                f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})",
-                style="yellow",
-                markup=False,
-            )
+        for line in unknown_answer_warnings(template, self.sources):
+            self.console.print(visible(line), style="yellow", markup=False)
 
     def choose_relationship(self) -> str:
         """Step 1: how do you know them? (labels and descriptions come from relationships.yaml)."""

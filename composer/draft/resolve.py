@@ -2,8 +2,8 @@
 
 Both ways of drafting start here. `resolve` computes a `Resolution` from the flags, the answers
 file and config; the command then either finishes it without a terminal (`require_complete`) or
-hands it to the interactive session to ask for the rest (`needs_prompt` says whether there is
-anything to ask). Nothing here talks to the terminal.
+hands it to the interactive session, which asks for the rest (`needs_prompt` says whether there is
+anything to ask) and shows the note with its menu. Nothing here talks to the terminal.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """`invite draft` from decision to delivery: the one function the command calls (`draft_note`).
 
 One decision, one ending. `resolve` decides once what the flags leave open; a terminal session asks
-for it, otherwise a missing answer is an error. Either way the note ends the same: delivered (stdout
+for it (and, with nothing left to ask, still shows the note with its menu: copy, edit, try another
+template), otherwise a missing answer is an error. Either way the note ends the same: delivered (stdout
 or --output), then linted, checked against the history and recorded there. The saved draft is
 forgotten only after the note was delivered. The command prints the count and findings (unless the
 session's panel showed them) and chooses the exit code.
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from composer import output
-from composer.draft.answers import AnswerSources, unknown_answers
+from composer.draft.answers import AnswerSources, unknown_answer_warnings
 from composer.draft.resolve import Resolution, resolve
 from composer.errors import InviteError, OutputError, UsageError
 from composer.exitcodes import ExitCode
@@ -71,7 +72,7 @@ class Drafted:
 
 
 def draft_note(request: DraftRequest, history: Callable[[], NoteHistory]) -> Drafted:
-    """Decide, ask (on a terminal, when something is open) or render, deliver, then lint and record the note."""
+    """Decide, ask and review (on a terminal, unless --no-input) or render, deliver, then lint and record the note."""
     resolution = resolve(request.library, request.sources, request.relationship, request.template_id)
     notes = history()
     interactive = request.prompt and output.is_terminal()
@@ -80,7 +81,7 @@ def draft_note(request: DraftRequest, history: Callable[[], NoteHistory]) -> Dra
 
         resumable()  # nothing saved, or a damaged draft: say that first
         raise UsageError("--resume needs a terminal to continue the draft; run it without --no-input in a terminal")
-    if request.resume or (interactive and resolution.needs_prompt):
+    if request.resume or interactive:  # on a terminal the panel and menu show even when the flags answered everything
         finished = _session(request, resolution, notes)
         chosen_id, answers = finished.choice()
         _deliver_or_keep(finished.text, request, finished)
@@ -134,10 +135,8 @@ def _lint_and_record(
 
 
 def _warn_unknown(sources: AnswerSources, template: Template) -> None:
-    unknown = unknown_answers(template, sources)
-    if unknown:
-        asked = ", ".join(q.name for q in template.all_questions())
-        output.warn(f"--set {', '.join(unknown)}: template {template.id!r} does not ask for it (its questions: {asked})")
+    for line in unknown_answer_warnings(template, sources):
+        output.warn(line)
 
 
 def _deliver_or_keep(text: str, request: DraftRequest, finished: Finished) -> None:

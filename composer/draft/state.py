@@ -7,8 +7,10 @@ the file in place and `invite draft --resume` continues it; the file is removed 
 has been delivered.
 
 Two sessions at once each have their own file, and a session holds a lock (`flock`) on its draft
-while it runs, so `--resume` never takes a draft another session is still working on. A file
-written by the earlier single-file layout (`draft.json`) is still found and resumed.
+while it runs, so `--resume` never takes a draft another session is still working on. The lock
+file (`<draft>.lock`, empty) exists only while it is held: its holder removes it before letting go,
+so none pile up in the folder. A file written by the earlier single-file layout (`draft.json`) is
+still found and resumed.
 """
 
 from __future__ import annotations
@@ -131,7 +133,15 @@ def _lock_path(path: Path) -> Path:
 
 
 class DraftLock:
-    """A session's hold on its draft file: an exclusive `flock` on `<draft>.lock`, released when the process ends."""
+    """A session's hold on its draft file: an exclusive `flock` on `<draft>.lock`, released when the process ends.
+
+    The holder deletes the lock file before unlocking it, so a released lock leaves nothing behind.
+    Someone who opened the file just before it was deleted may then lock the deleted file: so a lock
+    counts only once the file locked is still the one at the path, and is tried again otherwise.
+    """
+
+    #: Tries when the lock file keeps being replaced under us (each time another holder let go).
+    ATTEMPTS = 5
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -139,25 +149,42 @@ class DraftLock:
 
     def acquire(self) -> bool:
         """Take the lock; False when another running session holds it (or it cannot be taken at all)."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.fdopen(os.open(_lock_path(self.path), os.O_RDWR | os.O_CREAT, PRIVATE), "rb")
-        except OSError:
-            return True  # no lock file possible (unwritable folder): nothing to share either
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        self.handle = handle
-        return True
+        lock_path = _lock_path(self.path)
+        for _ in range(self.ATTEMPTS):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                handle = os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE), "rb")
+            except OSError:
+                return True  # no lock file possible (unwritable folder): nothing to share either
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                return False
+            if _same_file(handle, lock_path):
+                self.handle = handle
+                return True
+            handle.close()  # we locked a lock file its holder had just deleted: try the new one
+        return False
 
     def release(self) -> None:
+        """Let go of the lock, deleting its file first (while still holding it, so nobody locks a file that then goes)."""
         if self.handle is not None:
+            with contextlib.suppress(OSError):
+                _lock_path(self.path).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
             self.handle.close()
             self.handle = None
+
+
+def _same_file(handle: IO[bytes], path: Path) -> bool:
+    """Whether the open file is still the one at `path` (not deleted or replaced since it was opened)."""
+    try:
+        opened, current = os.fstat(handle.fileno()), os.stat(path)
+    except OSError:
+        return False
+    return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
 def resumable() -> dict[Path, DraftState]:

@@ -22,8 +22,12 @@ The package's modules, leaf first:
 * `classifier`: the trained note classifier; `ruler` and `step`: the pattern ruler and the rules as
   spaCy components; `pipeline`: loading and streaming (imports spaCy);
 * `api`: `select_rules`, `lint_text`, `lint_many`, `lint_results`;
+* `fixes`: the safe, mechanical fixes a finding may carry (rules.yaml `fix:`), and applying them;
 * `inputs`: note files, stdin and JSONL batches for `invite lint`, read and linted (`lint_inputs`);
-* `report`: the one formatter; `workers`: stopping `--jobs` workers.
+* `autofix`: `invite lint --fix`, the fixes applied to note files in place;
+* `report`: the one formatter of text and JSON; `github` and `sarif`: the CI formats (GitHub Actions
+  workflow commands, a SARIF 2.1.0 log); `results`: `invite lint`'s results printed in any of them;
+* `workers`: stopping `--jobs` workers.
 """
 
 from __future__ import annotations
@@ -33,18 +37,23 @@ from typing import TYPE_CHECKING, Any
 
 from composer.lint.api import lint_many, lint_results, lint_text, select_rules
 from composer.lint.catalog import Rule, in_scope, load_rules, rule_ids
-from composer.lint.findings import SEVERITIES, Finding, Linted, severity_rank
+from composer.lint.findings import SEVERITIES, Finding, Fix, Linted, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
 
 if TYPE_CHECKING:
+    from composer.lint.autofix import fix_files, refuse_unfixable
     from composer.lint.calibration import calibrate
+    from composer.lint.fixes import apply_fixes
+    from composer.lint.github import github_lines
     from composer.lint.inputs import lint_inputs
     from composer.lint.language import language_name, not_judged_reason
     from composer.lint.report import count_line, describe, json_line, print_findings, print_not_judged, reaches, summary
+    from composer.lint.results import print_results
     from composer.lint.rules import check_batch, check_history
     from composer.lint.rules.batch import Batch
     from composer.lint.rules.history import Invitation, NoteHistory, Quota, Similar
     from composer.lint.rules.registry import sorted_findings
+    from composer.lint.sarif import SarifLog
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -52,17 +61,22 @@ __all__ = [
     "SEVERITIES",
     "Batch",
     "Finding",
+    "Fix",
     "Invitation",
     "Linted",
     "NoteHistory",
     "Quota",
     "Rule",
+    "SarifLog",
     "Similar",
+    "apply_fixes",
     "calibrate",
     "check_batch",
     "check_history",
     "count_line",
     "describe",
+    "fix_files",
+    "github_lines",
     "in_scope",
     "json_line",
     "language_name",
@@ -74,7 +88,9 @@ __all__ = [
     "not_judged_reason",
     "print_findings",
     "print_not_judged",
+    "print_results",
     "reaches",
+    "refuse_unfixable",
     "rule_ids",
     "select_rules",
     "severity_rank",
@@ -85,6 +101,11 @@ __all__ = [
 #: Public names loaded on first use, and the module each comes from.
 _LAZY = {
     "lint_inputs": "inputs",
+    **dict.fromkeys(("fix_files", "refuse_unfixable"), "autofix"),
+    "apply_fixes": "fixes",
+    "github_lines": "github",
+    "SarifLog": "sarif",
+    "print_results": "results",
     "calibrate": "calibration",
     **dict.fromkeys(("language_name", "not_judged_reason"), "language"),
     **dict.fromkeys(

@@ -30,6 +30,33 @@ SCOPES = ("note", "history", "batch")
 LANGUAGES = ("any", "judged", "english")
 
 
+#: The kinds of fix a rule may declare (`fix: kind:` in rules.yaml); composer/lint/fixes.py works each out.
+FIX_KINDS = ("delete", "replace", "drop-sentence")
+
+
+@dataclass(frozen=True)
+class FixSpec:
+    """A rule's safe, mechanical fix, as rules.yaml declares it: its kind, what applying it did, its settings.
+
+    `examples` are (before, after) pairs; `after` is None when the rule fires but offers no fix.
+    """
+
+    kind: str
+    says: str
+    settings: dict[str, Any]
+    examples: tuple[tuple[str, str | None], ...] = ()
+
+
+def _fix_spec(rule_id: str, entry: dict[str, Any] | None) -> FixSpec | None:
+    if entry is None:
+        return None
+    settings = {k: v for k, v in entry.items() if k not in ("kind", "says", "examples")}
+    spec = FixSpec(entry["kind"], entry["says"], settings, tuple((b, a) for b, a in entry.get("examples", ())))
+    if spec.kind not in FIX_KINDS:  # a data bug caught by the tests
+        raise ValueError(f"rule {rule_id}: unknown fix kind {spec.kind!r}")
+    return spec
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule's metadata, as `invite rules` shows it.
@@ -51,6 +78,10 @@ class Rule:
     note_message: str | None = None
     #: The notes it runs on (LANGUAGES): skipped, not guessed, on a note in another language.
     languages: str = "any"
+    #: The advice without {placeholders}, for the whole catalog (SARIF's rule help); `hint` when rules.yaml has none.
+    help: str = ""
+    #: The safe, mechanical fix its findings carry, if any.
+    fix: FixSpec | None = None
 
 
 @cache
@@ -70,6 +101,8 @@ def load_rules() -> dict[str, Rule]:
             scope=entry.get("scope", "note"),
             note_message=entry.get("note_message"),
             languages=entry.get("languages", "any"),
+            help=" ".join(entry.get("help", entry["hint"]).split()),
+            fix=_fix_spec(entry["id"], entry.get("fix")),
         )
         if rule.severity not in SEVERITIES:  # a data bug caught by the tests
             raise ValueError(f"rule {rule.id}: unknown severity {rule.severity!r}")
@@ -194,6 +227,7 @@ class Lexicon:
     sign_off: frozenset[str]
     specifics: Specifics
     invisible: re.Pattern[str]
+    double_space: re.Pattern[str]
 
 
 def _regexes(entries: list[dict[str, Any]]) -> tuple[Regex, ...]:
@@ -239,6 +273,7 @@ def lexicon() -> Lexicon:
         recipient_subjects=frozenset(raw["generic_phrase"]["recipient_subjects"]),
         sign_off=frozenset(raw["sign_off"]),
         invisible=re.compile(raw["invisible"]["regex"]),
+        double_space=re.compile(raw["double_space"]["regex"]),
         specifics=Specifics(
             entity_labels=frozenset(spec["entity_labels"]),
             specific_date=re.compile(spec["specific_date"], re.IGNORECASE),

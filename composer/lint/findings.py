@@ -1,7 +1,9 @@
 """The result type every lint rule produces, and the severities (defined once, with the config that names them).
 
 Offsets are Python string indices into the note as given (so `text[start:end] == excerpt`);
-`line` and `column` are 1-based, for editors and the `path:line:col` text output.
+`line` and `column` are 1-based, for editors and the `path:line:col` text output, and count
+columns the same way: in code points (characters), not UTF-16 units or bytes. A fix's `start` and
+`end` are offsets like `start` and `end`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ from typing import Any, NamedTuple
 
 from composer.config import SEVERITIES
 
-__all__ = ["SEVERITIES", "Finding", "Linted", "severity_rank"]
+__all__ = ["SEVERITIES", "Finding", "Fix", "Linted", "severity_rank"]
 
 
 def severity_rank(severity: str) -> int:
     """info < warning < error, for --fail-on and sorting."""
     return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe, mechanical fix: replace `text[start:end]` with `replacement` (`composer.lint.fixes`)."""
+
+    replacement: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -32,10 +43,15 @@ class Finding:
     line: int
     column: int
     excerpt: str
+    #: The fix `invite lint --fix` may apply, for the rules that declare one (`fix:` in rules.yaml).
+    fix: Fix | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape documented for `invite lint --format json`."""
-        return asdict(self)
+        """The JSON shape documented for `invite lint --format json` (`fix` only when there is one)."""
+        record = asdict(self)
+        if self.fix is None:
+            del record["fix"]
+        return record
 
 
 class Linted(NamedTuple):

@@ -79,6 +79,9 @@ class Question:
     default: str | None = _key(None, shown=True)
     max_length: int | None = _key(None, kind="count")
     example: str | None = _key(None, required=True, shown=True)
+    #: What the answer is, in words other templates of the relationship repeat when they ask for it with
+    #: another prompt: a draft that switches templates carries the answer over (`templates check` compares).
+    meaning: str | None = _key(None, shown=True)
 
 
 def question_keys() -> dict[str, Key]:

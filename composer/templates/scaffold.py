@@ -1,7 +1,9 @@
 """`invite templates new`: a complete, valid template to start from.
 
 The scaffold declares two questions (a required one and an optional one whose `{% if %}` has an
-`{% else %}` fallback), uses the common `first_name`, and renders with its examples to a note that
+`{% else %}` fallback), named as no built-in template names its answers (so switching to a built-in
+never carries an answer over with another meaning), uses the common `first_name`, and renders with
+its examples to a note that
 passes `invite templates check`: personal, specific, and well inside the free limit even in the
 worst case. The example answers are chosen per relationship so the note reads true.
 """
@@ -50,15 +52,15 @@ questions:
     help: A few words they will recognise, e.g. "{example}".
     max_length: 50
     example: {example}
-  - name: topic
+  - name: their_point
     prompt: What did they say or do that stayed with you?
     help: Optional. A few words, e.g. "testing data pipelines"; leave it blank to use the fallback.
     required: false
     max_length: 40
     example: testing data pipelines
 ---
-Hi {{{{ first_name }}}}, {{{{ how_we_know }}}}{{% if topic %}} - your point about {{{{ topic }}}} stayed with me{{% else %}} \
-- I'd like to hear what you're working on now{{% endif %}}. Glad to connect here.
+Hi {{{{ first_name }}}}, {{{{ how_we_know }}}}{{% if their_point %}} - your point about {{{{ their_point }}}} \
+stayed with me{{% else %}} - I'd like to hear what you're working on now{{% endif %}}. Glad to connect here.
 """
 
 
@@ -91,19 +93,24 @@ def _yaml_str(value: str) -> str:
 
 
 _ID_LINE = re.compile(r"^id:.*$", re.MULTILINE)
+#: The `title:` line, and the lines of a block or folded title that follow it (indented).
+_TITLE_LINES = re.compile(r"^title:.*(?:\n[ \t]+.*)*$", re.MULTILINE)
 
 
 def copy_of(template: Template, new_id: str) -> str:
-    """A template's own file text with a new id, to edit into a new template (`templates new ID --from OTHER`).
+    """A template's own file text with a new id and title, to edit into a new template (`templates new ID --from OTHER`).
 
-    The front matter keeps its comments and order; only the `id:` line changes. A template whose
-    front matter does not have a plain `id:` line gets one added.
+    The front matter keeps its comments and order; only the `id:` and `title:` lines change. The
+    title names the new id, so the picker never shows two identical entries ("Met at an event
+    (event-pycon)"). A template whose front matter does not have a plain `id:` line gets one added.
     """
     text = template.path.read_text(encoding="utf-8")
     lines = text.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE), len(lines))
     front = "\n".join(lines[1:end])
     front = _ID_LINE.sub(f"id: {new_id}", front, count=1) if _ID_LINE.search(front) else f"id: {new_id}\n{front}"
+    title = f"title: {_yaml_str(f'{template.title} ({new_id})')}"
+    front = _TITLE_LINES.sub(lambda _: title, front, count=1) if _TITLE_LINES.search(front) else f"{front}\n{title}"
     return "\n".join([lines[0], front, *lines[end:]])
 
 

@@ -466,7 +466,8 @@ def test_copy_falls_back_to_osc52_then_to_saying_so(tmp_path, monkeypatch):
     assert result.method == "osc52" and "xclip exited with 1" in result.message
     assert terminal.getvalue() == "\x1b]52;c;SGkgQW5h\x07"
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    assert clipboard.osc52_sequence("Hi Ana") == "\x1bPtmux;\x1b\x1b]52;c;SGkgQW5h\x07\x1b\\"
+    plain = "\x1b]52;c;SGkgQW5h\x07"
+    assert clipboard.osc52_sequence("Hi Ana") == plain + "\x1bPtmux;\x1b\x1b]52;c;SGkgQW5h\x07\x1b\\"
     result = clipboard.copy("Hi Ana", io.StringIO())
     assert not result.copied and "no clipboard found" in result.message
 
@@ -552,3 +553,30 @@ def test_an_editor_with_an_unbalanced_quote_falls_back_to_inline(monkeypatch):
     note, shown = session(discover(), keys)
     assert note == "My words, Ana." and "cannot use the editor" in shown and "editing inline instead" in shown
     assert "cannot use the editor" in one_line_error(run_cli("templates", "new", "mine", "-r", "event", "--edit"))
+
+
+def test_lock_files_do_not_pile_up_in_the_drafts_folder():
+    """A session's `.lock` goes when it lets go: an interrupted session, a probe for waiting drafts, a finished one."""
+    from composer.draft.state import drafts_dir, free_drafts
+    from composer.templates.library import discover
+
+    with pytest.raises(DraftInterrupted):
+        session(discover(), [CTRL_C])  # interrupted before anything was entered: nothing is kept
+    assert not drafts_dir().exists() or list(drafts_dir().iterdir()) == []
+    kept = save_state(DraftState(relationship="event"), new_draft_path())
+    assert free_drafts() == [kept]
+    assert sorted(p.name for p in drafts_dir().iterdir()) == [kept.name]
+
+
+def test_a_released_lock_can_be_taken_again_and_still_excludes():
+    held = save_state(DraftState(relationship="event"), new_draft_path())
+    lock_file = held.with_name(held.name + ".lock")
+    first, second, third = DraftLock(held), DraftLock(held), DraftLock(held)
+    assert first.acquire() and lock_file.exists()
+    assert not second.acquire()
+    first.release()
+    assert not lock_file.exists()
+    assert second.acquire() and lock_file.exists()
+    assert not third.acquire()  # the new lock file excludes as the old one did
+    second.release()
+    assert not lock_file.exists() and held.exists()

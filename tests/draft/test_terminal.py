@@ -113,10 +113,24 @@ def test_pty_no_input_keeps_the_non_interactive_behaviour(env, tmp_path):
     assert finish(child) == 2
 
 
-def test_pty_with_every_answer_given_prints_without_prompting(env, tmp_path):
-    command = f"exec {shlex.quote(INVITE)} draft -t event-brief --set first_name=Ana --set event=PyCon"
+def test_pty_with_every_answer_given_still_shows_the_note_and_its_menu(env, tmp_path):
+    out = tmp_path / "note.txt"
+    answers = "--set first_name=Ana --set event=PyCon --set topic=packaging"
+    command = f"exec {shlex.quote(INVITE)} draft -t event-brief {answers} > {shlex.quote(str(out))}"
+    child = spawn(command, env, tmp_path)
+    child.expect("What next")  # nothing to ask, but the panel and the menu: copy, edit, another template
+    assert "Their first name" not in child.before and "talk about" not in child.before
+    child.send(Keyboard.Down * 6 + Keyboard.Enter)  # copy, edit, change, template, relationship, save, DONE
+    assert finish(child) == 0
+    note = "Hi Ana, great meeting you at PyCon and talking about packaging. I'd enjoy staying in touch here."
+    assert out.read_text(encoding="utf-8") == note + "\n"
+
+
+def test_pty_with_every_answer_and_no_input_prints_without_a_menu(env, tmp_path):
+    command = f"exec {shlex.quote(INVITE)} draft -t event-brief --set first_name=Ana --set event=PyCon --no-input"
     child = spawn(command, env, tmp_path)
     child.expect("Hi Ana, great meeting you at PyCon. I'd enjoy staying in touch here.")
+    assert "What next" not in (child.before or "")
     assert finish(child) == 0
 
 

@@ -26,7 +26,7 @@ title: Met at a meetup
 description: Names the meetup and the talk.
 questions:
   - name: event
-    prompt: Which meetup?
+    prompt: Which event did you meet at?
     max_length: 30
     example: PyData Berlin
   - name: topic
@@ -92,8 +92,8 @@ def test_good_template_passes_with_length_budget(tmp_path):
         ("    required: false", "    required: maybe", 13, "'required' must be true or false"),
         ("  - name: topic", "  - name: event", 11, "duplicate question 'event'"),
         (
-            "    prompt: Which meetup?\n",
-            "    prompt: Which meetup?\n    colour: red\n",
+            "    prompt: Which event did you meet at?\n",
+            "    prompt: Which event did you meet at?\n    colour: red\n",
             9,
             "question event: unknown key 'colour'",
         ),
@@ -401,3 +401,74 @@ def test_templates_check_reports_a_template_nested_too_deeply(invoke, workdir):
     result = invoke("templates", "check", "tpl-deep/deep.jinja")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stdout.startswith("tpl-deep/deep.jinja:11: error: the template nests too deeply")
+
+
+# --------------------------------------------------------------------------- answers shared between templates
+
+SHARED = """\
+---
+id: {id}
+relationship: event
+title: {title}
+description: For the shared-answer check.
+questions:
+  - name: event
+    prompt: {prompt}
+    max_length: 30
+    example: PyData Berlin
+{meaning}---
+Hi {{{{ first_name }}}}, thanks for {{{{ event }}}}. I'd enjoy staying in touch here.
+"""
+
+
+def test_an_answer_asked_with_another_meaning_in_the_relationship_is_a_warning(tmp_path):
+    """A draft that switches from event-brief to this template would keep `event` as "PyCon US": say so."""
+    mine = write(
+        tmp_path, "event-talk.jinja", SHARED.format(id="event-talk", title="Talk", prompt="Which talk did you enjoy?", meaning="")
+    )
+    result = check_one(mine)
+    assert result.exit_code == 0  # a warning, not a failure
+    [line] = [line for line in lines_of(result) if "means something else" in line]
+    assert line.startswith(f"{mine}:7: warning: answer 'event' means something else in template 'event-")
+    assert "'Which talk did you enjoy?' here" in line and "`meaning:`" in line
+
+
+def test_the_same_declared_meaning_or_prompt_is_fine(tmp_path):
+    meaning = "    meaning: the event's name\n"
+    same_meaning = write(
+        tmp_path / "a",
+        "event-met.jinja",
+        SHARED.format(id="event-met", title="Met", prompt="Where did we meet?", meaning=meaning),
+    )
+    same_prompt = write(
+        tmp_path / "b",
+        "event-again.jinja",
+        SHARED.format(id="event-again", title="Again", prompt="Which event did you meet at?", meaning=""),
+    )
+    for path in (same_meaning, same_prompt):
+        result = check_one(path)
+        assert "means something else" not in result.stdout, result.stdout
+
+
+def test_two_checked_files_are_compared_with_each_other(tmp_path):
+    write(tmp_path, "one.jinja", SHARED.format(id="one", title="One", prompt="Which stand?", meaning="    meaning: a stand\n"))
+    write(tmp_path, "two.jinja", SHARED.format(id="two", title="Two", prompt="Which booth?", meaning="    meaning: a booth\n"))
+    result = run("templates", "check", "--format", "json", str(tmp_path))
+    problems = {Path(t["path"]).name: [p["code"] for p in t["problems"]] for t in json.loads(result.stdout)["templates"]}
+    assert "shared-answer" in problems["one.jinja"] and "shared-answer" in problems["two.jinja"]
+
+
+def test_builtin_templates_of_one_relationship_share_the_meaning_of_every_answer_they_share():
+    from composer.templates.library import discover
+
+    asked: dict[tuple[str, str], dict[str, tuple[str, str | None]]] = {}
+    for template in discover().templates.values():
+        for question in template.all_questions():
+            asked.setdefault((template.relationship, question.name), {})[template.id] = (question.prompt, question.meaning)
+    for (relationship, name), by_template in asked.items():
+        prompts = {prompt for prompt, _ in by_template.values()}
+        meanings = {meaning for _, meaning in by_template.values()}
+        assert len(prompts) == 1 or (len(meanings) == 1 and None not in meanings), (relationship, name, by_template)
+    result = run("templates", "check", "--format", "json")
+    codes = [p["code"] for t in json.loads(result.stdout)["templates"] for p in t["problems"]]
+    assert "shared-answer" not in codes

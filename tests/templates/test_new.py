@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -26,9 +27,9 @@ def test_new_writes_into_user_folder_and_prints_only_the_path(xdg):
     assert path.is_file()
     template = parse_template(path, "user")
     assert (template.id, template.relationship) == ("event-pycon", "event")
-    assert [q.name for q in template.questions] == ["how_we_know", "topic"]
+    assert [q.name for q in template.questions] == ["how_we_know", "their_point"]
     optional = template.questions[1]
-    assert optional.required is False and "{% else %}" in template.body and "{% if topic %}" in template.body
+    assert optional.required is False and "{% else %}" in template.body and "{% if their_point %}" in template.body
 
 
 @pytest.mark.parametrize("relationship", list(relationships()))
@@ -39,6 +40,7 @@ def test_scaffold_passes_check_for_every_relationship(xdg, relationship):
     checked = run("templates", "check", str(path))
     assert checked.exit_code == 0, checked.output
     assert ": error:" not in checked.stdout
+    assert "means something else" not in checked.stdout  # no answer name a built-in of its relationship uses otherwise
     assert "checked 1 template: 1 passed, 0 failed" in checked.stdout
     assert "fits free with examples" in checked.stdout and "worst case" in checked.stdout
 
@@ -46,7 +48,7 @@ def test_scaffold_passes_check_for_every_relationship(xdg, relationship):
 def test_scaffold_renders_with_and_without_the_optional_answer(xdg):
     path = Path(run("templates", "new", "ref", "-r", "referral").stdout.strip())
     base = ("draft", "-t", "ref", "--no-input", "--set", "first_name=Ana", "--set", "how_we_know=Tariq suggested I write")
-    with_topic = run(*base, "--set", "topic=serverless costs")
+    with_topic = run(*base, "--set", "their_point=serverless costs")
     without = run(*base)
     assert with_topic.exit_code == 0 and without.exit_code == 0, with_topic.output + without.output
     assert "serverless costs" in with_topic.stdout
@@ -163,3 +165,14 @@ def test_new_from_copies_a_builtin_for_editing(xdg):
 def test_new_from_an_unknown_template_lists_the_valid_ids(xdg):
     result = run_cli("templates", "new", "mine", "--from", "nope")
     assert result.exit_code == 2 and "unknown template 'nope'" in result.stderr
+
+
+def test_new_from_gives_the_copy_a_title_of_its_own(xdg):
+    """The picker shows titles: a copy titled like its source would be two identical entries."""
+    assert run_cli("templates", "new", "my-event", "--from", "event-brief").exit_code == 0
+    listed = {t["id"]: t["title"] for t in json.loads(run_cli("templates", "list", "-r", "event", "--format", "json").stdout)}
+    assert listed["my-event"] != listed["event-brief"]
+    assert listed["my-event"] == f"{listed['event-brief']} (my-event)"
+    assert len(set(listed.values())) == len(listed)
+    checked = run_cli("templates", "check", "my-event")
+    assert checked.exit_code == 0 and "0 warnings" in checked.stdout, checked.stdout

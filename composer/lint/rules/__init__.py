@@ -3,7 +3,8 @@
 Adding a rule means an entry in `composer/data/lint/rules.yaml` (id, scope, severity, message, hint,
 examples) and one function registered with `@register(rule_id, scope)` in the module of its kind:
 
-* `text`: format rules (`too-long`, `empty`, `placeholder`, `link`, `invisible-character`, `shouting`);
+* `text`: format rules (`too-long`, `empty`, `placeholder`, `link`, `invisible-character`, `double-space`,
+  `shouting`);
 * `phrases`: the words used (`generic-phrase`, `no-greeting`, `self-focus`);
 * `judgements`: the rules' evidence and a model decide together (`sales-pitch`, `no-specifics`, `not-english`);
 * `history`: the note against the notes sent before (`already-invited`, `repeated-note`, `note-quota`),

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from composer.lint.catalog import SCOPES, Rule
 from composer.lint.context import Hit, trimmed
 from composer.lint.findings import Finding, severity_rank
+from composer.lint.fixes import fix_for
 
 #: A registered check: it takes the scope's input (see above) and returns hits; a batch check,
 #: `(index in the batch, hit)` pairs.
@@ -79,6 +80,7 @@ def make_finding(rule: Rule, text: str, hit: Hit) -> Finding:
         line=line,
         column=column,
         excerpt=excerpt,
+        fix=fix_for(rule, text, hit.start, hit.end),
     )
 
 

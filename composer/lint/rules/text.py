@@ -1,7 +1,7 @@
 """The format rules: what the note's characters show, before any word is read.
 
 `too-long` (LinkedIn's limit, counted as the browser counts), `empty`, `placeholder` (an unfilled
-template field), `link`, `invisible-character` and `shouting`. The regexes and word lists are data
+template field), `link`, `invisible-character`, `double-space` and `shouting`. The regexes and word lists are data
 (`composer/data/lint/lexicon.yaml`, typed by `catalog`), so tuning a rule is a data change.
 """
 
@@ -69,6 +69,11 @@ def check_invisible_character(ctx: Context) -> list[Hit]:
         what = "an invisible character" if len(m.group()) == 1 else f"{len(m.group())} invisible characters"
         hits.append(Hit(m.start(), m.end(), {"what": what, "names": names}))
     return hits
+
+
+@register("double-space")
+def check_double_space(ctx: Context) -> list[Hit]:
+    return [Hit(m.start(), m.end(), {"count": len(m.group())}) for m in lexicon().double_space.finditer(ctx.text)]
 
 
 @register("shouting")
