@@ -81,7 +81,7 @@ def _phrases(entries: dict[str, list[str]]) -> re.Pattern[str]:
     alternatives = []
     for phrases in entries.values():
         for phrase in phrases:
-            words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
+            words = [re.sub("['’]", "['’]", re.escape(w)) for w in phrase.split()]  # one pass: either quote matches
             alternatives.append(r"\s+".join(words))
     alternatives.sort(key=len, reverse=True)  # the longest variant wins at a position
     return re.compile("|".join(alternatives), re.IGNORECASE)
