@@ -7,7 +7,10 @@ Two files can hold settings, with the same keys:
   defaults;
 - a project config, for teams that keep templates and notes in a repository: the first
   `.invite.toml`, or `pyproject.toml` with a `[tool.invite]` table, found from the current folder
-  upwards.
+  upwards, but never above the repository root (the folder holding `.git`) or the home folder,
+  whichever comes first; outside both, only the current folder counts. A file planted higher up
+  (`/tmp/.invite.toml`) must not silently replace templates or turn recording off, so the
+  commands also name a project config that does either (`Project`).
 
 Flags win over the project, and the project over the user; template folders add up (user's first,
 so the project's override them). Relative folders are relative to the file that names them.
@@ -16,7 +19,6 @@ so the project's override them). Relative folders are relative to the file that 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,19 @@ class MergeSettings:
 
 
 @dataclass(frozen=True)
+class Project:
+    """The project config in use: where it is, its template folders, and whether it turns recording off."""
+
+    path: Path
+    template_dirs: tuple[Path, ...] = ()
+    records: bool | None = None
+
+    @property
+    def turns_recording_off(self) -> bool:
+        return self.records is False
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings from config files; every field has a sensible default when no file sets it."""
 
@@ -114,6 +129,8 @@ class Config:
     merge: MergeSettings = field(default_factory=MergeSettings)
     #: the files the settings came from, user first
     paths: tuple[Path, ...] = ()
+    #: the project config in use, if any, and what of it the commands name on stderr
+    project: Project | None = None
 
     @property
     def path(self) -> Path | None:
@@ -155,7 +172,9 @@ def load_config(path: Path | None = None, *, project_from: Path | None = None) -
     project = find_project_config(project_from or Path.cwd())
     if project is not None:
         project_path, data = project
-        config = merge(config, _settings(data, project_path), project_path)
+        settings = _settings(data, project_path)
+        found = Project(project_path, settings.get("template_dirs", ()), settings.get("history", {}).get("record"))
+        config = replace(merge(config, settings, project_path), project=found)
     return config
 
 
@@ -163,15 +182,42 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(read_text(path, "config file"), str(path), "config")
 
 
-def _upwards(start: Path) -> Iterator[Path]:
+def _home() -> Path | None:
+    """The home folder, when it can bound a walk: `/` as home (some containers) bounds nothing."""
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
+        return None
+    return home if home.parent != home else None
+
+
+def _is_repository_root(folder: Path) -> bool:
+    """Whether a folder holds `.git` (a folder, or a file in a worktree or submodule)."""
+    try:
+        return (folder / ".git").exists()
+    except OSError:  # a folder we may not look into is no repository of ours
+        return False
+
+
+def project_folders(start: Path) -> list[Path]:
+    """The folders a project config may be in: start and its parents up to the repository root or home.
+
+    Whichever of the two comes first ends the walk (and is included). When start is under
+    neither, only start itself counts: a folder above it is nobody's project.
+    """
     folder = start.resolve()
-    yield folder
-    yield from folder.parents
+    home = _home()
+    walked: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        walked.append(candidate)
+        if candidate == home or _is_repository_root(candidate):
+            return walked
+    return walked[:1]
 
 
 def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest `.invite.toml`, or `pyproject.toml` with `[tool.invite]`, from start upwards."""
-    for folder in _upwards(start):
+    """The nearest `.invite.toml`, or `pyproject.toml` with `[tool.invite]`, within `project_folders(start)`."""
+    for folder in project_folders(start):
         candidate = folder / PROJECT_FILE
         if candidate.is_file():
             return candidate, _read_toml(candidate)

@@ -20,14 +20,17 @@ from typing import Any
 from composer.resources import load_data
 from composer.similarity import fold
 
-#: "(she/her)", "he/him", "[they/them]", "she/her/hers": a pronoun pair, with or without brackets.
+#: "(she/her)", "he/him", "[they/them]", "she/her/hers": a pronoun pair, with or without brackets. Spaces
+#: are matched only after a bracket or a word: tried at every position of a long run of spaces, a
+#: leading `\s*` rescanned the run each time (a name cell of 40,000 spaces took a minute).
 _PRONOUNS = re.compile(
-    r"[(\[{]?\s*\b(?:she|he|they|ze|xe|ela|ele|elle|ella|sie|er)\s*/\s*(?:her|him|them|hers|his|theirs|zir|xem|"
+    r"(?:[(\[{]\s*)?\b(?:she|he|they|ze|xe|ela|ele|elle|ella|sie|er)\s*/\s*(?:her|him|them|hers|his|theirs|zir|xem|"
     r"she|he|they|dela|dele|iel|ihr|ihm)\b(?:\s*/\s*\w+)*\s*[)\]}]?",
     re.IGNORECASE,
 )
-#: What starts a tagline after the name ("Lima | Helping startups grow").
-_TAGLINE = re.compile(r"\s*[|•·]\s*.*$", re.DOTALL)
+#: What starts a tagline after the name ("Lima | Helping startups grow"): from the bar to the end (the
+#: spaces around it go when the words are split).
+_TAGLINE = re.compile(r"[|•·].*", re.DOTALL)
 #: Characters kept besides letters, combining marks and digits: what names are written with.
 _NAME_PUNCTUATION = frozenset(" -'.,")
 #: Marks that only decorate the character before them (emoji variation selectors, the keycap).

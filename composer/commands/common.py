@@ -135,6 +135,10 @@ def load_library(templates_dirs: list[Path] | None, config: Config | None = None
     library = discover([*config.template_dirs, *(templates_dirs or [])])
     for problem in library.problems:
         output.warn(output.visible(f"skipped {problem}"))
+    if config.project is not None:
+        for template_id, path in library.replaced_builtins(config.project.template_dirs):
+            where = f"project config {config.project.path}"
+            output.info(output.visible(f"note: {where} replaces built-in template {template_id!r} with {path}"))
     return library
 
 

@@ -94,6 +94,8 @@ class NoteLog:
         from composer.lint import select_rules
 
         self.recording = record and config.history.record
+        if record and config.project is not None and config.project.turns_recording_off:
+            output.info(output.visible(f"note: project config {config.project.path} turns history recording off"))
         self.settings = config.history
         self.rules = list(rules) if rules is not None else select_rules(config.lint.select, config.lint.ignore)
         self.command = command

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from composer.history.people import is_full_name, recipient_key
-from composer.history.store import History, Invitation, open_history
+from composer.history.store import History, Invitation, Recorded, open_history
 from composer.linkedin.settings import settings
 from composer.lint import Finding, calibrate, language_name, not_judged_reason
 from composer.names import greeting_name
@@ -169,12 +169,42 @@ def suggest(history: History, items: list[Received], *, not_looking: bool, limit
         item = items[result.id]
         item.findings, item.language, item.judged = result.findings, result.language, result.judged
         item.hook, item.scores = result.hook, result.scores
+    lookups = _Remembered(history)
     for item in items:
-        item.action, item.why = decide(history, item, not_looking=not_looking)
+        item.action, item.why = decide(lookups, item, not_looking=not_looking)
     return items
 
 
-def decide(history: History, item: Received, *, not_looking: bool) -> tuple[str, list[str]]:
+class Lookups(Protocol):
+    """What `decide` asks the history about a person (`History` answers it)."""
+
+    def latest_for(self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False) -> Recorded | None: ...
+
+    def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str, bool] | None: ...
+
+
+class _Remembered:
+    """The history's answers, each asked once: pending invitations from people who share a name would otherwise
+    walk that name's notes again for every one of them (a common name over a big history)."""
+
+    def __init__(self, history: Lookups) -> None:
+        self.history = history
+        self._latest: dict[tuple[str | None, str | None, bool], Recorded | None] = {}
+        self._invited: dict[tuple[str | None, str | None], tuple[str, str, bool] | None] = {}
+
+    def latest_for(self, *, profile: str | None = None, name: str | None = None, unprofiled: bool = False) -> Recorded | None:
+        key = (profile, name, unprofiled)
+        if key not in self._latest:
+            self._latest[key] = self.history.latest_for(profile=profile, name=name, unprofiled=unprofiled)
+        return self._latest[key]
+
+    def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str, bool] | None:
+        if (profile, name) not in self._invited:
+            self._invited[(profile, name)] = self.history.invited_in_export(profile=profile, name=name)
+        return self._invited[(profile, name)]
+
+
+def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str, list[str]]:
     """The suggested action and why, in order of what weighs most: a pitch, the history, then the note's hook.
 
     "accept" needs positive evidence, never just the absence of findings: a relationship in the
@@ -239,7 +269,7 @@ def recruiter_phrase(text: str) -> str | None:
     return None
 
 
-def known_from_history(history: History, item: Received) -> str | None:
+def known_from_history(history: Lookups, item: Received) -> str | None:
     """Why the history says you know them: a note you drafted to them (not a reply), or an invitation you sent them."""
     from composer.history.people import profile_key
 

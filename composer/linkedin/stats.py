@@ -19,13 +19,14 @@ than `min_group` gets a plain sentence instead of a rate. Invitations still pend
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from composer.history.people import is_full_name
-from composer.history.store import History, Invitation, open_history
+from composer.history.store import History, Invitation, Recorded, open_history
 from composer.length import note_length
 from composer.linkedin.intervals import difference, wilson
 from composer.linkedin.settings import settings
@@ -257,29 +258,82 @@ def _by_verdict(notes: list[Sent], limit: int) -> list[tuple[Sent, list[Label]]]
 
 
 def _by_template(history: History, notes: list[Sent]) -> list[tuple[Sent, list[Label]]]:
-    """Sent notes matched to the notes `draft`/`merge` recorded, labelled with their template and relationship."""
-    records = [r for r in history.notes() if r.template]
-    if not records or not notes:
-        return []
-    from composer.history.people import profile_key, recipient_key
+    """Sent notes matched to the notes `draft`/`merge` recorded, labelled with their template and relationship.
 
-    threshold = float(settings()["stats"]["match_similarity"])
-    keyed = [(profile_key(r.profile_url), recipient_key(r.recipient), shingles(skeleton(r.text)), r) for r in records]
-    index = Index([k[2] for k in keyed], threshold, queries=len(notes))
+    Only the recorded notes that may be to these people are read (`History.templated_notes_for`), and each
+    sent note is compared with its own person's notes and the notes to nobody known, never with the rest.
+    """
+    if not notes:
+        return []
+    records = history.templated_notes_for(
+        (s.profile_key for s in notes if s.profile_key),
+        (s.person_key for s in notes if s.person_key and is_full_name(s.person_key)),
+        any_profile=any(not s.profile_key for s in notes),
+        any_name=any(not is_full_name(s.person_key) for s in notes),
+    )
+    if not records:
+        return []
+    candidates = _Candidates(records, float(settings()["stats"]["match_similarity"]), notes)
     labelled: list[tuple[Sent, list[Label]]] = []
     for item in notes:
-        matches = index.matches(shingles(skeleton(item.message)))
-        chosen = next((keyed[k][3] for k, _ in matches if _same_person(item, keyed[k][0], keyed[k][1])), None)
+        chosen = candidates.best(item)
         if chosen is not None:
             labels = [("template", f"template {chosen.template}"), ("relationship", f"relationship {chosen.relationship or '?'}")]
             labelled.append((item, labels))
     return labelled
 
 
-def _same_person(item: Sent, profile: str | None, name: str | None) -> bool:
-    """Not known to be someone else: profiles equal when both have one, else full names equal when both have one."""
-    if item.profile_key and profile:
-        return item.profile_key == profile
-    if is_full_name(item.person_key) and is_full_name(name):
-        return item.person_key == name
-    return True
+class _Candidates:
+    """Recorded notes (newest first) pooled by who they are to, so a sent note meets only those that may be its own.
+
+    A sent note may be a recorded one unless they are known to be to different people: both have
+    profile keys and they differ, or (without that) both have full names and they differ. So its
+    candidates are its profile's notes, its full name's notes (without a profile key, where it has
+    one), and a pool of notes whose person is unknown, which may be large: that one gets an `Index`.
+    """
+
+    def __init__(self, records: list[Recorded], threshold: float, notes: list[Sent]) -> None:
+        self.records, self.threshold = records, threshold
+        self.shingles = [shingles(skeleton(r.text)) for r in records]
+        self.by_profile: dict[str, list[int]] = defaultdict(list)
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for k, r in enumerate(records):
+            if r.profile_key:
+                self.by_profile[r.profile_key].append(k)
+            if r.recipient_key and is_full_name(r.recipient_key):
+                self.by_name[r.recipient_key].append(k)
+        self.queries = Counter(self._pool(item) for item in notes)
+        self.indexes: dict[str, tuple[list[int], Index]] = {}
+
+    @staticmethod
+    def _pool(item: Sent) -> str:
+        """Which notes of unknown person a sent note may be: without a profile key (it has one), without a full
+        name (it has one), or any."""
+        full = is_full_name(item.person_key)
+        return ("unprofiled unnamed" if full else "unprofiled") if item.profile_key else ("unnamed" if full else "any")
+
+    def _in_pool(self, pool: str, record: Recorded) -> bool:
+        unprofiled = "unprofiled" not in pool or not record.profile_key
+        return unprofiled and ("unnamed" not in pool or not is_full_name(record.recipient_key))
+
+    def _keyed(self, item: Sent) -> list[int]:
+        """The notes to this sent note's person by key, outside its pool."""
+        named = self.by_name.get(item.person_key or "", []) if is_full_name(item.person_key) else []
+        if not item.profile_key:
+            return named
+        return self.by_profile.get(item.profile_key, []) + [k for k in named if not self.records[k].profile_key]
+
+    def _index(self, pool: str) -> tuple[list[int], Index]:
+        if pool not in self.indexes:
+            members = [k for k, r in enumerate(self.records) if self._in_pool(pool, r)]
+            self.indexes[pool] = members, Index([self.shingles[k] for k in members], self.threshold, queries=self.queries[pool])
+        return self.indexes[pool]
+
+    def best(self, item: Sent) -> Recorded | None:
+        """The most similar candidate at or above the threshold (the newest of equals), or None."""
+        note = shingles(skeleton(item.message))
+        keyed = self._keyed(item)
+        found = [(keyed[k], score) for k, score in Index([self.shingles[k] for k in keyed], self.threshold).matches(note)]
+        members, index = self._index(self._pool(item))
+        found += [(members[k], score) for k, score in index.matches(note)]
+        return self.records[min(found, key=lambda m: (-m[1], m[0]))[0]] if found else None

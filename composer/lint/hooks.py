@@ -32,7 +32,8 @@ ABBREVIATIONS = {"st", "mt", "jr", "sr", "inc", "co", "ltd", "vs", "e.g", "i.e",
 SENTENCE_END = (".", "!", "?", "…")
 #: Words before a date that make it an appointment being proposed ("next Tuesday"), not a shared moment.
 FUTURE = {"next", "this", "coming", "every", "each"}
-SENTENCE_BREAK = re.compile(r"[.!?…\n]+(?:\s|$)")
+#: Starts only where a run of stops starts: tried inside the run too, "." * n + "a" was quadratic.
+SENTENCE_BREAK = re.compile(r"(?<![.!?…\n])[.!?…\n]+(?:\s|$)")
 _WORD = re.compile(r"[^\W\d_]+")
 
 Hook = tuple[int, int, str]

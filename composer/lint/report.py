@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
@@ -24,7 +25,6 @@ from composer.output import visible
 
 #: The one colour map for severities, wherever a finding is shown.
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def reaches(findings: Sequence[Finding], fail_on: str) -> bool:
@@ -76,6 +76,39 @@ def describe(finding: Finding) -> str:
     return f"{visible(finding.message)}{excerpt} [{finding.rule}]"
 
 
+#: A line up to this long is shown whole under its finding (every LinkedIn note is); a longer one only
+#: around the finding, this many characters either side, so each finding prints a bounded amount and a
+#: long note with thousands of findings costs linear time, not its length for every finding.
+WHOLE_LINE, AROUND = 400, 60
+_BREAK_CHAR = re.compile(r"[\r\n]")
+
+
+def _shown(text: str, finding: Finding) -> tuple[str, str, str]:
+    """(the part of the finding's line before its span, the span's first line, the rest), trimmed to a window.
+
+    Finds the line from the finding's column, and looks no further than the window for its end.
+    """
+    line_start = finding.start - (finding.column - 1)
+    limit = min(len(text), line_start + WHOLE_LINE + 1)
+    end = _BREAK_CHAR.search(text, finding.start, limit)
+    line_end = end.start() if end else limit
+    if line_end - line_start <= WHOLE_LINE:
+        span_end = max(finding.start, min(finding.end, line_end))
+        return text[line_start : finding.start], text[finding.start : span_end], text[span_end:line_end]
+    window_start = max(line_start, finding.start - AROUND)
+    reach = min(len(text), finding.start + AROUND + min(max(finding.end - finding.start, 0), AROUND))
+    end = _BREAK_CHAR.search(text, finding.start, min(len(text), reach + 1))
+    window_end = end.start() if end else reach
+    span_end = max(finding.start, min(finding.end, window_end))
+    before = ("…" if window_start > line_start else "") + text[window_start : finding.start]
+    after = text[span_end:window_end] + ("…" if end is None and window_end < len(text) else "")
+    return before, text[finding.start : span_end], after
+
+
+def _plain(text: str) -> str:
+    return visible(text.replace("\t", " "))
+
+
 def format_finding(label: str, text: str, finding: Finding) -> RenderableType:
     """`label:line:col: severity[rule] message`, the line with the span underlined, and the hint."""
     style = SEVERITY_STYLE.get(finding.severity, "bold")
@@ -84,27 +117,40 @@ def format_finding(label: str, text: str, finding: Finding) -> RenderableType:
     head.append(finding.severity, style=style)
     head.append(f"[{finding.rule}]", style=style)
     head.append(f" {visible(finding.message)}")
-    lines = _LINE_BREAK.split(text)
-    source = visible(lines[finding.line - 1].replace("\t", " ")) if finding.line - 1 < len(lines) else ""
+    before, span, after = (_plain(part) for part in _shown(text, finding))
     gutter = " " * len(str(finding.line))
-    before = source[: finding.column - 1]
-    span_text = text[finding.start : finding.end]
-    span_first_line = _LINE_BREAK.split(span_text)[0] if span_text else ""
-    width = max(1, cell_len(visible(span_first_line.replace("\t", " "))))
+    width = max(1, cell_len(span))
     return Group(
         head,
         Text(f"{gutter} |", style="blue"),
-        Text(f"{finding.line} | ", style="blue") + Text(source),
+        Text(f"{finding.line} | ", style="blue") + Text(before + span + after),
         Text(f"{gutter} | ", style="blue") + Text(" " * cell_len(before) + "^" * width, style=style),
         Text(f"{gutter} = ", style="blue") + Text("hint: ", style="bold") + Text(visible(finding.hint)),
         Text(""),
     )
 
 
+#: Findings of one rule shown per note; the rest are counted in one line (JSON lists every one). A real
+#: note has a handful; a pasted file of 24,000 e-mail addresses should not print 24,000 blocks.
+SHOWN_PER_RULE = 20
+
+
 def print_findings(console: Console, label: str, text: str, findings: Sequence[Finding]) -> None:
-    """Every finding of one note, formatted; one console.print for all (rich's per-call cost dominates batches)."""
-    if findings:
-        console.print(*(format_finding(label, text, f) for f in findings), sep="\n", soft_wrap=True)
+    """The findings of one note, formatted, at most SHOWN_PER_RULE of a rule; one console.print for all
+    (rich's per-call cost dominates batches)."""
+    shown: list[RenderableType] = []
+    per_rule: Counter[str] = Counter()
+    for finding in findings:
+        per_rule[finding.rule] += 1
+        if per_rule[finding.rule] <= SHOWN_PER_RULE:
+            shown.append(format_finding(label, text, finding))
+    for rule, count in per_rule.items():
+        if count > SHOWN_PER_RULE:
+            more = count - SHOWN_PER_RULE
+            line = f"{visible(label)}: {more:,} more [{rule}] finding{'s' if more != 1 else ''} not shown"
+            shown.append(Text(line + " (--format json lists every one)\n", style="bold"))
+    if shown:
+        console.print(*shown, sep="\n", soft_wrap=True)
 
 
 def count_line(text: str, limit: int) -> RenderableType:

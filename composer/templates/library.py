@@ -50,6 +50,16 @@ class Library:
         """Templates of one relationship, sorted by id."""
         return sorted((t for t in self.templates.values() if t.relationship == relationship), key=lambda t: t.id)
 
+    def replaced_builtins(self, folders: Iterable[Path]) -> list[tuple[str, Path]]:
+        """(id, file) of each built-in template replaced by a file in one of `folders` (a project's, to name it)."""
+        inside = {Path(folder).resolve() for folder in folders}
+        builtin = {item.id for item in self.parsed if item.source == "built-in" and item.id is not None}
+        return [
+            (template.id, template.path)
+            for template in sorted(self.templates.values(), key=lambda t: t.id)
+            if template.id in builtin and template.source != "built-in" and template.path.resolve().parent in inside
+        ]
+
     def listed(self, relationship: str | None = None) -> list[Template]:
         """As `templates list` shows them: by relationship, then id; only one relationship's when given."""
         if relationship:

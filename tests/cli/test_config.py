@@ -53,6 +53,7 @@ def test_a_project_config_is_found_upwards_and_beats_the_user_one(tmp_path, monk
     monkeypatch.setenv("INVITE_COMPOSER_CONFIG", str(user))
     project = tmp_path / "repo"
     (project / "notes" / "deep").mkdir(parents=True)
+    (project / ".git").mkdir()  # the search stops at the repository root
     table = 'account = "premium"\n[lint]\nselect = ["too-long"]\n'
     in_pyproject = "[project]\nname = 'x'\n[tool.invite]\n" + table.replace("[lint]", "[tool.invite.lint]")
     text = table if kind == ".invite.toml" else in_pyproject

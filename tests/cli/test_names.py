@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from composer.names import clean_name, describe, greeting_name, name_key
@@ -56,3 +58,22 @@ def test_name_key_matches_across_decorations():
 def test_describe_says_what_was_read_as_what():
     raw = "DR. ANA 🚀"
     assert describe(raw, clean_name(raw)) == "'DR. ANA 🚀' read as 'Ana' (decorations, title, capitals)"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "filler"), [("A", " "), ("(", " "), ("Ana", " /"), ("", " | "), ("", "she/"), ("", "\t"), ("Ana", "\u00a0")]
+)
+def test_cleaning_a_hostile_name_grows_linearly(prefix: str, filler: str):
+    """A name cell is text from an export or a CSV: a pattern that rescans a run of spaces from each of its positions
+    made 40,000 of them take a minute. 8 times the text must take well under 64 times as long."""
+
+    def best(size: int) -> float:
+        text = prefix + filler * (size // len(filler)) + "x"
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            clean_name(text)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    assert best(24_000) / max(best(3_000), 1e-4) < 24

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from composer.history.store import open_history
-from composer.linkedin.inbox import ACCEPT, ASK, IGNORE, Received, decide
+from composer.history.store import Note, open_history
+from composer.linkedin.inbox import ACCEPT, ASK, IGNORE, Received, decide, suggest
 from composer.lint import lint_results
 from tests.helpers import run_cli
 from tests.linkedin.exports import connections_csv, invitations_csv, write_export
@@ -207,3 +207,30 @@ def test_inbox_sent_bad_flags_are_one_line_and_exit_2():
     for args in (("--weeks", "2"), ("--sent", "--weeks", "-1")):
         result = run_cli("inbox", *args)
         assert result.exit_code == 2 and "--weeks" in result.stderr and "Traceback" not in result.output
+
+
+class _Counting:
+    """A history that counts what it is asked."""
+
+    def __init__(self, history) -> None:
+        self.history, self.asked = history, Counter()
+
+    def latest_for(self, **kwargs):
+        self.asked["latest_for", tuple(sorted(kwargs.items()))] += 1
+        return self.history.latest_for(**kwargs)
+
+    def invited_in_export(self, **kwargs):
+        self.asked["invited_in_export", tuple(sorted(kwargs.items()))] += 1
+        return self.history.invited_in_export(**kwargs)
+
+
+def test_the_inbox_asks_the_history_once_per_person(history_file: Path):
+    """Pending invitations from people who share a name walk that name's notes once, not once each."""
+    with open_history(history_file) as history:
+        history.record([(Note("Hi Ana, great meeting you at PyCon.", "Ana Lima"), [], "")], command="draft")
+        items = [Received(n, datetime(2026, 2, 1), "Ana Lima", None, "") for n in range(1, 6)]
+        items.append(Received(6, datetime(2026, 2, 1), "Ana Lima", "https://www.linkedin.com/in/other-ana", ""))
+        counting = _Counting(history)
+        suggest(counting, items, not_looking=False, limit=300)  # type: ignore[arg-type]
+    assert [item.action for item in items] == [ACCEPT] * 6  # a note to Ana Lima without a URL: any Ana Lima
+    assert max(counting.asked.values()) == 1 and len(counting.asked) == 3  # by name, by URL, by name without a URL

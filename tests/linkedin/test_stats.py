@@ -7,15 +7,20 @@ messages.csv shaped like LinkedIn's, check what `import` records and what `stats
 from __future__ import annotations
 
 import json
+import random
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from composer.history.people import is_full_name, profile_key, recipient_key
+from composer.history.store import Note, open_history
 from composer.linkedin.intervals import difference, newcombe, wilson
-from composer.linkedin.stats import Group, compare
+from composer.linkedin.stats import Group, Sent, _by_template, compare
+from composer.similarity import jaccard, shingles, skeleton
 from tests.helpers import run_cli
-from tests.linkedin.exports import ME, messages_csv, sent_export
+from tests.linkedin.exports import ME, messages_csv, sent_export, url
 
 
 @pytest.fixture(autouse=True)
@@ -159,3 +164,119 @@ def test_messages_without_a_date_column_are_named_and_skipped(tmp_path: Path):
     assert result.exit_code == 0
     assert "messages.csv: no FROM or DATE column (found FROM, CONTENT); replies not counted" in result.stderr
     assert json.loads(run_cli("stats", "--format", "json").stdout)["replies"] is None
+
+
+# --------------------------------------------------------------------------- reading only what is shown
+
+TWO_NOTES = [
+    "Hi Person0, great meeting you at PyCon US and talking about packaging in Pittsburgh.",
+    "Hi Person1, your talk on boring Postgres at FOSDEM was the best of the day.",
+]
+
+
+def _recorded_history(history_file: Path, others: int) -> None:
+    """The two sent notes recorded: one to person-0's profile, one to a first name only (no key to rule them out);
+    and the first note's text again to `others` other people, by profile or full name, from another template."""
+    with open_history(history_file) as history:
+        history.record(
+            [
+                (Note(TWO_NOTES[0], "Person0 Example", url("person-0"), "event", "event-brief"), [], ""),
+                (Note(TWO_NOTES[1], "Person1", None, "content", "content-brief"), [], ""),
+                *(
+                    (Note(TWO_NOTES[0], f"Other{i} Person", url(f"other-{i}") if i % 2 else None, "event", "mass"), [], "")
+                    for i in range(others)
+                ),
+            ],
+            command="merge",
+        )
+
+
+def test_stats_reads_only_the_recorded_notes_that_could_be_the_sent_ones(tmp_path: Path, history_file: Path):
+    _recorded_history(history_file, others=300)
+    run_cli("import", str(sent_export(tmp_path, TWO_NOTES, lambda i: i == 0)))
+    report = json.loads(run_cli("stats", "--format", "json").stdout)
+    groups = {(g["dimension"], g["group"]): (g["sent"], g["accepted"]) for g in report["groups"]}
+    assert report["matched_to_history"] == 2
+    assert groups[("template", "template event-brief")] == (1, 1)
+    assert groups[("template", "template content-brief")] == (1, 0)
+    assert not any(label == "template mass" for _, label in groups)  # the same text to others is not theirs
+    with open_history(history_file) as history:
+        read = history.templated_notes_for({"linkedin.com/in/person-0", "linkedin.com/in/person-1"}, {"person1 example"})
+        assert sorted(r.template for r in read) == ["content-brief", "event-brief"]  # never the 300 others
+        assert len(history.templated_notes_for({"linkedin.com/in/person-0"}, [], any_profile=True)) == 2
+        assert len(history.templated_notes_for([], [], any_name=True)) == 1 + 150  # Person1 and the others without a URL
+        assert len(history.templated_notes_for([], [], any_profile=True, any_name=True)) == 302
+
+
+def test_stats_keys_beyond_one_query_are_all_read(tmp_path: Path, history_file: Path):
+    with open_history(history_file) as history:
+        history.record(
+            [
+                (Note(f"Hi, note {i}.", f"P{i} Example", url(f"p-{i}" if i % 2 == 0 else None), "event", "t"), [], "")
+                for i in range(1200)
+            ],
+            command="merge",
+        )
+        keys = {f"linkedin.com/in/p-{i}" for i in range(0, 1200, 2)} | {"linkedin.com/in/nobody"}
+        names = {f"p{i} example" for i in range(1200)}  # a full name counts only where the note has no profile key
+        assert len(history.templated_notes_for(keys, names)) == 1200
+        assert len(history.templated_notes_for([], names)) == 600
+        assert len(history.templated_notes_for([], names, any_profile=True)) == 1200
+
+
+def _same_person(item: Sent, profile: str | None, name: str | None) -> bool:
+    """The rule: not known to be someone else (profiles equal when both have one, else full names when both have one)."""
+    if item.profile_key and profile:
+        return item.profile_key == profile
+    if is_full_name(item.person_key) and is_full_name(name):
+        return item.person_key == name
+    return True
+
+
+def _matched_as_before(history, notes: list) -> dict[int, str]:
+    """What `invite stats` matched before it narrowed: every recorded note, newest first, the best same-person one."""
+    records = [r for r in history.notes() if r.template]
+    found = {}
+    for n, item in enumerate(notes):
+        note = shingles(skeleton(item.message))
+        scored = [(jaccard(note, shingles(skeleton(r.text))), -k, r) for k, r in enumerate(records)]
+        same = [m for m in scored if m[0] >= 0.8 and _same_person(item, m[2].profile_key, m[2].recipient_key)]
+        if same:
+            found[n] = max(same, key=lambda m: m[:2])[2].template
+    return found
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_narrowed_matching_picks_what_matching_against_everything_picked(tmp_path: Path, history_file: Path, seed: int):
+    rng = random.Random(seed)
+    texts = [
+        f"Hi {{}}, great meeting you at {event} and talking about {topic}."
+        for event in ("PyCon", "FOSDEM")
+        for topic in ("packaging", "SQLite", "Rust")
+    ]
+    people = [
+        ("Ana Lima", "ana"),
+        ("Ana Lima", None),
+        ("Ben Ortiz", "ben"),
+        ("Ben", None),
+        (None, None),
+        ("Chloé Dubois", "chloe"),
+    ]
+    recorded = []
+    for i in range(60):
+        name, slug = rng.choice(people)
+        text = rng.choice(texts).format(rng.choice(["Ana", "Ben", "there"])) + rng.choice(["", " Thanks!"])
+        recorded.append((Note(text, name, url(slug), "event", f"t{i}"), [], ""))
+    with open_history(history_file) as history:
+        history.record(recorded, command="merge")
+        notes = []
+        for _ in range(12):
+            name, slug = rng.choice([*people, ("Dan Wu", "dan"), ("Dan Wu", None)])
+            source = rng.choice(recorded)[0].text
+            notes.append(
+                Sent(datetime(2026, 1, 5), source.replace(" ", "  ", 1), False, recipient_key(name), profile_key(url(slug)))
+            )
+        expected = _matched_as_before(history, notes)
+        position = {id(item): n for n, item in enumerate(notes)}
+        got = {position[id(item)]: labels[0][1].removeprefix("template ") for item, labels in _by_template(history, notes)}
+    assert got == expected and expected

@@ -7,7 +7,8 @@ Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules
 - `schema`: the numbered migrations in `composer/history/migrations/`, applied in order.
 - `rows`: `Note` (about to be recorded) and the table rows as dataclasses, `Recorded` (`notes`) and
   `Invitation` (`invitations`), whose fields name the columns once.
-- `notes`: recording and looking up delivered notes (history listing, the history rules).
+- `notes`: recording and looking up delivered notes (history listing, the history rules, the few
+  recorded notes `stats` matches sent ones against).
 - `invitations`: storing a LinkedIn export's invitations, and reading them for `inbox`, `stats`
   and `already-invited`.
 - `history`: `History` (both tables on one connection), `forget`, `open_history`, and what

@@ -19,6 +19,8 @@ CHUNK = 500
 _WRITTEN = column_names(Recorded, written=True)
 _INSERT = f"INSERT INTO notes ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
 _SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
+#: Keys per `IN (...)` list: well under SQLite's limit on a statement's parameters.
+KEYS_PER_QUERY = 500
 #: The notes the monthly quota counts, since a moment (`n` is the notes table): invitation notes with text.
 COUNTED = "n.sent_at >= ? AND n.length > 0 AND n.kind = 'invitation'"
 
@@ -76,6 +78,35 @@ class NoteTable(Database):
             f"{_SELECT} WHERE {column} = ?{extra} AND kind = 'invitation' ORDER BY sent_at DESC, id DESC LIMIT 1", [value]
         )
         return from_row(Recorded, rows[0]) if rows else None
+
+    def templated_notes_for(
+        self, profiles: Iterable[str], names: Iterable[str], *, any_profile: bool = False, any_name: bool = False
+    ) -> list[Recorded]:
+        """Notes made from a template that may be to one of some people, newest first: what `invite stats`
+        matches a few sent notes against, without reading every recorded note.
+
+        Two profile keys that differ are two people, and so are two full names (name keys of two words
+        or more) where neither note has a profile key. So: the notes to one of the profile keys; the
+        notes to one of the full names without a profile key (with any, when `any_profile`: someone
+        has no URL); and the notes whose person is not known well enough to rule anyone out: no
+        profile key (any, when `any_profile`) and no full name (any, when `any_name`).
+        """
+        found: dict[int, Recorded] = {}
+        unprofiled = "" if any_profile else " AND profile_key IS NULL"
+        for column, keys, extra in (("profile_key", profiles, ""), ("recipient_key", names, unprofiled)):
+            ordered = sorted(set(keys))
+            for start in range(0, len(ordered), KEYS_PER_QUERY):
+                chunk = ordered[start : start + KEYS_PER_QUERY]
+                found.update((r.id, r) for r in self._templated(f"{column} IN ({', '.join('?' * len(chunk))}){extra}", chunk))
+        unknown = ["1"]
+        unknown += [] if any_profile else ["profile_key IS NULL"]
+        unknown += [] if any_name else ["(recipient_key IS NULL OR instr(recipient_key, ' ') = 0)"]
+        found.update((r.id, r) for r in self._templated(" AND ".join(unknown), []))
+        return sorted(found.values(), key=lambda r: (r.sent_at, r.id), reverse=True)
+
+    def _templated(self, where: str, params: Sequence[Any]) -> list[Recorded]:
+        rows = self.query(f"{_SELECT} WHERE template IS NOT NULL AND template != '' AND {where}", params)
+        return [from_row(Recorded, row) for row in rows]
 
     def count_since(self, moment: datetime) -> int:
         """Invitation notes with text recorded at or after a moment (replies are messages, not counted)."""

@@ -15,8 +15,11 @@ it, and `composer.lint.rules` imports them all, so asking the package for a scop
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import Any, NamedTuple, TypeVar
 
 from composer.lint.catalog import SCOPES, Rule
 from composer.lint.context import Hit, trimmed
@@ -56,11 +59,28 @@ def whole_note(text: str, values: dict[str, Any]) -> Hit:
     return Hit(start, end, values)
 
 
+class _Breaks(NamedTuple):
+    """Where a text's line breaks are: every LF, every CR, and the CR of every CRLF."""
+
+    lf: list[int]
+    cr: list[int]
+    crlf: list[int]
+
+
+@lru_cache(maxsize=8)
+def _breaks(text: str) -> _Breaks:
+    """One pass over a note, shared by all its findings: counting from the start for each was quadratic."""
+    lf = [m.start() for m in re.finditer("\n", text)]
+    cr = [m.start() for m in re.finditer("\r", text)]
+    return _Breaks(lf, cr, [m.start() for m in re.finditer("\r\n", text)])
+
+
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset; CRLF and lone CR end a line once."""
-    before = text[:offset]
-    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
-    last_break = max(before.rfind("\n"), before.rfind("\r"))
+    breaks = _breaks(text)
+    lf, cr = bisect_left(breaks.lf, offset), bisect_left(breaks.cr, offset)
+    line = lf + cr - bisect_left(breaks.crlf, offset - 1) + 1  # a CRLF wholly before the offset counts once
+    last_break = max(breaks.lf[lf - 1] if lf else -1, breaks.cr[cr - 1] if cr else -1)
     return line, offset - last_break
 
 
