@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from composer import output
 from composer.commands.common import FormatOption, NoRecordOption, check_format, parse_since, template_option
 from composer.errors import UsageError
 from composer.linkedin_limits import LONGEST_NOTE
@@ -26,16 +27,25 @@ def import_export(
             metavar="EXPORT", help="The export's zip (Basic_LinkedInDataExport_MM-DD-YYYY.zip) or its unpacked folder."
         ),
     ],
+    another_account: Annotated[
+        bool,
+        typer.Option(
+            "--another-account",
+            help="The export is of another LinkedIn account than the one already imported: keep it apart"
+            " (inbox and stats choose it with --profile).",
+        ),
+    ] = False,
 ) -> None:
     """Read your LinkedIn data export into the local history: sent and received invitations, and who accepted.
 
     Re-importing the same or a newer export adds nothing twice; it updates what was accepted or
-    answered since. A malformed row is named by file and line, and the rest still imports.
+    answered since. A malformed row is named by file and line, and the rest still imports. An
+    export of another account than the one already imported is refused without --another-account.
     """
-    from composer.linkedin.importer import MAX_PROBLEMS, import_file
+    from composer.linkedin.importer import import_file
     from composer.linkedin.show import print_import
 
-    print_import(import_file(export), MAX_PROBLEMS)
+    print_import(import_file(export, another_account=another_account))
 
 
 # --------------------------------------------------------------------------- inbox
@@ -58,6 +68,15 @@ WeeksOption = Annotated[
 ]
 #: How long a sent invitation waits before `inbox --sent` lists it.
 DEFAULT_WEEKS = 3
+ProfileOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME|URL",
+        help="Whose imported exports: an account's profile URL or full name (repeatable, or 'all'); yours by default.",
+        show_default=False,
+    ),
+]
 
 
 @inbox_app.callback()
@@ -67,6 +86,7 @@ def inbox(
     not_looking: NotLookingOption = False,
     sent: SentOption = False,
     weeks: WeeksOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """List the received invitations still pending (in your newest imported export), each with a suggestion.
 
@@ -81,21 +101,21 @@ def inbox(
     if weeks is not None and not sent:
         raise UsageError("--weeks goes with --sent (sent invitations pending for that long)")
     if sent:
-        _unanswered(weeks if weeks is not None else DEFAULT_WEEKS, format_)
+        _unanswered(weeks if weeks is not None else DEFAULT_WEEKS, format_, profile)
         return
     from composer.linkedin.inbox import inbox as pending_with_suggestions
     from composer.linkedin.show import print_inbox
 
-    print_inbox(pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT), format_)
+    print_inbox(pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT, profiles=profile), format_)
 
 
-def _unanswered(weeks: int, format_: str) -> None:
+def _unanswered(weeks: int, format_: str, profiles: list[str] | None) -> None:
     from composer.linkedin.inbox import unanswered
     from composer.linkedin.show import print_unanswered
 
     if weeks < 0:
         raise UsageError(f"--weeks must be 0 or more, got {weeks}")
-    print_unanswered(unanswered(weeks=weeks), format_)
+    print_unanswered(unanswered(weeks=weeks, profiles=profiles), format_)
 
 
 @inbox_app.command("reply")
@@ -107,31 +127,35 @@ def reply(
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if an answer is missing.")] = False,
     no_record: NoRecordOption = False,
+    profile: ProfileOption = None,
 ) -> None:
     """Start `invite draft -r reply` for the N-th pending invitation, with the inviter's first name filled in.
 
     The reply is recorded as a message, not an invitation's note: it spends none of the monthly note
     quota and is never compared for repeated notes. An initial or a title alone is no first name to
-    greet with: the reply then greets without one.
+    greet with: the reply then greets without one. What the export says goes in terminal-safe, as
+    `invite inbox` shows it (no escape sequences, bidi overrides or zero-width characters).
     """
     from composer.commands.draft import draft
     from composer.linkedin.inbox import pending_if_imported
     from composer.linkedin.settings import settings
     from composer.linkedin.show import NOTHING_IMPORTED
 
-    items = pending_if_imported()
+    items = pending_if_imported(profile)
     if not items:
         raise UsageError(NOTHING_IMPORTED if items is None else "no pending invitations to reply to; see `invite inbox`")
     if not 1 <= number <= len(items):
         raise UsageError(f"no invitation {number}: `invite inbox` lists 1 to {len(items)}")
     item = items[number - 1]
+    texts = (item.first_name, item.person, item.profile_url)
+    first_name, person, url = (output.visible(text) if text else None for text in texts)
     draft(
         relationship=settings()["inbox"]["reply_relationship"],
         template=template,
-        set_=[f"first_name={item.first_name}"] if item.first_name else None,
+        set_=[f"first_name={first_name}"] if first_name else None,
         no_input=no_input,
-        name=item.person,
-        profile_url=item.profile_url,
+        name=person,
+        profile_url=url,
         no_record=no_record,
     )
 
@@ -144,6 +168,7 @@ def stats(
         str | None, typer.Option("--since", metavar="DATE", help="Only invitations sent from this date (2026-01-31, or 90d).")
     ] = None,
     format_: FormatOption = "text",
+    profile: ProfileOption = None,
 ) -> None:
     """Acceptance of your sent invitations: with a note or without, by length, by the linter's verdict, by template.
 
@@ -155,4 +180,5 @@ def stats(
 
     check_format(format_)
     moment = parse_since(since)
-    print_stats(acceptance(moment.astimezone().replace(tzinfo=None) if moment else None, limit=NOTE_LIMIT), format_)
+    since_local = moment.astimezone().replace(tzinfo=None) if moment else None
+    print_stats(acceptance(since_local, limit=NOTE_LIMIT, profiles=profile), format_)

@@ -3,18 +3,23 @@
 Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules, leaf first:
 
 - `database`: where the file lives, opening it (WAL, busy timeout, owner-only), the shared
-  plumbing (`Database`: transactions, queries, checkpoints), `HistoryError`, stored times.
+  plumbing (`Database`: transactions asked again while busy, queries, checkpoints), `HistoryError`
+  (a full disk, a lock, a damaged file, told apart), stored times.
 - `schema`: the numbered migrations in `composer/history/migrations/`, applied in order.
-- `rows`: `Note` (about to be recorded) and the table rows as dataclasses, `Recorded` (`notes`) and
-  `Invitation` (`invitations`), whose fields name the columns once.
+- `rows`: `Note` (about to be recorded) and the table rows as dataclasses, `Recorded` (`notes`),
+  `Invitation` (`invitations`) and `Account` (`accounts`), whose fields name the columns once.
 - `notes`: recording and looking up delivered notes (history listing, the history rules, the few
   recorded notes `stats` matches sent ones against).
-- `invitations`: storing a LinkedIn export's invitations, and reading them for `inbox`, `stats`
-  and `already-invited`.
+- `staging`: an import's TEMP tables, filled in batches outside the history and settled there, so
+  the merge into it is one short transaction (and an interrupted import changes nothing).
+- `accounts`: whose export each import was; a new account is refused unless asked for.
+- `invitations`: merging a staged export's invitations, and reading them for `inbox`, `stats`
+  and `already-invited`, by account.
 - `history`: `History` (both tables on one connection), `forget`, `open_history`, and what
   `invite history` lists and forgets (`list_notes`, `forget_notes`).
 """
 
+from composer.history.store.accounts import OtherAccount
 from composer.history.store.database import (
     HISTORY_ENV,
     HistoryError,
@@ -26,17 +31,21 @@ from composer.history.store.database import (
 )
 from composer.history.store.history import History, forget_notes, list_notes, open_history
 from composer.history.store.invitations import Stored
-from composer.history.store.rows import Invitation, Note, Recorded, listed_names, to_minutes
+from composer.history.store.rows import Account, Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.schema import Migration, migrations, schema_version, statements
+from composer.history.store.staging import Staging
 
 __all__ = [
     "HISTORY_ENV",
+    "Account",
     "History",
     "HistoryError",
     "Invitation",
     "Migration",
     "Note",
+    "OtherAccount",
     "Recorded",
+    "Staging",
     "Stored",
     "forget_notes",
     "from_text",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from composer.history.store.accounts import MINE
 from composer.history.store.database import connect, history_path, retry_while_busy, to_text, use_wal
 from composer.history.store.invitations import InvitationTable
 from composer.history.store.notes import COUNTED, NoteTable
@@ -26,12 +27,12 @@ class History(NoteTable, InvitationTable):
 
     def quota_used(self, start: datetime) -> int:
         """The notes the monthly quota counts since `start`: the invitation notes recorded here, and the notes of
-        sent invitations an imported export lists for that time that no recorded note to the same person
+        sent invitations an imported export of yours lists for that time that no recorded note to the same person
         accounts for (a note drafted here and then sent shows up in both, and counts once)."""
         local = to_minutes(start.astimezone().replace(tzinfo=None))  # exports give local time without a zone
         [(exported,)] = self.query(
             "SELECT COUNT(*) FROM invitations i WHERE i.direction = 'outgoing' AND i.message != '' AND i.sent_at >= ?"
-            f" AND NOT EXISTS (SELECT 1 FROM notes n WHERE {COUNTED}"
+            f" AND {MINE} AND NOT EXISTS (SELECT 1 FROM notes n WHERE {COUNTED}"
             " AND (n.profile_key = i.profile_key OR n.recipient_key = i.person_key))",
             [local, to_text(start)],
         )
@@ -58,6 +59,7 @@ class History(NoteTable, InvitationTable):
             count += db.execute(f"DELETE FROM invitations WHERE {invitations[0]}", invitations[1]).rowcount
             if everything:
                 db.execute("DELETE FROM imports")
+                db.execute("DELETE FROM accounts")
         self.checkpoint()
         return count
 
