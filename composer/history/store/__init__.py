@@ -13,8 +13,10 @@ Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules
 - `staging`: an import's TEMP tables, filled in batches outside the history and settled there, so
   the merge into it is one short transaction (and an interrupted import changes nothing).
 - `accounts`: whose export each import was; a new account is refused unless asked for.
-- `invitations`: merging a staged export's invitations, and reading them for `inbox`, `stats`
-  and `already-invited`, by account.
+- `invitations`: reading the imported invitations for `inbox`, `stats` and `already-invited`, by
+  account, and only what complete imports brought.
+- `merging`: merging a staged export in many short transactions, seen only once complete, undone
+  when stopped midway; one import at a time.
 - `history`: `History` (both tables on one connection), `forget`, `open_history`, and what
   `invite history` lists and forgets (`list_notes`, `forget_notes`).
 """
@@ -30,7 +32,7 @@ from composer.history.store.database import (
     translate_errors,
 )
 from composer.history.store.history import History, forget_notes, list_notes, open_history
-from composer.history.store.invitations import Stored
+from composer.history.store.merging import Stored
 from composer.history.store.rows import Account, Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.schema import Migration, migrations, schema_version, statements
 from composer.history.store.staging import Staging

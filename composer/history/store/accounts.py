@@ -1,16 +1,18 @@
 """The `accounts` table: whose LinkedIn export each import was.
 
 An export says whose it is: its own profile URL (the sender side of its invitations, late 2023 on)
-and name (Profile.csv, else the sender side). The first account recorded is yours, and takes over
-the imports made before accounts were recorded. An export of another account is refused
-(`OtherAccount`) unless the import asks for it; then it is recorded as a second account, whose
-invitations `inbox`, `stats` and the history rules keep apart from yours. An export that says
-nothing about whose it is (no Profile.csv, no sent invitation, no URL) is taken as yours.
+and name (the sender side, else Profile.csv). The first account recorded is yours, and the imports
+made before accounts were recorded (account NULL) count as its own (`mine`, `of_accounts`). An
+export of another account is refused (`OtherAccount`) unless the import asks for it; then it is
+recorded as a second account, whose invitations `inbox`, `stats` and the history rules keep apart
+from yours. An export that says nothing about whose it is (no Profile.csv, no sent invitation, no
+URL) is taken as yours.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 
 from composer.history.store.database import Database, HistoryError, now
@@ -19,8 +21,20 @@ from composer.history.store.rows import Account, column_names, from_row, stored_
 _WRITTEN = column_names(Account, written=True)
 _INSERT = f"INSERT INTO accounts ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
 _SELECT = f"SELECT {', '.join(column_names(Account))} FROM accounts"
-#: The invitations of the first account (yours), and those imported before accounts were recorded.
-MINE = "(account IS NULL OR account = (SELECT MIN(id) FROM accounts))"
+
+
+def mine(table: str = "invitations") -> str:
+    """SQL: a row of `table` (invitations or imports) is the first account's (yours), or from before accounts."""
+    return f"({table}.account IS NULL OR {table}.account = (SELECT MIN(id) FROM accounts))"
+
+
+def of_accounts(table: str, accounts: Sequence[int]) -> tuple[str, list[int]]:
+    """SQL and its parameters: a row of `table` is one of these accounts' (rows from before accounts are the first's)."""
+    marks = ", ".join("?" * len(accounts)) or "NULL"
+    return (
+        f"({table}.account IN ({marks}) OR ({table}.account IS NULL AND (SELECT MIN(id) FROM accounts) IN ({marks})))",
+        [*accounts, *accounts],
+    )
 
 
 class OtherAccount(HistoryError):
@@ -55,8 +69,4 @@ class AccountTable(Database):
         if known and not another:
             raise OtherAccount(found, known)
         cursor = db.execute(_INSERT, stored_values(replace(found, added_at=now())))
-        account = int(cursor.lastrowid or 0)
-        if not known:  # imports from before accounts were recorded were yours
-            db.execute("UPDATE imports SET account = ? WHERE account IS NULL", (account,))
-            db.execute("UPDATE invitations SET account = ? WHERE account IS NULL", (account,))
-        return account, not known
+        return int(cursor.lastrowid or 0), not known

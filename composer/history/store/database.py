@@ -5,9 +5,9 @@ The file lives in the user data folder (`~/.local/share/invite-composer/history.
 never wait for a writer, and with a busy timeout of about a second, so a `draft` and a `merge` writing
 at once both land: each write is a short `BEGIN IMMEDIATE` transaction and the other waits for it,
 asking again a few times (`WRITE_ATTEMPTS`) before it gives up and says so. No writer holds the lock
-longer than that: `invite import` stages an export outside the file and merges it in one short
-transaction (`staging`). `secure_delete` is on, and `checkpoint` folds the WAL into the file, so
-forgotten notes do not linger in it. Every SQLite failure becomes one `HistoryError` that names the
+longer than that: `invite import` stages an export outside the file and merges it in short
+transactions (`staging`, `merging`), one import at a time (`import_lock`). `secure_delete` is on,
+and `checkpoint` folds the WAL into the file, so forgotten notes do not linger in it. Every SQLite failure becomes one `HistoryError` that names the
 file and tells the cases apart: a full disk ("disk full": nothing was changed, so nothing is to be
 deleted), a lock held too long, a file that cannot be opened, and only a damaged file is called damaged.
 """
@@ -172,6 +172,28 @@ def history_error(path: Path, exc: sqlite3.Error) -> HistoryError:
 def _primary_code(exc: sqlite3.Error) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return code & 0xFF if isinstance(code, int) else None
+
+
+@contextmanager
+def import_lock(path: Path) -> Iterator[None]:
+    """One import at a time writes a history: an advisory lock on `<history>.import-lock`, held while it merges."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: imports are not serialised
+        yield
+        return
+    with translate_errors(path):
+        descriptor = os.open(path.with_name(path.name + ".import-lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise HistoryError(
+                f"{path}: another `invite import` is reading an export into this history; try again when it has finished"
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def connect(path: Path, *, create: bool) -> sqlite3.Connection:

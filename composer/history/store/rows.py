@@ -157,8 +157,12 @@ class Invitation:
     seen_in: int | None = None
     #: sent and accepted: a message from them after connecting (the export's messages.csv); None when unknown
     replied: bool | None = field(default=None, metadata=column(store=int, load=bool))
-    #: whose export listed it (`accounts`); None for imports from before accounts were recorded
+    #: whose export listed it (`accounts`); None for imports from before accounts were recorded (the first account's)
     account: int | None = None
+    #: the import that added it: hidden while that import is not complete
+    added_in: int | None = None
+    #: `seen_in` before the import now being merged listed it again (read instead while that import is not complete)
+    previous_seen_in: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,13 +4,11 @@
 tables (`staged_invitations`, `staged_connections`, `staged_senders`) in batches of a few thousand;
 TEMP tables live in SQLite's temporary file of this one connection, so staging takes no lock on the
 history, and nobody else sees any of it. Who is connected, since when, and who wrote after
-connecting are then worked out there, in SQL, still outside the history (`settle`). Only after that
-does one `BEGIN IMMEDIATE` transaction merge the staged rows into `invitations`
-(`InvitationTable.store_staged`): plain SQL, no Python per row, so the write lock is held briefly
-and a `draft` meanwhile waits for it rather than giving up.
+connecting are then worked out there, in SQL, still outside the history (`settle`). Only then is
+the history written, by `merging`, in short transactions that are seen all at once.
 
-All or nothing: an import stopped before that commit (Ctrl-C, a kill, a full disk) leaves the
-history as it was, and the TEMP tables vanish with the connection.
+An import stopped while staging (Ctrl-C, a kill, a full disk) leaves the history as it was, and
+the TEMP tables vanish with the connection.
 """
 
 from __future__ import annotations
