@@ -7,9 +7,11 @@ at once both land: each write is a short `BEGIN IMMEDIATE` transaction and the o
 asking again a few times (`WRITE_ATTEMPTS`) before it gives up and says so. No writer holds the lock
 longer than that: `invite import` stages an export outside the file and merges it in short
 transactions (`staging`, `merging`), one import at a time (`import_lock`). `secure_delete` is on,
-and `checkpoint` folds the WAL into the file, so forgotten notes do not linger in it. Every SQLite failure becomes one `HistoryError` that names the
-file and tells the cases apart: a full disk ("disk full": nothing was changed, so nothing is to be
-deleted), a lock held too long, a file that cannot be opened, and only a damaged file is called damaged.
+and `checkpoint` folds the WAL into the file, so forgotten notes do not linger in it.
+
+Every SQLite failure becomes one `HistoryError` that names the file and tells the cases apart: a
+full disk ("disk full": nothing was changed, so nothing is to be deleted), a lock held too long, a
+file that cannot be opened, and only a damaged file is called damaged.
 """
 
 from __future__ import annotations
