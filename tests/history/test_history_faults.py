@@ -49,9 +49,7 @@ def holding_the_lock(history_file: Path) -> sqlite3.Connection:
 # --------------------------------------------------------------------------- a lock held by another process
 
 
-def test_a_draft_retries_while_another_writer_holds_the_lock_and_records(
-    history_file: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_a_draft_retries_while_another_writer_holds_the_lock_and_records(history_file: Path, monkeypatch: pytest.MonkeyPatch):
     run_cli(*EVENT, "--name", "Ben Ortiz")
     holder = holding_the_lock(history_file)
     said = NoteLog._waiting
@@ -109,7 +107,9 @@ def test_a_full_disk_is_not_damage_and_the_note_is_still_delivered(history_file:
     result = run_cli(*EVENT, "--name", "Ana Lima")
     assert result.exit_code == 0 and result.stdout.startswith("Hi Ana")
     [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert warning == f"warning: disk full: free some space; the history at {history_file} is unchanged; the note was not recorded"
+    assert (
+        warning == f"warning: disk full: free some space; the history at {history_file} is unchanged; the note was not recorded"
+    )
     forget = one_line_error(run_cli("history", "forget", "--all", "--yes"))
     assert forget == f"error: disk full: free some space; the history at {history_file} is unchanged\n"
     monkeypatch.undo()

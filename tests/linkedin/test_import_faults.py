@@ -311,6 +311,18 @@ def test_a_killed_import_stays_hidden_and_the_next_one_undoes_it(tmp_path: Path,
     assert [i["from"] for i in inbox()] == ["Half Imported"]
 
 
+def test_an_interrupt_just_after_the_last_commit_keeps_the_import_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    completed = ImportTable._complete
+
+    def then_interrupted(self, run):
+        completed(self, run)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ImportTable, "_complete", then_interrupted)
+    assert run_cli("import", str(write_export(tmp_path))).exit_code == 130
+    assert [i["from"] for i in inbox()] == SAM_INBOX
+
+
 def test_one_import_at_a_time(tmp_path: Path, history_file: Path):
     from composer.history.store.database import import_lock
 
@@ -330,3 +342,43 @@ def test_states_survive_the_batched_merge(tmp_path: Path, history_file: Path, mo
         rows = history.query("SELECT direction, person, connected FROM invitations")
     assert {p for d, p, c in rows if d == "outgoing" and c} == EXPECTED["accepted"]
     assert {p for d, p, c in rows if d == "incoming" and not c} == EXPECTED["pending"]
+
+
+@pytest.mark.slow  # a real import of 20,000 invitations in another process (~5 s)
+def test_a_draft_during_a_big_import_records_and_no_write_waits_long(tmp_path: Path, history_file: Path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers import REPO
+
+    rows = [("OUTGOING", f"Person{i} Example", f"p-{i}", f"1/{1 + i % 28}/26, 9:{i % 60:02d} AM", "") for i in range(20_000)]
+    export = write_export(tmp_path, invitations=invitations_csv(True, rows), as_zip=False)
+    run_cli("draft", "-r", "event", "--set", "first_name=Ana", "--set", "event=PyCon US", "--no-input")  # the file exists
+    env = {**os.environ, "PYTHONPATH": str(REPO), "INVITE_COMPOSER_HISTORY": str(history_file)}
+    process = subprocess.Popen([sys.executable, "-m", "composer", "import", str(export)], env=env, stderr=subprocess.PIPE)
+    longest, blocked_since, drafts = 0.0, None, []
+    while process.poll() is None:
+        probe = sqlite3.connect(history_file, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            if blocked_since is not None:
+                longest, blocked_since = max(longest, time.monotonic() - blocked_since), None
+        except sqlite3.OperationalError:
+            blocked_since = blocked_since or time.monotonic()
+        finally:
+            probe.close()
+        if not drafts:
+            drafts.append(run_cli("draft", "-r", "event", "--set", "first_name=Ben", "--set", "event=RustConf", "--no-input"))
+        time.sleep(0.01)
+    if blocked_since is not None:
+        longest = max(longest, time.monotonic() - blocked_since)
+    assert process.wait() == 0, process.stderr.read() if process.stderr else ""
+    assert drafts and "not recorded" not in drafts[0].stderr
+    with open_history(history_file) as history:
+        assert history.query("SELECT COUNT(*) FROM notes") == [(2,)]
+        assert history.query("SELECT COUNT(*) FROM invitations") == [(20_000,)]
+    assert longest < 1.0, longest

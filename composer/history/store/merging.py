@@ -215,7 +215,10 @@ class ImportTable(InvitationTable):
                 raise HistoryError(f"{self.path}: the imports were forgotten while this one ran; nothing imported")
 
     def _undo(self, run: int, batch: int) -> None:
-        """Undo an unfinished import in short transactions: its new rows deleted, `seen_in` put back, its record gone."""
+        """Undo an unfinished import in short transactions: its new rows deleted, `seen_in` put back, its record gone.
+        An import that completed (an interrupt just after its last commit) is kept whole."""
+        if self.query("SELECT complete FROM imports WHERE id = ?", [run]) == [(1,)]:
+            return
         while True:
             with self.transaction() as db:
                 deleted = db.execute(
