@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from composer import output
 from composer.config import Config
 from composer.history.checks import HistoryChecks
-from composer.history.store import History, HistoryError, Note, open_history
+from composer.history.store import BUSY_NOTICE, History, HistoryError, Note, open_history
 from composer.lint import Finding
 from composer.similarity import recipient_values, skeleton
 
@@ -135,7 +135,7 @@ class NoteLog:
 
     def _waiting(self, attempt: int, attempts: int) -> None:
         """Say why the command pauses: another invite command (an import, a merge) is writing the history."""
-        output.info(f"the history is busy (another invite command is writing it); trying again ({attempt} of {attempts})")
+        output.info(BUSY_NOTICE.format(attempt=attempt, attempts=attempts))
 
     def checks(self) -> HistoryChecks | None:
         """The history rules, against the open history; None once it has failed."""

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from composer import output
 from composer.errors import InputError
 from composer.history.people import profile_key, recipient_key
-from composer.history.store import Account, History, OtherAccount, Staging, now, open_history
+from composer.history.store import BUSY_NOTICE, Account, History, OtherAccount, Staging, now, open_history
 from composer.linkedin.export import export_date, open_export
 from composer.linkedin.reading import (
     Dates,
@@ -140,5 +141,6 @@ def import_file(path: Path, *, another_account: bool = False) -> ImportSummary:
     """`invite import`: open (or create) the history and read the export at `path` into it."""
     history = open_history()
     assert history is not None  # created when missing
+    history.waiting = lambda attempt, attempts: output.info(BUSY_NOTICE.format(attempt=attempt, attempts=attempts))
     with history:
         return import_export(history, path, another_account=another_account)

@@ -23,6 +23,7 @@ Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules
 
 from composer.history.store.accounts import OtherAccount
 from composer.history.store.database import (
+    BUSY_NOTICE,
     HISTORY_ENV,
     HistoryError,
     from_text,
@@ -38,6 +39,7 @@ from composer.history.store.schema import Migration, migrations, schema_version,
 from composer.history.store.staging import Staging
 
 __all__ = [
+    "BUSY_NOTICE",
     "HISTORY_ENV",
     "Account",
     "History",

@@ -37,6 +37,8 @@ BUSY_TIMEOUT_S = 1.0
 WRITE_ATTEMPTS = 3
 #: The pause between two attempts, so a writer that just finished can be followed by another.
 RETRY_PAUSE_S = 0.2
+#: What a command says each time it asks for the lock again (`Database.waiting` is told when).
+BUSY_NOTICE = "the history is busy (another invite command is writing it); trying again ({attempt} of {attempts})"
 #: SQLite's primary result codes that decide what a failure is called (`sqlite_errorcode & 0xFF`).
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 5, 6, 11, 13, 14, 26
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
