@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from composer import output
 from composer.commands.common import FormatOption, NoRecordOption, check_format, parse_since, template_option
 from composer.errors import UsageError
 from composer.linkedin_limits import LONGEST_NOTE
@@ -28,19 +27,13 @@ def import_export(
         ),
     ],
     another_account: Annotated[
-        bool,
-        typer.Option(
-            "--another-account",
-            help="The export is of another LinkedIn account than the one already imported: keep it apart"
-            " (inbox and stats choose it with --profile).",
-        ),
+        bool, typer.Option("--another-account", help="It is another account's export than the one imported: keep it apart.")
     ] = False,
 ) -> None:
     """Read your LinkedIn data export into the local history: sent and received invitations, and who accepted.
 
     Re-importing the same or a newer export adds nothing twice; it updates what was accepted or
-    answered since. A malformed row is named by file and line, and the rest still imports. An
-    export of another account than the one already imported is refused without --another-account.
+    answered since. A malformed row is named by file and line, and the rest still imports.
     """
     from composer.linkedin.importer import import_file
     from composer.linkedin.show import print_import
@@ -70,12 +63,7 @@ WeeksOption = Annotated[
 DEFAULT_WEEKS = 3
 ProfileOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--profile",
-        metavar="NAME|URL",
-        help="Whose imported exports: an account's profile URL or full name (repeatable, or 'all'); yours by default.",
-        show_default=False,
-    ),
+    typer.Option("--profile", metavar="NAME|URL", help="Whose exports: a URL or full name, or 'all' (yours by default)."),
 ]
 
 
@@ -133,8 +121,7 @@ def reply(
 
     The reply is recorded as a message, not an invitation's note: it spends none of the monthly note
     quota and is never compared for repeated notes. An initial or a title alone is no first name to
-    greet with: the reply then greets without one. What the export says goes in terminal-safe, as
-    `invite inbox` shows it (no escape sequences, bidi overrides or zero-width characters).
+    greet with: the reply then greets without one.
     """
     from composer.commands.draft import draft
     from composer.linkedin.inbox import pending_if_imported
@@ -146,9 +133,7 @@ def reply(
         raise UsageError(NOTHING_IMPORTED if items is None else "no pending invitations to reply to; see `invite inbox`")
     if not 1 <= number <= len(items):
         raise UsageError(f"no invitation {number}: `invite inbox` lists 1 to {len(items)}")
-    item = items[number - 1]
-    texts = (item.first_name, item.person, item.profile_url)
-    first_name, person, url = (output.visible(text) if text else None for text in texts)
+    first_name, person, url = items[number - 1].terminal_safe()
     draft(
         relationship=settings()["inbox"]["reply_relationship"],
         template=template,
@@ -179,6 +164,4 @@ def stats(
     from composer.linkedin.stats import stats as acceptance
 
     check_format(format_)
-    moment = parse_since(since)
-    since_local = moment.astimezone().replace(tzinfo=None) if moment else None
-    print_stats(acceptance(since_local, limit=NOTE_LIMIT, profiles=profile), format_)
+    print_stats(acceptance(parse_since(since), limit=NOTE_LIMIT, profiles=profile), format_)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from composer import output
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, Recorded, open_history
 from composer.linkedin.accounts import chosen_accounts
@@ -56,6 +57,12 @@ class Received:
     #: The strongest hook the linter found ("stated", "named" or None) and the classifier's scores.
     hook: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
+
+    def terminal_safe(self) -> tuple[str | None, str | None, str | None]:
+        """(first name, name, profile URL) for the reply's draft, as `invite inbox` shows them (`output.visible`):
+        what an export says reaches the terminal and the history without escapes, bidi or zero-width characters."""
+        texts = (self.first_name, self.person, self.profile_url)
+        return tuple(output.visible(text) if text else None for text in texts)  # type: ignore[return-value]
 
     @property
     def first_name(self) -> str:

@@ -171,12 +171,14 @@ def _sent(row: Invitation) -> Sent:
 
 
 def stats(since: datetime | None, *, limit: int, profiles: Sequence[str] | None = None) -> Report | None:
-    """`invite stats`: acceptance by group since a local time; None when there is no history yet."""
+    """`invite stats`: acceptance by group since a moment (as local time, which exports give); None when there is no
+    history yet."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        return report(history, since, limit=limit, profiles=profiles)
+        local = since.astimezone().replace(tzinfo=None) if since else None
+        return report(history, local, limit=limit, profiles=profiles)
 
 
 def report(history: History, since: datetime | None, *, limit: int, profiles: Sequence[str] | None = None) -> Report:

@@ -10,8 +10,8 @@ Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules
   `Invitation` (`invitations`) and `Account` (`accounts`), whose fields name the columns once.
 - `notes`: recording and looking up delivered notes (history listing, the history rules, the few
   recorded notes `stats` matches sent ones against).
-- `staging`: an import's TEMP tables, filled in batches outside the history and settled there, so
-  the merge into it is one short transaction (and an interrupted import changes nothing).
+- `staging`: an import's TEMP tables, filled in batches outside the history and settled there,
+  taking no lock on it (an import stopped there changes nothing).
 - `accounts`: whose export each import was; a new account is refused unless asked for.
 - `invitations`: reading the imported invitations for `inbox`, `stats` and `already-invited`, by
   account, and only what complete imports brought.
