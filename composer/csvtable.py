@@ -9,6 +9,11 @@ A file opened by path is also read as Excel saves it: the separator is sniffed f
 that is not UTF-8 is decoded in the encoding charset-normalizer finds (cp1252 "Café Müller").
 A file that cannot be read at all is one `InputError` naming it. Used by `invite merge` (a file)
 and `invite import` (files inside a zip or a folder), so it takes any text stream and a label.
+
+A table read with caps (`max_cell`, `max_line`: `invite import` sets them) holds at most that much
+of one row in memory: a cell longer than `max_cell` characters (above Python's own 131,072) or a
+physical line longer than `max_line` makes that row unreadable (skipped, reported with its line),
+and the rest of the file still reads.
 """
 
 from __future__ import annotations
@@ -49,6 +54,47 @@ class Record:
     line: int
     cells: dict[str, str]
     problem: str | None = None
+    #: The row could not be read at all (over a cap): `cells` is empty and `problem` says why.
+    unreadable: bool = False
+
+
+class Unreadable(InputError):
+    """A row over a table's caps (a cell or a line too long); `reason` says which, without the file and line."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+
+
+class LineTooLong(Exception):
+    """A physical line over `BoundedLines.limit` characters; its rest was read through and dropped."""
+
+
+class BoundedLines:
+    """A text stream's physical lines for `csv.reader`, counted, none longer than `limit` characters.
+
+    Iterating a file holds a whole line in memory, and a 400 MB CSV can be one line. Here a line
+    over `limit` is read through in `limit`-sized pieces, dropped, and reported as `LineTooLong`.
+    """
+
+    def __init__(self, handle: TextIO, limit: int) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.line = 0
+
+    def __iter__(self) -> BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        text = self.handle.readline(self.limit)
+        if not text:
+            raise StopIteration
+        self.line += 1
+        if len(text) < self.limit or text.endswith(("\n", "\r")):
+            return text
+        while (rest := self.handle.readline(self.limit)) and not rest.endswith(("\n", "\r")):
+            pass
+        raise LineTooLong
 
 
 @dataclass
@@ -59,6 +105,10 @@ class Table:
     header: list[str]
     handle: TextIO
     reader: Iterator[list[str]]
+    separator: str = ","
+    #: The caps (None: Python's csv defaults, and lines of any length).
+    max_cell: int | None = None
+    lines: BoundedLines | None = None
 
     def __enter__(self) -> Table:
         return self
@@ -72,7 +122,12 @@ class Table:
         width = len(self.header)
         while True:
             line = self._line() + 1
-            fields = self._next()
+            try:
+                fields = self._next()
+            except Unreadable as exc:
+                number += 1
+                yield Record(number, line, {}, exc.reason, unreadable=True)
+                continue
             if fields is None:
                 return
             if not any(cell.strip() for cell in fields):
@@ -87,19 +142,31 @@ class Table:
             yield Record(number, line, cells, problem)
 
     def _line(self) -> int:
+        if self.lines is not None:
+            return self.lines.line
         return getattr(self.reader, "line_num", 0)
 
     def _next(self) -> list[str] | None:
+        previous = csv.field_size_limit(self.max_cell) if self.max_cell is not None else None
         try:
             return next(self.reader)
         except StopIteration:
             return None
+        except LineTooLong:
+            assert self.lines is not None
+            self.reader = csv.reader(self.lines, delimiter=self.separator)  # a fresh parser after the dropped line
+            raise Unreadable(f"{self.path}:{self._line()}", f"a line longer than {self.lines.limit:,} characters") from None
         except csv.Error as exc:
+            if self.max_cell is not None and "field larger than field limit" in str(exc):
+                raise Unreadable(f"{self.path}:{self._line()}", f"a cell longer than {self.max_cell:,} characters") from None
             raise InputError(f"{self.path}:{self._line()}: not readable as CSV: {exc}") from None
         except UnicodeDecodeError:
             raise InputError(
                 f"{self.path}: not UTF-8 text (an invalid byte near line {self._line() + 1}); save it as UTF-8"
             ) from None
+        finally:
+            if previous is not None:
+                csv.field_size_limit(previous)
 
 
 def open_table(path: Path) -> Table:
@@ -153,9 +220,14 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(handle: TextIO, label: Path | str, separator: str = ",") -> Table:
-    """A CSV from an open text stream (opened with newline=""); closed with the table."""
-    table = Table(path=label, header=[], handle=handle, reader=csv.reader(handle, delimiter=separator))
+def read_table(
+    handle: TextIO, label: Path | str, separator: str = ",", *, max_cell: int | None = None, max_line: int | None = None
+) -> Table:
+    """A CSV from an open text stream (opened with newline=""); closed with the table. With `max_cell` and
+    `max_line`, a row over either cap is an unreadable record, and no row holds more than that in memory."""
+    lines = BoundedLines(handle, max_line) if max_line is not None else None
+    reader = csv.reader(lines if lines is not None else handle, delimiter=separator)
+    table = Table(label, [], handle, reader, separator, max_cell, lines)
     try:
         table.header = _header(table)
     except BaseException:

@@ -26,16 +26,19 @@ def import_export(
             metavar="EXPORT", help="The export's zip (Basic_LinkedInDataExport_MM-DD-YYYY.zip) or its unpacked folder."
         ),
     ],
+    another_account: Annotated[
+        bool, typer.Option("--another-account", help="It is another account's export than the one imported: keep it apart.")
+    ] = False,
 ) -> None:
     """Read your LinkedIn data export into the local history: sent and received invitations, and who accepted.
 
     Re-importing the same or a newer export adds nothing twice; it updates what was accepted or
     answered since. A malformed row is named by file and line, and the rest still imports.
     """
-    from composer.linkedin.importer import MAX_PROBLEMS, import_file
+    from composer.linkedin.importer import import_file
     from composer.linkedin.show import print_import
 
-    print_import(import_file(export), MAX_PROBLEMS)
+    print_import(import_file(export, another_account=another_account))
 
 
 # --------------------------------------------------------------------------- inbox
@@ -58,6 +61,10 @@ WeeksOption = Annotated[
 ]
 #: How long a sent invitation waits before `inbox --sent` lists it.
 DEFAULT_WEEKS = 3
+ProfileOption = Annotated[
+    list[str] | None,
+    typer.Option("--profile", metavar="NAME|URL", help="Whose exports: a URL or full name, or 'all' (yours by default)."),
+]
 
 
 @inbox_app.callback()
@@ -67,6 +74,7 @@ def inbox(
     not_looking: NotLookingOption = False,
     sent: SentOption = False,
     weeks: WeeksOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """List the received invitations still pending (in your newest imported export), each with a suggestion.
 
@@ -81,21 +89,21 @@ def inbox(
     if weeks is not None and not sent:
         raise UsageError("--weeks goes with --sent (sent invitations pending for that long)")
     if sent:
-        _unanswered(weeks if weeks is not None else DEFAULT_WEEKS, format_)
+        _unanswered(weeks if weeks is not None else DEFAULT_WEEKS, format_, profile)
         return
     from composer.linkedin.inbox import inbox as pending_with_suggestions
     from composer.linkedin.show import print_inbox
 
-    print_inbox(pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT), format_)
+    print_inbox(pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT, profiles=profile), format_)
 
 
-def _unanswered(weeks: int, format_: str) -> None:
+def _unanswered(weeks: int, format_: str, profiles: list[str] | None) -> None:
     from composer.linkedin.inbox import unanswered
     from composer.linkedin.show import print_unanswered
 
     if weeks < 0:
         raise UsageError(f"--weeks must be 0 or more, got {weeks}")
-    print_unanswered(unanswered(weeks=weeks), format_)
+    print_unanswered(unanswered(weeks=weeks, profiles=profiles), format_)
 
 
 @inbox_app.command("reply")
@@ -107,6 +115,7 @@ def reply(
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if an answer is missing.")] = False,
     no_record: NoRecordOption = False,
+    profile: ProfileOption = None,
 ) -> None:
     """Start `invite draft -r reply` for the N-th pending invitation, with the inviter's first name filled in.
 
@@ -119,19 +128,19 @@ def reply(
     from composer.linkedin.settings import settings
     from composer.linkedin.show import NOTHING_IMPORTED
 
-    items = pending_if_imported()
+    items = pending_if_imported(profile)
     if not items:
         raise UsageError(NOTHING_IMPORTED if items is None else "no pending invitations to reply to; see `invite inbox`")
     if not 1 <= number <= len(items):
         raise UsageError(f"no invitation {number}: `invite inbox` lists 1 to {len(items)}")
-    item = items[number - 1]
+    first_name, person, url = items[number - 1].terminal_safe()
     draft(
         relationship=settings()["inbox"]["reply_relationship"],
         template=template,
-        set_=[f"first_name={item.first_name}"] if item.first_name else None,
+        set_=[f"first_name={first_name}"] if first_name else None,
         no_input=no_input,
-        name=item.person,
-        profile_url=item.profile_url,
+        name=person,
+        profile_url=url,
         no_record=no_record,
     )
 
@@ -144,6 +153,7 @@ def stats(
         str | None, typer.Option("--since", metavar="DATE", help="Only invitations sent from this date (2026-01-31, or 90d).")
     ] = None,
     format_: FormatOption = "text",
+    profile: ProfileOption = None,
 ) -> None:
     """Acceptance of your sent invitations: with a note or without, by length, by the linter's verdict, by template.
 
@@ -154,5 +164,4 @@ def stats(
     from composer.linkedin.stats import stats as acceptance
 
     check_format(format_)
-    moment = parse_since(since)
-    print_stats(acceptance(moment.astimezone().replace(tzinfo=None) if moment else None, limit=NOTE_LIMIT), format_)
+    print_stats(acceptance(parse_since(since), limit=NOTE_LIMIT, profiles=profile), format_)

@@ -1,8 +1,10 @@
 """How `invite draft` and `invite merge` use the history: check each note against it, then record it.
 
 Never fatal: the note is the product, the history a convenience. A history that cannot be opened,
-read or written (damaged, locked too long, an unwritable folder) costs one warning line naming the
-file, and the command carries on: the note is still delivered, just not checked or not recorded.
+read or written (damaged, a full disk, locked too long, an unwritable folder) costs one warning line
+naming the file, and the command carries on: the note is still delivered, just not checked or not
+recorded, and the warning says which. A history another command is writing is asked again a few
+times (about a second each), and each retry is said on stderr, so a note is never silently unrecorded.
 Recording can be turned off (`--no-record`, `history = false`), for trying things out: nothing is
 recorded, so nothing counts for the monthly note quota; the checks still read a history that
 exists, but never create one. A reply (`-r reply`) is recorded as a message, never an invitation note.
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from composer import output
 from composer.config import Config
 from composer.history.checks import HistoryChecks
-from composer.history.store import History, HistoryError, Note, open_history
+from composer.history.store import BUSY_NOTICE, History, HistoryError, Note, open_history
 from composer.lint import Finding
 from composer.similarity import recipient_values, skeleton
 
@@ -127,7 +129,13 @@ class NoteLog:
                 self._history = open_history(create=self.recording)
             except HistoryError as exc:
                 self._fail(exc)
+            if self._history is not None:
+                self._history.waiting = self._waiting
         return self._history
+
+    def _waiting(self, attempt: int, attempts: int) -> None:
+        """Say why the command pauses: another invite command (an import, a merge) is writing the history."""
+        output.info(BUSY_NOTICE.format(attempt=attempt, attempts=attempts))
 
     def checks(self) -> HistoryChecks | None:
         """The history rules, against the open history; None once it has failed."""

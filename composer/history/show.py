@@ -1,7 +1,9 @@
 """What `invite history` prints: the recorded notes as a table, JSON lines or CSV, and what `forget` did.
 
 Recipients and notes are shown through `output.cell`, so a stored note cannot send escape
-sequences to the terminal. rich is imported when a table is printed.
+sequences to the terminal. What a LinkedIn export said (the invitations `--search` lists) goes
+through `output.visible` in JSON and CSV too: no escape sequences, bidi overrides or zero-width
+characters from someone else's text, in any format. rich is imported when a table is printed.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from composer import output
@@ -21,11 +24,19 @@ def print_notes(notes: list[Recorded] | None, format_: str) -> None:
         output.info(f"no notes recorded yet (the history would be {history_path()})")
     elif format_ == "json":
         for note in notes:
-            output.out(json.dumps(note.to_dict(), ensure_ascii=False))
+            output.out(json.dumps(_safe(note).to_dict(), ensure_ascii=False))
     elif format_ == "csv":
-        _write_csv(notes)
+        _write_csv([_safe(note) for note in notes])
     else:
         _print_table(notes)
+
+
+def _safe(note: Recorded) -> Recorded:
+    """An imported invitation's texts as a terminal shows them (`output.visible`); a note recorded here as written."""
+    if not note.command.startswith("import"):
+        return note
+    recipient, url = (output.visible(text) if text else text for text in (note.recipient, note.profile_url))
+    return replace(note, recipient=recipient, profile_url=url, text=output.visible(note.text))
 
 
 def _print_table(notes: list[Recorded]) -> None:
@@ -40,7 +51,7 @@ def _print_table(notes: list[Recorded]) -> None:
     for note in notes:
         rules = ", ".join(dict.fromkeys(str(f.get("rule", "?")) for f in note.findings))
         table.add_row(
-            note.sent_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            note.sent_at.astimezone().isoformat(sep=" ", timespec="minutes")[:16],  # four-digit years, as strftime may not
             output.cell(note.recipient or note.profile_url or ""),
             output.cell(note.template or (note.command if note.command.startswith("import") else "")),
             str(note.length),

@@ -23,12 +23,15 @@ that count are data (`composer/data/inbox_stats.yaml`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Protocol
 
+from composer import output
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, Recorded, open_history
+from composer.linkedin.accounts import chosen_accounts
 from composer.linkedin.settings import settings
 from composer.lint import Finding, calibrate, language_name, not_judged_reason
 from composer.names import greeting_name
@@ -55,6 +58,12 @@ class Received:
     hook: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
 
+    def terminal_safe(self) -> tuple[str | None, str | None, str | None]:
+        """(first name, name, profile URL) for the reply's draft, as `invite inbox` shows them (`output.visible`):
+        what an export says reaches the terminal and the history without escapes, bidi or zero-width characters."""
+        texts = (self.first_name, self.person, self.profile_url)
+        return tuple(output.visible(text) if text else None for text in texts)  # type: ignore[return-value]
+
     @property
     def first_name(self) -> str:
         """The inviter's cleaned first name for the reply's greeting; "" for an initial or a title alone."""
@@ -75,22 +84,24 @@ class Received:
         }
 
 
-def pending(history: History) -> list[Received]:
-    """Received invitations not answered, as the newest imported export lists them, newest first."""
-    return [_received(number, row) for number, row in enumerate(history.pending_received(), start=1)]
+def pending(history: History, profiles: Sequence[str] | None = None) -> list[Received]:
+    """Received invitations not answered, as the newest imported export of each account asked for (yours by
+    default, `chosen_accounts`) lists them, newest first."""
+    accounts = chosen_accounts(history, profiles)
+    return [_received(number, row) for number, row in enumerate(history.pending_received(accounts), start=1)]
 
 
 def _received(number: int, row: Invitation) -> Received:
     return Received(number, row.sent_at, row.person, row.profile_url, row.message or "")
 
 
-def inbox(*, not_looking: bool, limit: int) -> list[Received] | None:
+def inbox(*, not_looking: bool, limit: int, profiles: Sequence[str] | None = None) -> list[Received] | None:
     """`invite inbox`: the pending invitations with suggestions; None when no export was imported."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        items = pending(history)
+        items = pending(history, profiles)
         if not items and not history.has_imports():
             return None
         return suggest(history, items, not_looking=not_looking, limit=limit)
@@ -129,35 +140,40 @@ class Withdrawals:
     items: list[Unanswered]
 
 
-def unanswered(*, weeks: int) -> Withdrawals | None:
+def unanswered(*, weeks: int, profiles: Sequence[str] | None = None) -> Withdrawals | None:
     """Sent invitations the newest export shows as pending `weeks` or more after they were sent; None before an import.
 
-    Weeks are counted up to the export's date, not today: the export is what says they are pending.
+    Weeks are counted up to the export's date, not today: the export is what says they are pending
+    (each account's newest export, for its own invitations).
     """
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        exported = history.newest_export_date()
+        accounts = chosen_accounts(history, profiles)
+        exported = history.newest_export_date(accounts)
         if exported is None:
             return None
-        export_date = date.fromisoformat(exported)
-        cutoff = datetime.combine(export_date, time()) - timedelta(weeks=weeks)
-        rows = history.pending_sent(cutoff + timedelta(days=1))  # sent on the cutoff day counts as N weeks
+        rows = history.pending_sent(weeks, accounts)
     items = [
-        Unanswered(n, row.sent_at, row.person, row.profile_url, row.message or "", (export_date - row.sent_at.date()).days)
-        for n, row in enumerate(rows, start=1)
+        Unanswered(n, row.sent_at, row.person, row.profile_url, row.message or "", _days(row.sent_at, day))
+        for n, (row, day) in enumerate(rows, start=1)
     ]
-    return Withdrawals(export_date, weeks, items)
+    return Withdrawals(date.fromisoformat(exported), weeks, items)
 
 
-def pending_if_imported() -> list[Received] | None:
+def _days(sent_at: datetime, exported: str) -> int:
+    """Days from sending to the date of the export that still lists it as pending."""
+    return (date.fromisoformat(exported) - sent_at.date()).days
+
+
+def pending_if_imported(profiles: Sequence[str] | None = None) -> list[Received] | None:
     """The pending invitations, numbered as `invite inbox` lists them; None when there is no history yet."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        return pending(history)
+        return pending(history, profiles)
 
 
 def suggest(history: History, items: list[Received], *, not_looking: bool, limit: int) -> list[Received]:
@@ -280,7 +296,7 @@ def known_from_history(history: Lookups, item: Received) -> str | None:
     if recorded is None and full:
         recorded = history.latest_for(name=full, unprofiled=profile is not None)
     if recorded is not None:
-        return f"you drafted a note to them on {recorded.sent_at.astimezone():%Y-%m-%d}"
+        return f"you drafted a note to them on {recorded.sent_at.astimezone().date().isoformat()}"
     exported = history.invited_in_export(profile=profile, name=full)
     if exported is not None:
         return f"you invited them on {exported[0][:10]}"

@@ -1,14 +1,17 @@
 """What `invite import`, `invite inbox` and `invite stats` print: the import's summary, the inbox
 table and the acceptance and reply tables (or their JSON lines), so the commands only parse flags and call here.
 
-Everything a LinkedIn export says (names, notes) goes through `output.cell`/`output.visible`, so an
-export cannot send escape sequences to the terminal. rich is imported when a table is printed.
+Everything a LinkedIn export says (names, notes, URLs) goes through `output.cell`/`output.visible`
+in every format, tables and JSON alike (`terminal_safe`), so an export cannot send escape
+sequences, bidi overrides or zero-width characters to the terminal. Dates print with four-digit
+years (`day`). rich is imported when a table is printed.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from composer import output
 
@@ -26,19 +29,19 @@ NO_REPLIES = "No reply rates after connecting: they need an export with messages
 BAR_WIDTH = 30
 
 
-def print_import(summary: ImportSummary, max_problems: int) -> None:
-    """The rows not imported (the first `max_problems`) on stderr, then the summary."""
-    for problem in summary.problems[:max_problems]:
+def print_import(summary: ImportSummary) -> None:
+    """The rows not imported (the first few the summary kept) on stderr, then the summary."""
+    for problem in summary.problems.shown:
         output.warn(output.visible(problem))
-    if len(summary.problems) > max_problems:
-        output.warn(f"... and {len(summary.problems) - max_problems} more rows not imported")
+    if summary.problems.count > len(summary.problems.shown):
+        output.warn(f"... and {summary.problems.count - len(summary.problems.shown)} more rows not imported")
     for line in summary_lines(summary):
         output.info(line)
 
 
 def summary_lines(summary: ImportSummary) -> list[str]:
     """The import's summary: counts by direction, notes, accepted, pending, the dates covered, and how people matched."""
-    span = f" from {summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}" if summary.first and summary.last else ""
+    span = f" from {day(summary.first)} to {day(summary.last)}" if summary.first and summary.last else ""
     new = f"{summary.new} new" if summary.new != summary.total else "all new"
     lines = [
         f"imported {summary.path} (export of {summary.export_date}): {summary.total} invitations{span} ({new})",
@@ -54,7 +57,19 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     if summary.replies is not None:
         replied, accepted = summary.replies
         lines.append(f"  messages: {replied} of the {accepted} who accepted your invitations wrote to you after connecting")
+    if summary.another_account:
+        lines.append(
+            f"  the export of {summary.another_account}, another account: `invite inbox` and `invite stats` show it"
+            " with --profile"
+        )
     return lines
+
+
+def day(moment: datetime | date | None) -> str:
+    """A date as `2026-02-08`, the year always in four digits (strftime writes the year 1 as `1` on Linux)."""
+    if moment is None:
+        return "?"
+    return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
 
 
 # --------------------------------------------------------------------------- inbox
@@ -66,9 +81,21 @@ def print_inbox(items: list[Received] | None, format_: str) -> None:
         output.info(NOTHING_IMPORTED)
     elif format_ == "json":
         for item in items:
-            output.out(json.dumps(item.to_dict(), ensure_ascii=False))
+            output.out(json.dumps(terminal_safe(item.to_dict()), ensure_ascii=False))
     else:
         _inbox_table(items)
+
+
+def terminal_safe(value: Any) -> Any:
+    """Every string in a JSON value through `output.visible`, as the text tables show them: an export's names and
+    notes cannot carry escape sequences, bidi overrides or zero-width characters to a terminal in any format."""
+    if isinstance(value, str):
+        return output.visible(value)
+    if isinstance(value, list):
+        return [terminal_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {key: terminal_safe(item) for key, item in value.items()}
+    return value
 
 
 def _inbox_table(items: list[Received]) -> None:
@@ -84,7 +111,7 @@ def _inbox_table(items: list[Received]) -> None:
     for item in items:
         table.add_row(
             str(item.number),
-            f"{item.sent_at:%Y-%m-%d}",
+            day(item.sent_at),
             output.cell(item.person or "?"),
             output.cell(item.message or "(no note)"),
             output.cell(item.action, styles[item.action]),
@@ -101,7 +128,7 @@ def print_unanswered(result: Withdrawals | None, format_: str) -> None:
         output.info(NOTHING_IMPORTED)
     elif format_ == "json":
         for item in result.items:
-            output.out(json.dumps(item.to_dict(), ensure_ascii=False))
+            output.out(json.dumps(terminal_safe(item.to_dict()), ensure_ascii=False))
     elif not result.items:
         output.info(f"no sent invitation pending {result.weeks} weeks or more in your newest export ({result.export_date})")
     else:
@@ -117,7 +144,7 @@ def _unanswered_table(result: Withdrawals) -> None:
     for item in result.items:
         table.add_row(
             str(item.number),
-            f"{item.sent_at:%Y-%m-%d}",
+            day(item.sent_at),
             output.cell(item.person or "?"),
             output.cell(item.message or "(no note)"),
             f"{item.days} days",
@@ -160,7 +187,7 @@ def _stats_table(result: Report) -> None:
 
     console = output.console(stdout=True)
     console.print(
-        f"Sent invitations from {result.first:%Y-%m-%d} to {result.last:%Y-%m-%d}: {result.groups[0].total}, "
+        f"Sent invitations from {day(result.first)} to {day(result.last)}: {result.groups[0].total}, "
         f"{result.notes} with a note; {result.pending} still pending count as not (yet) accepted.",
         markup=False,
         highlight=False,

@@ -20,7 +20,7 @@ than `min_group` gets a plain sentence instead of a rate. Invitations still pend
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 from composer.history.people import is_full_name
 from composer.history.store import History, Invitation, Recorded, open_history
 from composer.length import note_length
+from composer.linkedin.accounts import chosen_accounts
 from composer.linkedin.intervals import difference, wilson
 from composer.linkedin.settings import settings
 from composer.similarity import Index, shingles, skeleton
@@ -159,27 +160,30 @@ class Report:
         }
 
 
-def sent_invitations(history: History, since: datetime | None) -> list[Sent]:
-    """The sent invitations the imported exports list, oldest first (naive local times, as exported)."""
-    return [_sent(row) for row in history.sent_invitations(since)]
+def sent_invitations(history: History, since: datetime | None, profiles: Sequence[str] | None = None) -> list[Sent]:
+    """The sent invitations the imported exports of the accounts asked for (yours by default) list, oldest first
+    (naive local times, as exported)."""
+    return [_sent(row) for row in history.sent_invitations(since, chosen_accounts(history, profiles))]
 
 
 def _sent(row: Invitation) -> Sent:
     return Sent(row.sent_at, row.message or "", row.connected, row.person_key, row.profile_key, row.replied)
 
 
-def stats(since: datetime | None, *, limit: int) -> Report | None:
-    """`invite stats`: acceptance by group since a local time; None when there is no history yet."""
+def stats(since: datetime | None, *, limit: int, profiles: Sequence[str] | None = None) -> Report | None:
+    """`invite stats`: acceptance by group since a moment (as local time, which exports give); None when there is no
+    history yet."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        return report(history, since, limit=limit)
+        local = since.astimezone().replace(tzinfo=None) if since else None
+        return report(history, local, limit=limit, profiles=profiles)
 
 
-def report(history: History, since: datetime | None, *, limit: int) -> Report:
+def report(history: History, since: datetime | None, *, limit: int, profiles: Sequence[str] | None = None) -> Report:
     """Acceptance (and replies) by group over the sent invitations since a date; notes are linted in one batch."""
-    sent = sent_invitations(history, since)
+    sent = sent_invitations(history, since, profiles)
     result = Report(first=sent[0].sent_at if sent else None, last=sent[-1].sent_at if sent else None)
     result.pending = sum(not s.accepted for s in sent)
     notes = [s for s in sent if s.message.strip()]

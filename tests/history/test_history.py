@@ -294,7 +294,8 @@ def test_damaged_database_warns_once_and_still_delivers(history_file: Path, dama
 
 def test_locked_database_warns_and_still_delivers(history_file: Path, monkeypatch: pytest.MonkeyPatch):
     run_cli(*EVENT, *ANA)
-    monkeypatch.setattr(store.database, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(store.database, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(store.database, "RETRY_PAUSE_S", 0.01)
     holder = sqlite3.connect(history_file, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
     try:

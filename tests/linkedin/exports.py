@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 ME = "Sam Lee"
+#: The profile slug of the export's own account.
+MY_SLUG = "sam-lee-example"
 #: (direction, other person, their profile slug or None, sent at, message)
 INVITATIONS = [
     (
@@ -85,16 +87,17 @@ def url(slug: str | None) -> str:
     return f"https://www.linkedin.com/in/{slug}" if slug else ""
 
 
-def invitations_csv(urls: bool, rows: list[tuple] | None = None) -> str:
+def invitations_csv(urls: bool, rows: list[tuple] | None = None, *, me: str = ME, my_slug: str = MY_SLUG) -> str:
+    """Invitations.csv of the account `me` (its URL from `my_slug`), from (direction, other, slug, sent at, message) rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = ["From", "To", "Sent At", "Message", "Direction"] + (["inviterProfileUrl", "inviteeProfileUrl"] if urls else [])
     writer.writerow(header)
     for direction, other, slug, sent_at, message in rows if rows is not None else INVITATIONS:
         incoming = direction == "INCOMING"
-        row = [other if incoming else ME, ME if incoming else other, sent_at, message, direction]
+        row = [other if incoming else me, me if incoming else other, sent_at, message, direction]
         if urls:
-            mine = "https://www.linkedin.com/in/sam-lee-example"
+            mine = url(my_slug)
             row += [url(slug), mine] if incoming else [mine, url(slug)]
         writer.writerow(row)
     return buffer.getvalue()
@@ -158,15 +161,18 @@ def write_export(
     invitations: str | None = None,
     connections: str | None = None,
     messages: str | None = None,
+    profile: bytes | None = b"First Name,Last Name\nSam,Lee\n",
 ) -> Path:
-    """An export as LinkedIn ships it (zip) or as unpacked (folder); returns its path."""
+    """An export as LinkedIn ships it (zip) or as unpacked (folder); returns its path. `profile` is its Profile.csv
+    (None: none)."""
     files = {
         "Invitations.csv": encode(invitations if invitations is not None else invitations_csv(urls), crlf=crlf, bom=bom),
         "Connections.csv": encode(
             connections if connections is not None else connections_csv(urls, preamble), crlf=crlf, bom=bom
         ),
-        "Profile.csv": b"First Name,Last Name\nSam,Lee\n",
     }
+    if profile is not None:
+        files["Profile.csv"] = profile
     if messages is not None:
         files["messages.csv"] = encode(messages, crlf=crlf, bom=bom)
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,19 +3,27 @@
 Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules, leaf first:
 
 - `database`: where the file lives, opening it (WAL, busy timeout, owner-only), the shared
-  plumbing (`Database`: transactions, queries, checkpoints), `HistoryError`, stored times.
+  plumbing (`Database`: transactions asked again while busy, queries, checkpoints), `HistoryError`
+  (a full disk, a lock, a damaged file, told apart), stored times.
 - `schema`: the numbered migrations in `composer/history/migrations/`, applied in order.
-- `rows`: `Note` (about to be recorded) and the table rows as dataclasses, `Recorded` (`notes`) and
-  `Invitation` (`invitations`), whose fields name the columns once.
+- `rows`: `Note` (about to be recorded) and the table rows as dataclasses, `Recorded` (`notes`),
+  `Invitation` (`invitations`) and `Account` (`accounts`), whose fields name the columns once.
 - `notes`: recording and looking up delivered notes (history listing, the history rules, the few
   recorded notes `stats` matches sent ones against).
-- `invitations`: storing a LinkedIn export's invitations, and reading them for `inbox`, `stats`
-  and `already-invited`.
+- `staging`: an import's TEMP tables, filled in batches outside the history and settled there,
+  taking no lock on it (an import stopped there changes nothing).
+- `accounts`: whose export each import was; a new account is refused unless asked for.
+- `invitations`: reading the imported invitations for `inbox`, `stats` and `already-invited`, by
+  account, and only what complete imports brought.
+- `merging`: merging a staged export in many short transactions, seen only once complete, undone
+  when stopped midway; one import at a time.
 - `history`: `History` (both tables on one connection), `forget`, `open_history`, and what
   `invite history` lists and forgets (`list_notes`, `forget_notes`).
 """
 
+from composer.history.store.accounts import OtherAccount
 from composer.history.store.database import (
+    BUSY_NOTICE,
     HISTORY_ENV,
     HistoryError,
     from_text,
@@ -25,18 +33,23 @@ from composer.history.store.database import (
     translate_errors,
 )
 from composer.history.store.history import History, forget_notes, list_notes, open_history
-from composer.history.store.invitations import Stored
-from composer.history.store.rows import Invitation, Note, Recorded, listed_names, to_minutes
+from composer.history.store.merging import Stored
+from composer.history.store.rows import Account, Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.schema import Migration, migrations, schema_version, statements
+from composer.history.store.staging import Staging
 
 __all__ = [
+    "BUSY_NOTICE",
     "HISTORY_ENV",
+    "Account",
     "History",
     "HistoryError",
     "Invitation",
     "Migration",
     "Note",
+    "OtherAccount",
     "Recorded",
+    "Staging",
     "Stored",
     "forget_notes",
     "from_text",

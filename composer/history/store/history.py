@@ -7,18 +7,21 @@ invitations go together.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
-from composer.history.store.database import connect, history_path, retry_while_busy, to_text, use_wal
-from composer.history.store.invitations import InvitationTable
+from composer.history.store.accounts import mine
+from composer.history.store.database import connect, history_path, import_lock, retry_while_busy, to_text, use_wal
+from composer.history.store.invitations import visible
+from composer.history.store.merging import ImportTable
 from composer.history.store.notes import COUNTED, NoteTable
 from composer.history.store.rows import Invitation, Recorded, to_minutes
 from composer.history.store.schema import migrate
 from composer.length import note_length
 
 
-class History(NoteTable, InvitationTable):
+class History(NoteTable, ImportTable):
     """An open history database. Use `open_history()`; close it (or use `with`)."""
 
     def __enter__(self) -> History:
@@ -26,12 +29,12 @@ class History(NoteTable, InvitationTable):
 
     def quota_used(self, start: datetime) -> int:
         """The notes the monthly quota counts since `start`: the invitation notes recorded here, and the notes of
-        sent invitations an imported export lists for that time that no recorded note to the same person
+        sent invitations an imported export of yours lists for that time that no recorded note to the same person
         accounts for (a note drafted here and then sent shows up in both, and counts once)."""
         local = to_minutes(start.astimezone().replace(tzinfo=None))  # exports give local time without a zone
         [(exported,)] = self.query(
             "SELECT COUNT(*) FROM invitations i WHERE i.direction = 'outgoing' AND i.message != '' AND i.sent_at >= ?"
-            f" AND NOT EXISTS (SELECT 1 FROM notes n WHERE {COUNTED}"
+            f" AND {mine('i')} AND {visible('i')} AND NOT EXISTS (SELECT 1 FROM notes n WHERE {COUNTED}"
             " AND (n.profile_key = i.profile_key OR n.recipient_key = i.person_key))",
             [local, to_text(start)],
         )
@@ -53,11 +56,12 @@ class History(NoteTable, InvitationTable):
         else:
             key = recipient_key(recipient)
             notes, invitations = ("recipient_key = ?", [key]), ("person_key = ?", [key])
-        with self.transaction() as db:
+        with import_lock(self.path) if everything else nullcontext(), self.transaction() as db:
             count: int = db.execute(f"DELETE FROM notes WHERE {notes[0]}", notes[1]).rowcount
             count += db.execute(f"DELETE FROM invitations WHERE {invitations[0]}", invitations[1]).rowcount
             if everything:
                 db.execute("DELETE FROM imports")
+                db.execute("DELETE FROM accounts")
         self.checkpoint()
         return count
 

@@ -1,128 +1,108 @@
-"""The `invitations` and `imports` tables: what `invite import` read from LinkedIn's data export.
+"""The `invitations` and `imports` tables, as `inbox`, `stats` and the history rules read them.
 
-Columns come from `Invitation`'s fields (`rows`). Re-importing is idempotent: an invitation's
-`identity` is unique, and a second sighting only updates it (a profile URL or message the earlier
-export lacked, `connected` and `replied` once they are true, `seen_in` when this export is the newer one;
-`replied` stays unknown, NULL, until an export with messages.csv says). The
-reading of the export itself, and how people are matched, is `composer.linkedin.importer`'s.
+Columns come from `Invitation`'s fields (`rows`). Writing them is `merging`'s: an import is merged
+in many short transactions and seen only once complete, so every read here sees complete imports
+only (`visible`, `listed_in`, `complete` imports). Reading takes the accounts asked for: `inbox`
+and `stats` read the chosen accounts' invitations (each account's newest export decides what is
+pending), the history rules read yours (`mine`). The reading of the export itself is
+`composer.linkedin`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from composer.history.store.database import Database, escape_like, now, to_text
-from composer.history.store.rows import Invitation, column_names, from_row, stored_values, to_minutes
+from composer.history.store.accounts import AccountTable, mine, of_accounts
+from composer.history.store.database import escape_like, import_lock
+from composer.history.store.rows import Invitation, column_names, from_row, to_minutes
 
-#: How an invitation's other person is found among the connections now (profile key, name key -> how, or None).
-Matcher = Callable[[str | None, str | None], str | None]
-
-_WRITTEN = column_names(Invitation, written=True)
 _SELECT = f"SELECT {', '.join(column_names(Invitation))} FROM invitations"
-_NEWEST_IMPORT = "SELECT id FROM imports ORDER BY export_date DESC, id DESC LIMIT 1"
-_UPSERT = f"""
-INSERT INTO invitations ({", ".join(_WRITTEN)}) VALUES ({", ".join("?" * len(_WRITTEN))})
-ON CONFLICT (identity) DO UPDATE SET
-    profile_url = COALESCE(excluded.profile_url, invitations.profile_url),
-    profile_key = COALESCE(excluded.profile_key, invitations.profile_key),
-    person_key = excluded.person_key,
-    message = CASE WHEN excluded.message != '' THEN excluded.message ELSE invitations.message END,
-    matched_by = CASE WHEN invitations.connected THEN invitations.matched_by ELSE excluded.matched_by END,
-    connected = MAX(invitations.connected, excluded.connected),
-    replied = CASE WHEN excluded.replied IS NULL THEN invitations.replied
-        ELSE MAX(COALESCE(invitations.replied, 0), excluded.replied) END,
-    seen_in = CASE
-        WHEN invitations.seen_in IS NULL
-          OR (SELECT export_date FROM imports WHERE id = invitations.seen_in)
-             <= (SELECT export_date FROM imports WHERE id = excluded.seen_in)
-        THEN excluded.seen_in ELSE invitations.seen_in END
-"""
+_SELECT_I = f"SELECT {', '.join('i.' + name for name in column_names(Invitation))}"
+#: Imports being merged (or left unfinished by a process that died): nothing of them is seen.
+INCOMPLETE = "(SELECT id FROM imports WHERE complete = 0)"
 
 
-@dataclass
-class Stored:
-    """What an import changed: how many invitations are new, and each listed one's state as stored now."""
-
-    new: int = 0
-    #: identity -> (connected, matched by)
-    states: dict[str, tuple[bool, str | None]] = field(default_factory=dict)
+def visible(table: str = "invitations") -> str:
+    """SQL: a row of `table` that no unfinished import added."""
+    return f"({table}.added_in IS NULL OR {table}.added_in NOT IN {INCOMPLETE})"
 
 
-class InvitationTable(Database):
-    """Storing an export's invitations and reading them for `inbox`, `stats` and `already-invited`."""
+def listed_in(table: str = "invitations") -> str:
+    """SQL: the complete import that lists a row of `table` last (while an unfinished one lists it, the one before)."""
+    return f"(CASE WHEN {table}.seen_in IN {INCOMPLETE} THEN {table}.previous_seen_in ELSE {table}.seen_in END)"
 
-    def store_export(
-        self, invitations: Sequence[Invitation], *, path: str, export_date: str, connections: int, match: Matcher
-    ) -> Stored:
-        """One export's invitations in one transaction; if it is the newest imported, `match` re-checks the pending."""
-        stored = Stored()
-        with self.transaction() as db:
-            [(before,)] = db.execute("SELECT COUNT(*) FROM invitations").fetchall()
-            cursor = db.execute(
-                "INSERT INTO imports (path, export_date, imported_at, invitations, connections) VALUES (?, ?, ?, ?, ?)",
-                (path, export_date, to_text(now()), len(invitations), connections),
-            )
-            run = cursor.lastrowid
-            db.executemany(_UPSERT, (stored_values(replace(i, seen_in=run)) for i in invitations))
-            [(after,)] = db.execute("SELECT COUNT(*) FROM invitations").fetchall()
-            stored.new = after - before
-            newest = db.execute(_NEWEST_IMPORT).fetchall()
-            if newest and newest[0][0] == run:
-                # the newest export knows who is connected now: invitations it no longer lists may have been answered
-                pending = db.execute("SELECT id, profile_key, person_key FROM invitations WHERE connected = 0").fetchall()
-                updates = [(by, id_) for id_, key, name in pending if (by := match(key, name)) is not None]
-                db.executemany("UPDATE invitations SET connected = 1, matched_by = ? WHERE id = ?", updates)
-            listed = {i.identity for i in invitations}
-            for identity, connected, by in db.execute("SELECT identity, connected, matched_by FROM invitations"):
-                if identity in listed:
-                    stored.states[identity] = (bool(connected), by)
-            db.execute("ANALYZE invitations")  # thousands of rows at once: let the planner know which index narrows most
-        return stored
+
+def marks(values: Sequence[Any]) -> str:
+    """`?, ?, ?` for an IN list (`NULL` for none, which matches nothing)."""
+    return ", ".join("?" * len(values)) or "NULL"
+
+
+class InvitationTable(AccountTable):
+    """Reading the imported invitations for `inbox`, `stats` and `already-invited`."""
 
     def has_imports(self) -> bool:
-        """Whether any LinkedIn export was imported."""
-        return bool(self.query("SELECT 1 FROM imports LIMIT 1"))
+        """Whether any LinkedIn export was imported (completely)."""
+        return bool(self.query("SELECT 1 FROM imports WHERE complete = 1 LIMIT 1"))
 
-    def pending_received(self) -> list[Invitation]:
-        """Received invitations not answered, as the newest imported export lists them, newest first."""
+    def newest_imports(self, accounts: Sequence[int] | None) -> list[int]:
+        """The newest complete import of each account asked for (None: the newest of all, for a history without
+        accounts)."""
+        order = " ORDER BY export_date DESC, id DESC LIMIT 1"
+        if accounts is None:
+            return [row[0] for row in self.query(f"SELECT id FROM imports WHERE complete = 1{order}")]
+        newest = []
+        for account in accounts:
+            where, params = of_accounts("imports", [account])
+            newest += [row[0] for row in self.query(f"SELECT id FROM imports WHERE complete = 1 AND {where}{order}", params)]
+        return newest
+
+    def pending_received(self, accounts: Sequence[int] | None = None) -> list[Invitation]:
+        """Received invitations not answered, as each account's newest imported export lists them, newest first."""
+        newest = self.newest_imports(accounts)
         return [
             from_row(Invitation, row)
             for row in self.query(
-                f"{_SELECT} WHERE direction = 'incoming' AND connected = 0 AND seen_in = ({_NEWEST_IMPORT})"
-                " ORDER BY sent_at DESC, id DESC"
+                f"{_SELECT} WHERE direction = 'incoming' AND connected = 0 AND {visible()}"
+                f" AND {listed_in()} IN ({marks(newest)}) ORDER BY sent_at DESC, id DESC",
+                newest,
             )
         ]
 
-    def newest_export_date(self) -> str | None:
-        """The date (YYYY-MM-DD) of the newest imported export, or None when nothing was imported."""
-        rows = self.query(f"SELECT export_date FROM imports WHERE id = ({_NEWEST_IMPORT})")
-        return str(rows[0][0]) if rows else None
+    def newest_export_date(self, accounts: Sequence[int] | None = None) -> str | None:
+        """The date (YYYY-MM-DD) of the newest imported export of those accounts, or None when nothing was imported."""
+        newest = self.newest_imports(accounts)
+        rows = self.query(f"SELECT MAX(export_date) FROM imports WHERE id IN ({marks(newest)})", newest)
+        return str(rows[0][0]) if rows and rows[0][0] else None
 
-    def pending_sent(self, sent_before: datetime) -> list[Invitation]:
-        """Sent invitations the newest imported export lists as not accepted, sent before a moment
-        (naive local time), oldest first: the candidates to withdraw."""
-        return [
-            from_row(Invitation, row)
-            for row in self.query(
-                f"{_SELECT} WHERE direction = 'outgoing' AND connected = 0 AND seen_in = ({_NEWEST_IMPORT})"
-                " AND sent_at < ? ORDER BY sent_at, id",
-                [to_minutes(sent_before)],
-            )
-        ]
+    def pending_sent(self, weeks: int, accounts: Sequence[int] | None = None) -> list[tuple[Invitation, str]]:
+        """Sent invitations each account's newest export lists as not accepted `weeks` or more after sending, counted
+        to that export's date (the day of sending counts as a whole week's end), with that date; oldest first."""
+        newest = self.newest_imports(accounts)
+        rows = self.query(
+            f"{_SELECT_I}, m.export_date FROM invitations i JOIN imports m ON m.id = {listed_in('i')}"
+            f" WHERE i.direction = 'outgoing' AND i.connected = 0 AND {visible('i')} AND m.id IN ({marks(newest)})"
+            " AND i.sent_at < date(m.export_date, ?) ORDER BY i.sent_at, i.id",
+            [*newest, f"{1 - 7 * weeks:+d} days"],
+        )
+        return [(from_row(Invitation, row[:-1]), str(row[-1])) for row in rows]
 
-    def sent_invitations(self, since: datetime | None = None) -> list[Invitation]:
-        """The sent invitations the imported exports list (from a naive local time), oldest first."""
-        where, params = "direction = 'outgoing'", []
+    def sent_invitations(self, since: datetime | None = None, accounts: Sequence[int] | None = None) -> list[Invitation]:
+        """The sent invitations the imported exports of those accounts list (from a naive local time), oldest first."""
+        where, params = f"direction = 'outgoing' AND {visible()}", list[Any]()
         if since is not None:
             where += " AND sent_at >= ?"
             params.append(to_minutes(since))
+        if accounts is not None:
+            chosen, chosen_params = of_accounts("invitations", accounts)
+            where += f" AND {chosen}"
+            params += chosen_params
         return [from_row(Invitation, row) for row in self.query(f"{_SELECT} WHERE {where} ORDER BY sent_at", params)]
 
     def invited_in_export(self, *, profile: str | None = None, name: str | None = None) -> tuple[str, str, bool] | None:
         """(sent at, as the export gives it; "profile URL" or "name"; whether the export shows you connected) of the
-        newest invitation you sent them that an imported LinkedIn export lists; None when there is none."""
+        newest invitation you sent them that an imported export of yours lists; None when there is none."""
         searches = (
             ("profile_key = ?", [profile], profile, "profile URL"),
             # a name only counts where one side has no URL: two URLs that differ are two people
@@ -133,7 +113,7 @@ class InvitationTable(Database):
                 continue
             rows = self.query(
                 f"SELECT sent_at, connected FROM invitations WHERE direction = 'outgoing' AND {where}"
-                " ORDER BY sent_at DESC LIMIT 1",
+                f" AND {mine()} AND {visible()} ORDER BY sent_at DESC LIMIT 1",
                 params,
             )
             if rows:
@@ -144,6 +124,7 @@ class InvitationTable(Database):
         """Imported invitations whose person, note or profile URL contains `text` (any case), newest first."""
         pattern = escape_like(text)
         where = "(person LIKE ? ESCAPE '\\' OR message LIKE ? ESCAPE '\\' OR profile_url LIKE ? ESCAPE '\\')"
+        where += f" AND {visible()}"
         params: list[str] = [pattern] * 3
         if since is not None:
             where += " AND sent_at >= ?"
@@ -153,9 +134,11 @@ class InvitationTable(Database):
         ]
 
     def forget_export(self) -> int:
-        """Delete everything `invite import` added (invitations and the record of imports); returns the invitations."""
-        with self.transaction() as db:
+        """Delete everything `invite import` added (invitations, the record of imports and of accounts); returns the
+        invitations."""
+        with import_lock(self.path), self.transaction() as db:  # not while an import merges: it would bring some back
             count: int = db.execute("DELETE FROM invitations WHERE source = 'export'").rowcount
             db.execute("DELETE FROM imports")
+            db.execute("DELETE FROM accounts")
         self.checkpoint()
         return count

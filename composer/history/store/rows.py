@@ -77,8 +77,11 @@ def _findings_from_json(text: str) -> list[dict[str, Any]]:
 
 
 def to_minutes(moment: datetime) -> str:
-    """An exported invitation's time as stored: naive local time, ISO 8601 to the minute (sorts as text)."""
-    return moment.strftime("%Y-%m-%dT%H:%M")
+    """An exported invitation's time as stored: naive local time, ISO 8601 to the minute (sorts as text).
+
+    `isoformat`, not `strftime("%Y")`, which writes the year 1 as `1` on Linux: years are four digits.
+    """
+    return moment.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 @dataclass(frozen=True)
@@ -154,3 +157,34 @@ class Invitation:
     seen_in: int | None = None
     #: sent and accepted: a message from them after connecting (the export's messages.csv); None when unknown
     replied: bool | None = field(default=None, metadata=column(store=int, load=bool))
+    #: whose export listed it (`accounts`); None for imports from before accounts were recorded (the first account's)
+    account: int | None = None
+    #: the import that added it: hidden while that import is not complete
+    added_in: int | None = None
+    #: `seen_in` before the import now being merged listed it again (read instead while that import is not complete)
+    previous_seen_in: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Account:
+    """Whose LinkedIn export an import was: one row of `accounts`, known by profile URL, else by name."""
+
+    id: int = field(default=0, metadata=column(written=False))
+    name: str | None = None
+    name_key: str | None = None
+    profile_url: str | None = None
+    profile_key: str | None = None
+    added_at: datetime = field(metadata=column(store=to_text, load=from_text))
+
+    def same_as(self, other: Account) -> bool:
+        """The same person: equal profile keys when both have one, else equal names; unknown is not another."""
+        if self.profile_key and other.profile_key:
+            return self.profile_key == other.profile_key
+        if self.name_key and other.name_key:
+            return self.name_key == other.name_key
+        return True
+
+    def label(self) -> str:
+        """How messages name it: `Sam Lee (linkedin.com/in/sam-lee)`, either part alone, or "an unnamed account"."""
+        parts = [self.name or "", f"({self.profile_key})" if self.profile_key else ""]
+        return " ".join(p for p in parts if p) or "an unnamed account"
