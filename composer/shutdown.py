@@ -24,6 +24,7 @@ imports this module before anything else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -31,7 +32,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from composer.exitcodes import ExitCode
 
@@ -148,7 +149,8 @@ def worker_forks() -> Iterator[None]:
     """Make every process forked in the block a worker (see the module docstring)."""
     global _forking
     outer = _forking
-    _forking = (os.getpid(), threading.current_thread() is threading.main_thread())
+    main_thread = threading.current_thread() is threading.main_thread()
+    _forking = (os.getpid(), main_thread and _prctl() is not None)
     try:
         yield
     finally:
@@ -182,17 +184,28 @@ def become_worker(parent: int, die_with_parent: bool = True) -> None:
     `PR_SET_PDEATHSIG` fires when the *thread* that forked ends, so it is set only for forks from the
     parent's main thread (whose end is the process's end).
     """
-    if die_with_parent and sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    prctl = _prctl() if die_with_parent else None
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent ended before prctl took effect: no one will read our results
             os._exit(1)
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _detach_standard_streams()
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl(2) on Linux, else None; looked up in the parent, so a forked child only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return cast(Callable[..., int], ctypes.CDLL(None, use_errno=True).prctl)
+    except (OSError, AttributeError):
+        return None
 
 
 def _detach_standard_streams() -> None:
