@@ -67,10 +67,14 @@ def merge(csv_path: Path, *extra: str):
 # ----------------------------------------------------------------------------- in process
 
 
-def test_ctrl_c_while_recording_leaves_no_output_and_no_notes(tmp_path, history, monkeypatch):
-    """Interrupted once the output is written and the notes are being recorded: neither is left."""
+@pytest.mark.parametrize("existing", [None, "my own notes\n"], ids=["new", "replaced"])
+def test_ctrl_c_while_recording_leaves_no_output_and_no_notes(tmp_path, history, monkeypatch, existing):
+    """Interrupted once the output is written and the notes are being recorded: neither is left (a file
+    --force would have replaced is left as it was)."""
     source, out = people(tmp_path / "in.csv", 20), tmp_path / "out" / "notes.csv"
     out.parent.mkdir()
+    if existing is not None:
+        out.write_text(existing, encoding="utf-8")
     original = NoteTable.pending
 
     @contextlib.contextmanager
@@ -81,10 +85,11 @@ def test_ctrl_c_while_recording_leaves_no_output_and_no_notes(tmp_path, history,
         yield
 
     monkeypatch.setattr(NoteTable, "pending", interrupted)
-    result = merge(source, "-o", str(out))
+    result = merge(source, "-o", str(out), "--force")
     assert result.exit_code == 130, result.output
     assert result.stderr.endswith("interrupted\n") and "Traceback" not in result.output
-    assert not out.exists() and leftovers(out.parent) == []
+    assert (out.read_text(encoding="utf-8") if out.exists() else None) == existing
+    assert leftovers(out.parent) == []
     assert recorded(history) == 0
 
 

@@ -328,7 +328,7 @@ def test_csv_cells_that_start_like_formulas_are_written_as_text(tmp_path: Path):
     csv.writer(buffer, lineterminator="\r\n").writerows([header, ["Ana", "@PyCon", "x", *FORMULAS]])
     source = write(tmp_path / "people.csv", buffer.getvalue())
     args = ("merge", str(source), "-t", "event-first", "--templates-dir", str(tmp_path / "tpl"), "--no-record")
-    result = run_cli(*args, "--select", "too-long")
+    result = run_cli(*args, "--select", "already-invited")
     assert result.exit_code == 0, result.output
     [written_header, row] = list(csv.reader(io.StringIO(result.stdout)))
     assert written_header[:3] == ["First Name", "Event", "'=Header"]
@@ -337,5 +337,5 @@ def test_csv_cells_that_start_like_formulas_are_written_as_text(tmp_path: Path):
     note, length = row[3 + len(FORMULAS)], row[4 + len(FORMULAS)]
     assert note == "'@PyCon: great meeting you there, Ana." and int(length) == len(note) - 1  # the note's own length
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in written_header + row)
-    as_jsonl = json.loads(run_cli(*args, "--select", "too-long", "--format", "jsonl").stdout)
+    as_jsonl = json.loads(run_cli(*args, "--select", "already-invited", "--format", "jsonl").stdout)
     assert as_jsonl["note"] == "@PyCon: great meeting you there, Ana." and as_jsonl["columns"]["c0"] == FORMULAS[0]
