@@ -34,8 +34,8 @@ from composer.history.store.database import (
 )
 from composer.history.store.history import History, forget_notes, list_notes, open_history
 from composer.history.store.merging import Stored
-from composer.history.store.rows import Account, Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.notes import Run
+from composer.history.store.rows import Account, Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.schema import Migration, migrations, schema_version, statements
 from composer.history.store.staging import Staging
 
