@@ -7,7 +7,7 @@ Nothing here imports spaCy, so `invite --help` stays fast.
 Exit codes (`composer.exitcodes.ExitCode`): 0 fine, 1 findings, 2 usage or input error (click's
 parsing errors too, as two plain lines), 74 the output could not be written (stdout full or
 failing), 130 interrupted (Ctrl-C), 141 stdout closed early (`invite lint ... | head -1`: quiet, as
-a process killed by SIGPIPE would be).
+a process killed by SIGPIPE would be), 143 terminated (SIGTERM, handled as Ctrl-C: `composer.shutdown`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from composer import __version__, output
+from composer import __version__, output, shutdown
 from composer.commands import draft as draft_cmd
 from composer.commands import history as history_cmd
 from composer.commands import linkedin as linkedin_cmd
@@ -80,9 +80,10 @@ WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, er
 
 def handle(exc: InviteError | KeyboardInterrupt | OSError) -> int:
     """The one place an exception becomes what the user sees: one line on stderr, and the exit code."""
-    if isinstance(exc, KeyboardInterrupt):
-        output.info("interrupted")
-        return ExitCode.INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (`shutdown.Terminated`)
+        message, code = shutdown.stop_message(exc)
+        output.info(message)
+        return code
     if isinstance(exc, BrokenPipeError):
         # The reader went away (`| head -1`): stop quietly; further writes and the final flush go nowhere.
         silence_stdout()
@@ -99,7 +100,10 @@ def handle(exc: InviteError | KeyboardInterrupt | OSError) -> int:
     if isinstance(exc, OutputError):
         silence_stdout()  # what is still buffered for stdout would fail again at exit
     # An interrupt is the user's choice, not a mistake: say what happened without "error:".
-    (output.info if exc.exit_code == ExitCode.INTERRUPTED else output.error)(str(exc))
+    if exc.exit_code == ExitCode.INTERRUPTED:
+        output.info(str(exc))
+        return shutdown.stop_message()[1]  # 143 when it was SIGTERM
+    output.error(str(exc))
     return exc.exit_code
 
 

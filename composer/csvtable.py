@@ -14,6 +14,12 @@ A table read with caps (`max_cell`, `max_line`: `invite import` sets them) holds
 of one row in memory: a cell longer than `max_cell` characters (above Python's own 131,072) or a
 physical line longer than `max_line` makes that row unreadable (skipped, reported with its line),
 and the rest of the file still reads.
+
+One rule for the CSVs the tool writes (`invite merge`, `invite history --format csv`) lives here
+too, `spreadsheet_safe`: a cell that a spreadsheet would run as a formula (it starts with `=`, `+`,
+`-`, `@`, a tab or a carriage return, OWASP's list) gets a leading `'`, so it shows as text. A
+recipient chooses their own name on LinkedIn, and `=HYPERLINK(...)` in a name must not become a
+link, or worse, in the user's spreadsheet.
 """
 
 from __future__ import annotations
@@ -39,6 +45,15 @@ SAMPLE_BYTES = 64 * 1024
 #: Among legacy encodings that fit a sample equally well, the one Excel writes on Western Windows.
 PREFERRED_LEGACY = "cp1252"
 _SEPARATORS = re.compile(r"[\s\-./]+")
+
+
+#: How a cell a spreadsheet would read as a formula starts (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell to write: one that starts as a formula would gets a leading `'`, which spreadsheets read as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def column_key(header: str) -> str:

@@ -1,7 +1,7 @@
 """The exit codes of `invite`, in one place so that scripts can tell the outcomes apart.
 
 This module imports only `enum`: the console-script entry point (`composer.__main__`) needs
-`INTERRUPTED` before anything else is loaded.
+`INTERRUPTED` and `TERMINATED` (through `composer.shutdown`) before anything else is loaded.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: The work was done but stdout could not take the result (full disk, failing device); sysexits' EX_IOERR.
     OUTPUT = 74
-    #: Ctrl-C.
+    #: Ctrl-C: 128 + SIGINT, as a shell reports a process Ctrl-C killed.
     INTERRUPTED = 130
+    #: SIGTERM (`kill`, `timeout`, a CI runner cancelling a step): handled as Ctrl-C is, exit 128 + SIGTERM.
+    TERMINATED = 143
     #: The reader of stdout went away (`invite lint ... | head -1`): 128 + SIGPIPE, as a killed process.
     BROKEN_PIPE = 141

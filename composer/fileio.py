@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -135,31 +137,48 @@ def write_atomic(path: Path, text: str, *, force: bool = False, mode: int | None
     that appeared meanwhile. The file gets the mode a new file would (0666 minus the umask), or keeps
     the mode of the file it replaces, or `mode` when given (the draft state is `PRIVATE`).
     """
+    with staged_write(path, text, force=force, mode=mode) as publish:
+        publish()
+
+
+@contextmanager
+def staged_write(path: Path, text: str, *, force: bool = False, mode: int | None = None) -> Iterator[Callable[[], None]]:
+    """`write_atomic` in two steps: the temporary file is written on entry, and the block gets `publish`,
+    which puts it in place (the rename). A block that ends without publishing (an error, Ctrl-C) leaves
+    `path` as it was and removes the temporary file. Between the two, the caller does what must happen
+    with the file or not at all (`invite merge` records its notes, and commits just after publishing)."""
     refuse_overwrite(path, force)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         reason = f"{folder} is not a folder" if folder.exists() else f"folder does not exist ({folder})"
         raise UsageError(f"{path}: cannot write: {reason}")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write into {folder}: {exc.strerror or exc}") from None
+    tmp = Path(name)
+
+    def publish() -> None:
+        try:
+            if force:
+                os.replace(tmp, path)
+            else:
+                _link_new(tmp, path)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            os.fchmod(handle.fileno(), target_mode(path, mode))
-            handle.write(unicode_safe(text))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            _link_new(Path(tmp), path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                os.fchmod(handle.fileno(), target_mode(path, mode))
+                handle.write(unicode_safe(text))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        yield publish
+    finally:
+        tmp.unlink(missing_ok=True)  # gone already once published
 
 
 def _link_new(tmp: Path, path: Path) -> None:

@@ -12,15 +12,15 @@ exists, but never create one. A reply (`-r reply`) is recorded as a message, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from composer import output
+from composer import output, shutdown
 from composer.config import Config
 from composer.history.checks import HistoryChecks
-from composer.history.store import BUSY_NOTICE, History, HistoryError, Note, open_history
+from composer.history.store import BUSY_NOTICE, History, HistoryError, Note, Run, open_history
 from composer.lint import Finding
 from composer.similarity import recipient_values, skeleton
 
@@ -168,19 +168,50 @@ class NoteLog:
 
     def record(self, notes: Iterable[tuple[Note, Sequence[Finding], str]]) -> int:
         """Record delivered notes (with their findings and skeletons); the number recorded, 0 when off or failed."""
-        if not self.recording or self._failed:
-            return 0
-        history = self._open()
+        return self.record_with(notes, lambda: None)
+
+    def record_with(
+        self, notes: Iterable[tuple[Note, Sequence[Finding], str]], publish: Callable[[], None], *, publish_first: bool = False
+    ) -> int:
+        """Publish what the notes went into and record them, as one unit; the number recorded.
+
+        After a Ctrl-C or SIGTERM at any moment, both happened or neither: the notes are written in one
+        transaction, then `publish` runs and the transaction commits with those signals held
+        (`shutdown.deferred_signals`), so `publish` must be quick and all-or-nothing (a rename, a write
+        to a regular file). With `publish_first` it runs before anything is recorded, interruptibly (a
+        pipe, a terminal: what is printed stays printed), and the notes are recorded only once it is
+        done. A history that cannot be used costs one warning, as everywhere: the output is still
+        published, just not recorded.
+        """
+        history = self._open() if self.recording and not self._failed else None
         if history is None:
+            publish()
             return 0
+        run = history.prepare(
+            ((note, [finding_summary(f) for f in findings], skel) for note, findings, skel in notes), command=self.command
+        )
+        if not publish_first:
+            return self._commit(history, run, publish)
+        publish()
+        with shutdown.deferred_signals():
+            return self._commit(history, run, lambda: None)
+
+    def _commit(self, history: History, run: Run, publish: Callable[[], None]) -> int:
+        """Write the run, publish, commit; publish without recording when the history fails before that."""
+        published = False
         try:
-            _, count = history.record(
-                ((note, [finding_summary(f) for f in findings], skel) for note, findings, skel in notes), command=self.command
-            )
+            # A Ctrl-C while the run is written rolls it back, and nothing is published.
+            with history.pending(run) as commit, shutdown.deferred_signals():
+                publish()
+                published = True
+                commit()
         except HistoryError as exc:
             self._fail(exc, checked=True)
+            if not published:
+                with shutdown.deferred_signals():
+                    publish()
             return 0
-        return count
+        return len(run.rows)
 
     def close(self) -> None:
         if self._history is not None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from composer import output
+from composer.csvtable import spreadsheet_safe
 from composer.history.store import Recorded, history_path, listed_names
 
 
@@ -69,8 +70,15 @@ def _write_csv(notes: list[Recorded]) -> None:
     for note in notes:
         record = note.to_dict()
         record["findings"] = "; ".join(f"{f.get('rule')}: {f.get('message')}" for f in note.findings)
-        writer.writerow([record[c] if record[c] is not None else "" for c in columns])
+        writer.writerow([_cell(record[c]) for c in columns])
     sys.stdout.flush()
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: blank for nothing, and text that a spreadsheet would run as a formula made text (a `'` first)."""
+    if value is None:
+        return ""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def print_forgotten(

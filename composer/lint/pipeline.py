@@ -11,7 +11,8 @@ The pipeline that runs is `invite_ruler` (the patterns of `composer/data/lint/pa
 note classifier, scores in `doc.cats`; `composer.lint.classifier`), then `invite_lint` (the rules;
 findings in `doc.user_data[FINDINGS_KEY]`; `composer.lint.step`); `ner` stays loaded but disabled,
 and `invite_lint` runs it only on the notes whose findings can depend on entities. Because the rules
-run inside the pipeline, `nlp.pipe(..., n_process=N)` lints in N worker processes.
+run inside the pipeline, `nlp.pipe(..., n_process=N)` lints in N worker processes, which die with
+this process and never hold its stdout or stderr (`composer.shutdown.forking_workers`).
 
 This module imports spaCy; `composer.lint` imports it only when there is a note to lint, so
 `invite --help` and `invite rules` never pay for it.
@@ -32,7 +33,7 @@ from spacy.pipeline.tok2vec import Tok2VecListener
 from spacy.tokens import Doc
 from srsly import msgpack
 
-from composer import output
+from composer import output, shutdown
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
 from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
@@ -193,9 +194,11 @@ def lint_stream(
 
     options = {LINT_PIPE: {"limit": limit, "rules": rules, "signals": signals}}
     stream = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process, component_cfg=options)
+    # Forked workers die with this process and never hold its stdout or stderr (`| cat` ends when it does).
+    steps = shutdown.forking_workers(stream) if n_process > 1 else stream
     try:
         with fast_doc_bytes() if n_process > 1 else nullcontext():
-            for doc, item_id in stream:
+            for doc, item_id in steps:
                 findings = decode(doc.user_data.get(FINDINGS_KEY))
                 language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
                 hook = doc.user_data.get(HOOK_KEY)

@@ -6,6 +6,9 @@ here. The per-row work is `run`, the output files `write`, what the terminal is 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,7 +17,7 @@ from pathlib import Path
 from composer import output
 from composer.csvtable import Table, count_records, open_table
 from composer.errors import UsageError
-from composer.fileio import write_atomic
+from composer.fileio import staged_write
 from composer.history.log import NoteLog
 from composer.merge import report
 from composer.merge.columns import SELECTOR_COLUMNS, Columns
@@ -95,21 +98,50 @@ def _run(options: MergeOptions, library: Library, table: Table, log: NoteLog) ->
 
 
 def _deliver(options: MergeOptions, header: list[str], outcome: Outcome, log: NoteLog) -> None:
-    """Write every row (stdout, or --output atomically), then record the notes in the history."""
+    """Write every row (stdout, or --output atomically) and record the notes in the history, as one unit.
+
+    A Ctrl-C or SIGTERM at any moment leaves the output and the history both with every note, or
+    neither with any (`NoteLog.record_with`): --output is renamed into place and the history committed
+    together, as is a write to stdout redirected to a file. On a pipe or a terminal what is printed
+    cannot be taken back, so the notes are recorded only once all of it is printed.
+    """
     limit, fail_on = options.settings.limit, options.settings.fail_on
     if options.format == "csv":
         text = to_csv(header, outcome, limit, fail_on)
     else:
         text = "".join(line + "\n" for line in to_jsonl(outcome, limit, fail_on))
+    notes = [(row.note, row.findings, row.skel) for row in outcome.notes if row.note is not None]
     if options.output_path is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        fd = _stdout_file()
+        recorded = log.record_with(notes, lambda: _print(text, fd), publish_first=fd is None)
     else:
-        write_atomic(options.output_path, text, force=options.force)
+        with staged_write(options.output_path, text, force=options.force) as publish:
+            recorded = log.record_with(notes, publish)
         output.info(f"wrote {len(outcome.rows)} rows to {options.output_path}")
-    recorded = log.record((row.note, row.findings, row.skel) for row in outcome.notes if row.note is not None)
     if recorded:
         output.info(f"recorded {recorded} note{'s' if recorded != 1 else ''} in the history")
+
+
+def _stdout_file() -> int | None:
+    """stdout's file descriptor when it is a regular file (`> notes.csv`), else None (a pipe, a terminal, a test)."""
+    try:
+        fd = sys.stdout.fileno()
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is a ValueError and an OSError
+        return None
+
+
+def _print(text: str, fd: int | None) -> None:
+    """The whole output on stdout; into a regular file (`fd`), all of it or, on a failure, nothing."""
+    size = os.fstat(fd).st_size if fd is not None else 0
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BaseException:
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+        raise
 
 
 def _finish(options: MergeOptions, header: list[str], outcome: Outcome, log: NoteLog) -> bool:

@@ -5,6 +5,11 @@ CSV keeps every input column in order and adds `note`, `length`, `limit`, `findi
 spreadsheet opens it as it opened the input. JSON lines carry the same per row, with the findings
 in the shape `invite lint --format json` uses, `judged` (false for a note in a language the linter
 does not judge; its status then says "not judged") and the input's cells under `columns`.
+
+A CSV cell that a spreadsheet would run as a formula (`=HYPERLINK(...)` in a recipient's name)
+starts with a `'` (`composer.csvtable.spreadsheet_safe`), every cell, the note included: a note that
+starts with `=`, `+`, `-` or `@` is rare, and its `'` must be removed before pasting. JSON lines are
+never changed: they are read by programs, not spreadsheets.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import io
 import json
 from collections.abc import Iterator
 
+from composer.csvtable import spreadsheet_safe
 from composer.length import note_length
 from composer.lint import Finding
 from composer.merge.run import Outcome, Row
@@ -39,13 +45,18 @@ def _added(row: Row, limit: int, fail_on: str) -> list[str | int]:
 
 
 def to_csv(header: list[str], outcome: Outcome, limit: int, fail_on: str) -> str:
-    """The whole output file as text (written atomically by the caller)."""
+    """The whole output file as text (written atomically by the caller); every cell spreadsheet-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*header, *added_columns(header)])
+    writer.writerow(_safe([*header, *added_columns(header)]))
     for row in outcome.rows:
-        writer.writerow([*(row.record.cells.get(column, "") for column in header), *_added(row, limit, fail_on)])
+        writer.writerow(_safe([*(row.record.cells.get(column, "") for column in header), *_added(row, limit, fail_on)]))
     return buffer.getvalue()
+
+
+def _safe(cells: list[str | int]) -> list[str | int]:
+    """No cell runs as a formula in a spreadsheet: the note too, whose `length` stays the note's own."""
+    return [spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in cells]
 
 
 def to_jsonl(outcome: Outcome, limit: int, fail_on: str) -> Iterator[str]:

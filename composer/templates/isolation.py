@@ -13,9 +13,11 @@ in a child process, forked once and reused (a round trip costs well under a mill
   (blocked or looping) is killed.
 
 A worker that dies or is killed is replaced on the next call; the task that killed it ends as a
-`SandboxError` naming the template file. Everything a task returns or raises crosses the pipe as
-plain data. `call` runs the function directly when already inside a worker (a check's stages call
-`render` many times within one task and one budget).
+`SandboxError` naming the template file. The worker dies with its parent and has /dev/null for
+stdin, stdout and stderr (`composer.shutdown.worker_forks`), so a killed `invite draft | cat` ends.
+Everything a task returns or raises crosses the pipe as plain data. `call` runs the function
+directly when already inside a worker (a check's stages call `render` many times within one task
+and one budget).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, TypeVar
 
+from composer import shutdown
 from composer.errors import InviteError, SandboxError, TemplateError
 
 #: Memory a task may add to the worker's own size (address space, so generous: Python maps more than it uses).
@@ -113,10 +116,16 @@ def _limit_cpu(seconds: int) -> None:
     _set_soft_limit(resource.RLIMIT_CPU, int(usage.ru_utime + usage.ru_stime) + 1 + seconds)
 
 
-def _serve(conn: Connection) -> None:
-    """The worker's loop: run each task under its CPU limit and send back ("ok", value) or ("error", failure)."""
+def _serve(conn: Connection, parents_end: Connection) -> None:
+    """The worker's loop: run each task under its CPU limit and send back ("ok", value) or ("error", failure).
+
+    The parent's end of the pipe, inherited by the fork, is closed first: when the parent ends, however
+    it ends, `recv` then sees the end of the pipe and the worker returns (on Linux it is also killed
+    with its parent: `composer.shutdown.worker_forks`).
+    """
     global _IN_WORKER
     _IN_WORKER = True
+    parents_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the worker
     _limit_memory()
     while True:
@@ -151,8 +160,9 @@ class Worker:
     def _start(self) -> Connection:
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child,), daemon=True, name="invite-template-worker")
-        process.start()
+        process = context.Process(target=_serve, args=(child, parent), daemon=True, name="invite-template-worker")
+        with shutdown.worker_forks():  # dies with this process, and never holds its stdout or stderr
+            process.start()
         child.close()
         self.process, self.conn = process, parent
         return parent

@@ -80,12 +80,12 @@ def test_templates_listed_from_wheel_installed_in_fresh_venv(wheel: Path, tmp_pa
 
 
 def _modules_after(*args: str) -> set[str]:
+    # The console script ends with os._exit after the atexit functions (composer.__main__._end): report there.
     code = (
-        "import sys, runpy\n"
+        "import atexit, sys, runpy\n"
+        "atexit.register(lambda: print('\\n'.join(sorted(sys.modules)), file=sys.stderr))\n"
         f"sys.argv = ['invite', *{list(args)!r}]\n"
-        "try:\n    runpy.run_module('composer', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+        "runpy.run_module('composer', run_name='__main__')\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     return set(result.stderr.split())

@@ -45,8 +45,10 @@ def big_jsonl(tmp_path: Path) -> Path:
 IMPORT_TIMES = "PYTHONPROFILEIMPORTTIME"
 
 
-def _interrupt(args: list[str], *, after: float | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Start invite, wait for a point it has certainly reached, then Ctrl-C its process group.
+def _interrupt(
+    args: list[str], *, after: float | None = None, cwd: Path, signum: int = signal.SIGINT
+) -> subprocess.CompletedProcess[str]:
+    """Start invite, wait for a point it has certainly reached, then Ctrl-C (or `signum`) its process group.
 
     With `after=None` that point is the first result on stdout (linting has started). Otherwise it is
     the moment `composer.__main__.main` runs (the first import reported after `composer.__main__`'s
@@ -78,7 +80,7 @@ def _interrupt(args: list[str], *, after: float | None = None, cwd: Path) -> sub
         else:
             assert in_main.wait(timeout=60), "".join(stderr_lines)
             time.sleep(after)
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signum)
         stdout = process.stdout.read()
         process.wait(timeout=60)
         reader.join(timeout=60)
@@ -107,6 +109,15 @@ def test_ctrl_c_at_any_moment_of_start_up_exits_130(big_jsonl, after):
     done = _interrupt(["lint", "--jsonl", str(big_jsonl)], after=after, cwd=big_jsonl.parent)
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+@posix_only
+@pytest.mark.parametrize("after", [0.0, 1.0])
+def test_sigterm_at_start_up_or_while_linting_is_handled_as_ctrl_c(big_jsonl, after):
+    """`kill PID`, `timeout`, a cancelled CI step: one line, 143 (128 + SIGTERM), never a traceback."""
+    done = _interrupt(["lint", "--jsonl", str(big_jsonl)], after=after, cwd=big_jsonl.parent, signum=signal.SIGTERM)
+    assert done.returncode == 143, done.stderr
+    assert done.stderr == "terminated\n", done.stderr
 
 
 # ----------------------------------------------------------------------------- a closed pipe

@@ -5,7 +5,9 @@ Real SQLite files throughout; concurrency with two real processes.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import re
 import sqlite3
@@ -469,3 +471,11 @@ def ast_docstring(path: Path) -> str:
     import ast
 
     return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+
+
+def test_history_as_csv_writes_formula_cells_as_text():
+    hostile = '=HYPERLINK("https://evil.example/","Ana")'
+    assert run_cli(*EVENT, "--name", hostile).exit_code in (0, 1)
+    [row] = list(csv.DictReader(io.StringIO(run_cli("history", "--format", "csv").stdout)))
+    assert row["recipient"] == "'" + hostile
+    assert listed()[0]["recipient"] == hostile  # JSON is for programs: unchanged

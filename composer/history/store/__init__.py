@@ -8,8 +8,8 @@ Plain stdlib `sqlite3` with small explicit SQL, as sqlite-utils does it. Modules
 - `schema`: the numbered migrations in `composer/history/migrations/`, applied in order.
 - `rows`: `Note` (about to be recorded) and the table rows as dataclasses, `Recorded` (`notes`),
   `Invitation` (`invitations`) and `Account` (`accounts`), whose fields name the columns once.
-- `notes`: recording and looking up delivered notes (history listing, the history rules, the few
-  recorded notes `stats` matches sent ones against).
+- `notes`: recording delivered notes (a run in one transaction: `Run`) and looking them up (history
+  listing, the history rules, the few recorded notes `stats` matches sent ones against).
 - `staging`: an import's TEMP tables, filled in batches outside the history and settled there,
   taking no lock on it (an import stopped there changes nothing).
 - `accounts`: whose export each import was; a new account is refused unless asked for.
@@ -34,6 +34,7 @@ from composer.history.store.database import (
 )
 from composer.history.store.history import History, forget_notes, list_notes, open_history
 from composer.history.store.merging import Stored
+from composer.history.store.notes import Run
 from composer.history.store.rows import Account, Invitation, Note, Recorded, listed_names, to_minutes
 from composer.history.store.schema import Migration, migrations, schema_version, statements
 from composer.history.store.staging import Staging
@@ -49,6 +50,7 @@ __all__ = [
     "Note",
     "OtherAccount",
     "Recorded",
+    "Run",
     "Staging",
     "Stored",
     "forget_notes",

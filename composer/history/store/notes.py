@@ -1,12 +1,18 @@
 """The `notes` table: the notes `draft` and `merge` delivered, recorded and looked up.
 
-Columns come from `Recorded`'s fields (`rows`); the SQL here only says which rows.
+Columns come from `Recorded`'s fields (`rows`); the SQL here only says which rows. A run of notes is
+recorded in one transaction, so it is in the history whole or not at all: its rows are made first
+(`prepare`, no lock held), then written (`pending`) with the commit left to the caller, who
+publishes what the notes went into just before committing (`invite merge`'s output file).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,8 +20,6 @@ from composer.history.store.database import Database, escape_like, from_text, no
 from composer.history.store.rows import Note, Recorded, column_names, from_row, stored_values
 from composer.length import note_length
 
-#: Rows per write transaction when recording a batch: short enough that a concurrent draft waits little.
-CHUNK = 500
 _WRITTEN = column_names(Recorded, written=True)
 _INSERT = f"INSERT INTO notes ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
 _SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
@@ -25,24 +29,57 @@ KEYS_PER_QUERY = 500
 COUNTED = "n.sent_at >= ? AND n.length > 0 AND n.kind = 'invitation'"
 
 
+@dataclass(frozen=True)
+class Run:
+    """Notes about to be recorded together: the run's id and each note's row, made before any lock is taken."""
+
+    id: str
+    rows: list[tuple[Any, ...]]
+
+
 class NoteTable(Database):
     """Recording and reading the notes `draft` and `merge` delivered."""
+
+    def prepare(
+        self, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]], *, command: str, at: datetime | None = None
+    ) -> Run:
+        """The rows of notes (each with its findings and skeleton) recorded as one run, sent now (or `at`)."""
+        run = os.urandom(6).hex()
+        moment = at or now()
+        rows = [stored_values(_recorded(note, list(findings), skel, run, command, moment)) for note, findings, skel in items]
+        return Run(run, rows)
+
+    @contextmanager
+    def pending(self, run: Run) -> Iterator[Callable[[], None]]:
+        """Write a run in one transaction and yield its `commit`; leaving the block without calling it (an
+        error, Ctrl-C) rolls the whole run back. The write lock is held in the block: keep it short."""
+        with self.guard():
+            self._begin()  # asked again while another command writes (`Database.waiting` says so)
+        committed = False
+
+        def commit() -> None:
+            nonlocal committed
+            with self.guard():
+                self.connection.execute("COMMIT")
+            committed = True
+
+        try:
+            with self.guard():
+                self.connection.executemany(_INSERT, run.rows)
+            yield commit
+        finally:
+            if not committed and self.connection.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
 
     def record(
         self, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]], *, command: str, at: datetime | None = None
     ) -> tuple[str, int]:
-        """Record notes (each with its findings and skeleton) as one run, sent now (or `at`); returns the run id and count."""
-        run = os.urandom(6).hex()
-        moment = at or now()
-        rows = (stored_values(_recorded(note, list(findings), skel, run, command, moment)) for note, findings, skel in items)
-        count = 0
-        while True:
-            chunk = [row for _, row in zip(range(CHUNK), rows, strict=False)]
-            if not chunk:
-                return run, count
-            with self.transaction() as db:
-                db.executemany(_INSERT, chunk)
-            count += len(chunk)
+        """Record notes (each with its findings and skeleton) as one run, in one transaction; the run id and count."""
+        run = self.prepare(items, command=command, at=at)
+        with self.pending(run) as commit:
+            commit()
+        return run.id, len(run.rows)
 
     def notes(
         self,
