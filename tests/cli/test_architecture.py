@@ -208,6 +208,7 @@ def test_the_bypass_counter_sees_every_form_of_import():
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_other_packages_use_the_linters_public_names():
     lint_dir = PACKAGE / "lint"
     bypasses = [

@@ -30,6 +30,7 @@ def bash_complete(line: str) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow
 def test_template_ids_complete_after_t_and_from():
     ids = sorted(discover().templates)
     assert bash_complete("invite draft -t ") == ids

@@ -23,6 +23,7 @@ from tests.helpers import (
     ],
     ids=["list-account", "huge-number", "deep", "bom"],
 )
+@pytest.mark.slow
 def test_parsed_config_inputs_are_one_line(tmp_path, monkeypatch, name, content, says):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")

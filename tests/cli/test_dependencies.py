@@ -62,6 +62,7 @@ def _imported(folder: Path) -> dict[str, Path]:
         ("tests", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"]),
     ],
 )
+@pytest.mark.slow
 def test_every_imported_package_is_declared(folder: str, allowed: list[str]):
     declared = _declared(allowed)
     distributions = _distributions()

@@ -88,6 +88,7 @@ def test_outside_home_and_any_repository_only_the_current_folder_counts(tree, mo
     assert '"limit": 300' in result.stdout  # the current folder's config is read
 
 
+@pytest.mark.slow
 def test_a_project_that_replaces_a_built_in_or_stops_recording_is_named(tree, monkeypatch):
     config = plant(tree / "home" / "repo")
     (tree / "home" / "repo" / ".git").mkdir()

@@ -75,6 +75,7 @@ def test_a_batch_of_unique_notes_has_no_group():
     assert clusters([shingles(skeleton(_unique_note(rng, vocabulary))) for _ in range(300)], 0.8) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("threshold", [0.6, 0.8, 0.95])
 def test_index_scan_and_lsh_agree(threshold: float):
     skeletons, _ = known_batch(400, seed=5)

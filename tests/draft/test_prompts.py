@@ -49,6 +49,7 @@ def test_enter_alone_takes_the_default():
     assert answer == "article"
 
 
+@pytest.mark.slow
 def test_a_session_with_a_template_default_takes_the_typed_answer(invoke):
     """The README's content session: `talk` typed at the work-kind prompt gives a talk, end to end."""
 
@@ -83,6 +84,7 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.slow
 def test_live_count_is_drawn_in_the_bottom_toolbar_while_typing():
     """The toolbar needs the terminal's height, which a real terminal reports (CPR): the test answers for it."""
 

@@ -122,6 +122,7 @@ def test_prompts_never_touch_stdout(capfd):
 # ----------------------------------------------------------------------------- complete sessions
 
 
+@pytest.mark.slow
 def test_event_session_end_to_end(library):
     keys = [
         pick_relationship("event"),
@@ -141,6 +142,7 @@ def test_event_session_end_to_end(library):
     assert saved().text == note  # kept until the command has delivered the note (see test_draft_cli)
 
 
+@pytest.mark.slow
 def test_content_session_reasks_an_answer_that_is_too_long(library):
     keys = [
         pick_relationship("content"),
@@ -169,6 +171,7 @@ def test_reconnect_session_single_template_and_config_default(library):
     assert note == "Hi Jo, Sam Lee here - it's been a while since our time at Acme. It would be good to catch up."
 
 
+@pytest.mark.slow
 def test_reply_session_with_flags_not_asked_again(library):
     keys = [
         pick_template(library, "reply", "reply-ask"),
@@ -310,6 +313,7 @@ def test_save_into_a_missing_folder_says_so_and_continues(library, tmp_path):
     assert note.startswith("Hi Ana")
 
 
+@pytest.mark.slow
 def test_over_the_limit_asks_before_finishing(library):
     keys = [*event_brief_keys(), menu("done"), "n", menu("done"), "y"]
     note, shown = session(library, keys, limit=40)
@@ -393,6 +397,7 @@ def test_resume_without_a_terminal_is_refused(library):
 # ----------------------------------------------------------------------------- panel, lint and copy
 
 
+@pytest.mark.slow
 def test_panel_shows_count_findings_and_hints(library):
     finding = Finding("Invite.Generic", "warning", "generic opener", "say where you met", 0, 2, 1, 1, "Hi")
 
@@ -429,6 +434,7 @@ def fake_tool(folder: Path, name: str, sink: Path, code: int = 0) -> None:
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
 
 
+@pytest.mark.slow
 def test_a_failing_linter_is_reported_and_the_session_goes_on(library):
     def broken(text: str, limit: int):
         raise RuntimeError("model missing")
@@ -438,6 +444,7 @@ def test_a_failing_linter_is_reported_and_the_session_goes_on(library):
     assert note.startswith("Hi Ana")
 
 
+@pytest.mark.slow
 def test_copy_uses_the_system_clipboard_tool(library, tmp_path, monkeypatch):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -472,6 +479,7 @@ def test_copy_falls_back_to_osc52_then_to_saying_so(tmp_path, monkeypatch):
     assert not result.copied and "no clipboard found" in result.message
 
 
+@pytest.mark.slow
 def test_copy_with_no_clipboard_prints_the_note_plainly(library, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tools at all; the panel console is not a terminal
     note, shown = session(library, [*event_brief_keys(), menu("copy"), menu("done")])
@@ -544,6 +552,7 @@ def test_a_save_to_file_name_with_rich_markup_is_shown_as_typed(tmp_path, monkey
     assert (tmp_path / "a[" / "]b[bold].txt").read_text(encoding="utf-8") == note + "\n"
 
 
+@pytest.mark.slow
 def test_an_editor_with_an_unbalanced_quote_falls_back_to_inline(monkeypatch):
     from composer.templates.library import discover
     from tests.helpers import CTRL_U, FINISH_MULTILINE, event_brief_keys, menu, session

@@ -64,6 +64,7 @@ def listed(*args: str) -> list[dict]:
 # --------------------------------------------------------------------------- recording and listing
 
 
+@pytest.mark.slow
 def test_draft_records_the_delivered_note_and_history_lists_it(history_file: Path):
     result = run_cli(*EVENT, *ANA)
     assert result.exit_code == 0, result.output
@@ -79,6 +80,7 @@ def test_draft_records_the_delivered_note_and_history_lists_it(history_file: Pat
     assert as_csv[0].startswith("sent_at,command,recipient") and "Ana Lima" in as_csv[1]
 
 
+@pytest.mark.slow
 def test_history_filters_newest_first():
     run_cli(*EVENT, *ANA)
     run_cli(
@@ -102,6 +104,7 @@ def test_listing_never_creates_the_file(history_file: Path):
     assert run_cli("history", "path").stdout.strip() == str(history_file)
 
 
+@pytest.mark.slow
 def test_no_record_flag_and_config_turn_recording_off(history_file: Path, config):
     config("")
     assert run_cli(*EVENT, *ANA, "--no-record").exit_code == 0
@@ -118,6 +121,7 @@ def test_no_record_flag_and_config_turn_recording_off(history_file: Path, config
 # --------------------------------------------------------------------------- the checks, through draft
 
 
+@pytest.mark.slow
 def test_already_invited_by_profile_url_in_another_spelling():
     assert run_cli(*EVENT, *ANA).exit_code == 0
     again = run_cli(*EVENT, "--profile-url", "HTTPS://de.linkedin.com/in/Ana-Lima-Example?trk=x")
@@ -126,6 +130,7 @@ def test_already_invited_by_profile_url_in_another_spelling():
     assert again.stdout.startswith("Hi Ana")  # the note is still delivered
 
 
+@pytest.mark.slow
 def test_already_invited_by_full_name_but_not_by_first_name_alone():
     run_cli(*EVENT, "--name", "Ana Lima")
     assert "already-invited" in rules_of(run_cli(*EVENT, "--name", "ana  LIMA").stderr)
@@ -133,6 +138,7 @@ def test_already_invited_by_full_name_but_not_by_first_name_alone():
     assert "already-invited" not in rules_of(run_cli(*EVENT).stderr)
 
 
+@pytest.mark.slow
 def test_repeated_note_to_someone_else():
     run_cli(*EVENT, "--name", "Ana Lima")
     ben = run_cli(
@@ -166,6 +172,7 @@ def test_repeated_note_to_someone_else():
     assert "repeated-note" not in rules_of(other.stderr)
 
 
+@pytest.mark.slow
 def test_note_quota_at_the_boundary(config):
     config("[history]\nnotes_per_month = 2\n")
     people = ["Ana Lima", "Ben Ortiz", "Cai Wu"]
@@ -222,12 +229,14 @@ def test_the_quota_counts_an_imported_exports_notes_once(tmp_path: Path, history
         assert history.quota_used(local(2026, 2, 1)) == 0
 
 
+@pytest.mark.slow
 def test_history_rules_follow_config_ignore(config):
     config('[lint]\nignore = ["already-invited"]\n')
     run_cli(*EVENT, *ANA)
     assert run_cli(*EVENT, *ANA).exit_code == 0
 
 
+@pytest.mark.slow
 def test_merge_checks_rows_against_the_history_and_each_other(tmp_path: Path, config):
     config("[history]\nnotes_per_month = 3\n")
     run_cli(*EVENT, *ANA)
@@ -252,6 +261,7 @@ def test_merge_checks_rows_against_the_history_and_each_other(tmp_path: Path, co
 # --------------------------------------------------------------------------- forget
 
 
+@pytest.mark.slow
 def test_forget_one_recipient_by_url_or_name():
     run_cli(*EVENT, *ANA)
     run_cli(*EVENT, "--name", "Ben Ortiz")
@@ -277,6 +287,7 @@ def test_forget_all_needs_a_yes(history_file: Path):
 # --------------------------------------------------------------------------- a bad file never blocks a draft
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_damaged_database_warns_once_and_still_delivers(history_file: Path, damage: str):
     run_cli(*EVENT, *ANA)
@@ -294,6 +305,7 @@ def test_damaged_database_warns_once_and_still_delivers(history_file: Path, dama
     assert "Traceback" not in result.output + listing.output
 
 
+@pytest.mark.slow
 def test_locked_database_warns_and_still_delivers(history_file: Path, monkeypatch: pytest.MonkeyPatch):
     run_cli(*EVENT, *ANA)
     monkeypatch.setattr(store.database, "BUSY_TIMEOUT_S", 0.1)
@@ -416,6 +428,7 @@ def test_merge_with_a_damaged_history_still_writes_its_output(history_file: Path
 # --------------------------------------------------------------------------- the store's shape
 
 
+@pytest.mark.slow
 def test_sql_lives_only_in_the_history_store():
     """No other composer module imports sqlite3 or holds an SQL statement."""
     import ast

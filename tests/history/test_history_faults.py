@@ -49,6 +49,7 @@ def holding_the_lock(history_file: Path) -> sqlite3.Connection:
 # --------------------------------------------------------------------------- a lock held by another process
 
 
+@pytest.mark.slow
 def test_a_draft_retries_while_another_writer_holds_the_lock_and_records(history_file: Path, monkeypatch: pytest.MonkeyPatch):
     run_cli(*EVENT, "--name", "Ben Ortiz")
     holder = holding_the_lock(history_file)
@@ -69,6 +70,7 @@ def test_a_draft_retries_while_another_writer_holds_the_lock_and_records(history
     assert "not recorded" not in result.stderr and recorded(history_file) == 2
 
 
+@pytest.mark.slow
 def test_a_draft_that_cannot_record_says_so_after_a_few_tries(history_file: Path):
     run_cli(*EVENT, "--name", "Ben Ortiz")
     holder = holding_the_lock(history_file)
@@ -97,6 +99,7 @@ def test_readers_do_not_wait_for_a_writer(history_file: Path, tmp_path: Path):
 # --------------------------------------------------------------------------- a full disk
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_not_damage_and_the_note_is_still_delivered(history_file: Path, monkeypatch: pytest.MonkeyPatch):
     run_cli(*EVENT, "--name", "Ben Ortiz")
 

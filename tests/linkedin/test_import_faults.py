@@ -92,6 +92,7 @@ def test_memory_stays_bounded_however_many_rows(tmp_path: Path, history_file: Pa
     assert large < small * 1.5, (small, large)
 
 
+@pytest.mark.slow
 def test_one_line_of_any_length_is_read_in_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A 20 MB line is read through in pieces and skipped (naming it), not held: the rest imports."""
     caps(monkeypatch, max_cell_characters=10_000, max_line_characters=40_000)

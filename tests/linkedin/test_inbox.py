@@ -72,6 +72,7 @@ def test_the_labeled_fixture_is_large_varied_and_well_formed():
     assert sum("expected_not_looking" in n for n in notes) >= 10  # recruiters
 
 
+@pytest.mark.slow
 def test_inbox_agrees_with_the_labels_on_the_notes_laid_out_as_an_export():
     result = AGREEMENT.measure(AGREEMENT.read_labeled(LABELED))
     for mode in ("default", "not_looking"):
@@ -157,6 +158,7 @@ def test_a_note_in_a_language_not_judged_is_ask_with_the_reason(tmp_path: Path):
     assert item["action"] == "ask" and item["judged"] is False and "not judged: written in Polish" in item["why"]
 
 
+@pytest.mark.slow
 def test_a_reply_you_drafted_does_not_make_them_someone_you_know(tmp_path: Path):
     run_cli("import", str(write_export(tmp_path)))
     assert inbox_json()["Eve Adams"]["action"] == "ask"

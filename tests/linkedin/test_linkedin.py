@@ -228,6 +228,7 @@ def test_inbox_accepts_someone_the_history_knows(tmp_path: Path):
     assert items["Eve Adams"]["action"] == "accept" and items["Eve Adams"]["why"][0].startswith("you drafted a note to them on ")
 
 
+@pytest.mark.slow
 def test_inbox_reply_drafts_for_the_inviter(tmp_path: Path):
     run_cli("import", str(write_export(tmp_path)))
     result = run_cli("inbox", "reply", "5", "--no-input")
@@ -299,6 +300,7 @@ def test_stats_rates_counts_intervals_and_small_groups(tmp_path: Path):
     assert json.loads(run_cli("stats", "--since", "2026-01-15", "--format", "json").stdout)["groups"][0]["sent"] < 63
 
 
+@pytest.mark.slow
 def test_stats_by_template_for_notes_the_history_recorded(tmp_path: Path):
     csv_path = tmp_path / "people.csv"
     lines = ["first_name,last_name,url,event,topic"]
@@ -396,6 +398,7 @@ def test_pre_2023_exports_match_people_despite_pronouns_and_credentials(tmp_path
     assert states(history_file)["accepted"] == {"Ana Lima", "Ben Ortiz"}
 
 
+@pytest.mark.slow
 def test_inbox_reply_greets_with_a_cleaned_first_name_or_none(tmp_path: Path):
     rows = [
         ("INCOMING", "DR. MEI CHEN (she/her)", "mei-chen-3", "2/1/26, 10:00 AM", ""),

@@ -194,6 +194,7 @@ def test_choose_thresholds_meets_its_bounds_on_synthetic_evidence():
 # --------------------------------------------------------------------------- what the classifier reads, what JSON prints
 
 
+@pytest.mark.slow
 def test_the_pattern_kinds_reach_the_classifier_the_same_way_in_training_and_in_lint():
     """Training docs are made from text alone, so the classifier runs the ruler itself there; in the lint
     pipeline the ruler ran first. Both must give the classifier the same features."""

@@ -204,6 +204,7 @@ def test_rules_list_and_explain(invoke):
     assert unknown.exit_code == 2 and "unknown rule 'nope'" in unknown.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["rules"], ["--help"], ["rules", "shouting"], ["lint", "--help"]])
 def test_help_and_rules_do_not_import_spacy(args):
     code = (
@@ -219,6 +220,7 @@ def test_help_and_rules_do_not_import_spacy(args):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_draft_lints_its_result(invoke):
     answers = SAMPLES / "answers" / "event.yaml"
     ok = invoke("draft", "--answers", str(answers), "--no-input")
@@ -243,6 +245,7 @@ def test_the_linter_flags_invisible_characters_in_a_note(tmp_path):
     assert "ZERO WIDTH SPACE" in found[0]["message"]
 
 
+@pytest.mark.slow
 def test_lint_with_stdin_closed_is_one_line(tmp_path):
     done = subprocess.run(["sh", "-c", f"exec {shlex.quote(INVITE)} lint - <&-"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr == "error: stdin is closed: pipe a note in, or name a file\n"

@@ -207,6 +207,7 @@ def test_stats_without_other_languages_has_no_not_judged_row(tmp_path: Path):
     assert not [g for g in report["groups"] if "not judged" in g["group"]]
 
 
+@pytest.mark.slow
 def test_merge_marks_a_note_it_could_not_judge(tmp_path: Path, xdg: Path):
     folder = xdg / "invite-composer" / "templates"
     folder.mkdir(parents=True)

@@ -145,6 +145,7 @@ def _report(text: str) -> str:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_the_report_of_a_long_note_grows_no_faster_than_the_note():
     """Each finding prints a bounded window of its line, and one rule's findings past 20 one line: counted, not timed."""
     small, large = _report(sized("a@b.", 2_000)), _report(sized("a@b.", 16_000))

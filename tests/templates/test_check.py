@@ -367,6 +367,7 @@ def test_every_builtin_passes_and_its_worst_case_fits_free():
         assert length["worst_case"] <= 200, f"{template['path']}: worst case {length['worst_case']} > 200"
 
 
+@pytest.mark.slow
 def test_list_and_show_never_import_spacy():
     code = (
         "import sys\n"
@@ -380,6 +381,7 @@ def test_list_and_show_never_import_spacy():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
+@pytest.mark.slow
 def test_show_and_check_give_the_room_per_answer_on_each_tier(xdg):
     shown = run_cli("templates", "show", "event-brief", env={"COLUMNS": "200"})
     assert re.search(r"event \(required, max 40\): .*room: \d+ free / \d+ premium", shown.stdout), shown.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from composer.length import note_length
 from composer.templates.library import builtin_templates_dir, discover
 from composer.templates.model import relationships
@@ -49,6 +51,7 @@ def test_every_builtin_renders_its_examples_within_free_limit():
         assert "{{" not in note and "{%" not in note
 
 
+@pytest.mark.slow
 def test_user_template_overrides_builtin(user_config_dir: Path, invoke):
     (user_config_dir / "templates").mkdir()
     (user_config_dir / "templates" / "event-brief.jinja").write_text(USER_TEMPLATE, encoding="utf-8")
@@ -95,6 +98,7 @@ def test_list_filters_by_relationship(invoke):
     assert rows and {row["relationship"] for row in rows} == {"reply"}
 
 
+@pytest.mark.slow
 def test_show_renders_examples_with_count(invoke):
     result = invoke("templates", "show", "event-brief")
     assert result.exit_code == 0

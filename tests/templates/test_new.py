@@ -45,6 +45,7 @@ def test_scaffold_passes_check_for_every_relationship(xdg, relationship):
     assert "fits free with examples" in checked.stdout and "worst case" in checked.stdout
 
 
+@pytest.mark.slow
 def test_scaffold_renders_with_and_without_the_optional_answer(xdg):
     path = Path(run("templates", "new", "ref", "-r", "referral").stdout.strip())
     base = ("draft", "-t", "ref", "--no-input", "--set", "first_name=Ana", "--set", "how_we_know=Tariq suggested I write")
@@ -133,6 +134,7 @@ def test_missing_editor_program_is_a_one_line_error(xdg, monkeypatch):
     assert "cannot start editor" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_user_template_overrides_builtin_and_list_shows_the_source(xdg):
     made = run("templates", "new", "event-brief", "-r", "event")
     assert made.exit_code == 0, made.output
@@ -151,6 +153,7 @@ def test_user_template_overrides_builtin_and_list_shows_the_source(xdg):
     assert "we met at SREcon" in drafted.stdout
 
 
+@pytest.mark.slow
 def test_new_from_copies_a_builtin_for_editing(xdg):
     result = run_cli("templates", "new", "my-event", "--from", "event-brief")
     assert result.exit_code == 0, result.output
@@ -167,6 +170,7 @@ def test_new_from_an_unknown_template_lists_the_valid_ids(xdg):
     assert result.exit_code == 2 and "unknown template 'nope'" in result.stderr
 
 
+@pytest.mark.slow
 def test_new_from_gives_the_copy_a_title_of_its_own(xdg):
     """The picker shows titles: a copy titled like its source would be two identical entries."""
     assert run_cli("templates", "new", "my-event", "--from", "event-brief").exit_code == 0

@@ -119,6 +119,7 @@ def test_a_yaml_alias_bomb_is_skipped_quickly(tmp_path):
     assert "bomb.jinja" in listed.stderr and "Traceback" not in listed.output
 
 
+@pytest.mark.slow
 def test_deeply_nested_front_matter_is_an_error_not_a_recursion_traceback(tmp_path):
     folder = tmp_path / "tpl"
     folder.mkdir()
@@ -200,6 +201,7 @@ def test_a_file_name_with_escapes_is_shown_visibly(tmp_path):
     ],
     ids=["truncate", "inf-int", "200-plus", "200-filters"],
 )
+@pytest.mark.slow
 def test_render_errors_are_the_templates_one_line_and_check_goes_on(tmp_path, payload, code):
     folder = tmp_path / "tpl"
     template(folder, "Hi {{ first_name }}, great meeting you at {{ event }}. " + payload)
