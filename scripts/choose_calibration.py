@@ -24,7 +24,7 @@ from eval_metrics import SCORE_LABELS, calibration, expected_calibration_error  
 from evaluate import REPO, judge, load_real  # noqa: E402
 
 sys.path.insert(0, str(REPO))
-from composer.lint.calibration import logit, platt  # noqa: E402
+from composer.lint.calibration import logit, platt, sigmoid  # noqa: E402
 
 OUTPUT = REPO / "composer" / "data" / "lint" / "calibration.yaml"
 HEADER = """\
@@ -37,7 +37,7 @@ HEADER = """\
 
 def log_loss(xs: list[float], truths: list[bool], a: float, b: float) -> float:
     eps = 1e-12
-    return -sum(math.log(max(platt_z(a * x + b) if y else 1 - platt_z(a * x + b), eps)) for x, y in zip(xs, truths, strict=True))
+    return -sum(math.log(max(sigmoid(a * x + b) if y else 1 - sigmoid(a * x + b), eps)) for x, y in zip(xs, truths, strict=True))
 
 
 def fit(scores: list[float], truths: list[bool], steps: int = 100) -> tuple[float, float]:
@@ -49,7 +49,7 @@ def fit(scores: list[float], truths: list[bool], steps: int = 100) -> tuple[floa
     for _ in range(steps):
         ga = gb = haa = hab = hbb = 0.0
         for x, y in zip(xs, truths, strict=True):
-            p = platt_z(a * x + b)
+            p = sigmoid(a * x + b)
             d = p - float(y)
             w = max(p * (1 - p), 1e-9)
             ga, gb = ga + d * x, gb + d
@@ -69,10 +69,6 @@ def fit(scores: list[float], truths: list[bool], steps: int = 100) -> tuple[floa
             break
         loss = new_loss
     return a, b
-
-
-def platt_z(z: float) -> float:
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
 def ece(scores: list[float], truths: list[bool]) -> float:

@@ -204,7 +204,7 @@ def subsets(path: Path, notes: list[dict], split: str | None) -> list[tuple[str,
 def judge(notes: list[dict], *, blank: bool = False, signals: str = "both") -> list[Judged]:
     """Lint the notes as `invite lint --jsonl FILE --format json` does (default settings), one `Judged` each.
 
-    Scores are the raw ones rounded to 3 places (the JSON output prints them calibrated: `printed_score`).
+    Scores are the raw ones rounded to 3 places (the JSON output prints them calibrated).
     """
     from composer.lint import lint_results
 
@@ -400,12 +400,14 @@ def real_report(args: argparse.Namespace) -> int:
 
 
 def text_report(header: str, rows: list[SetFigures], pooled: list[Judged], pooled_over: str, lowo: dict | None) -> str:
+    from composer.lint.calibration import calibrated  # the scores as the JSON output prints them
+
     parts = [
         header,
         f"### note-level judgements per set\n\n{table(rows)}",
         f"### AUC of the classifier's scores per set\n\n{auc_table(rows)}",
         f"### errors by kind (count; score range; the rules' evidence -> what decided)\n\n{error_summary(rows)}",
-        f"### reliability of the scores, pooled over {pooled_over}\n\n{calibration_tables(pooled, pooled_over, printed_score)}",
+        f"### reliability of the scores, pooled over {pooled_over}\n\n{calibration_tables(pooled, pooled_over, calibrated)}",
     ]
     if lowo is not None:
         agree, total = lowo["reproduced"]
@@ -420,18 +422,13 @@ def text_report(header: str, rows: list[SetFigures], pooled: list[Judged], poole
     return "\n\n".join(parts)
 
 
-def printed_score(label: str, raw: float) -> float:
-    """A raw score as `invite lint --format json` prints it: calibrated (composer/lint/calibration.py)."""
-    from composer.lint.calibration import calibrate
-
-    return calibrate({label: raw})[label]
-
-
 def json_report(header: str, rows: list[SetFigures], pooled: list[Judged], pooled_over: str, lowo: dict | None) -> dict:
+    from composer.lint.calibration import calibrated  # the scores as the JSON output prints them
+
     report: dict[str, Any] = {
         "settings": header,
         "sets": {row.name: row.to_dict() for row in rows},
-        "calibration": {"pooled_over": pooled_over, **calibration_dict(pooled, printed_score)},
+        "calibration": {"pooled_over": pooled_over, **calibration_dict(pooled, calibrated)},
     }
     if lowo is not None:
         report["leave_one_writer_out"] = {

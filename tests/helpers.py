@@ -5,12 +5,14 @@ only from here, never from each other.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import shutil
 import sys
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
@@ -52,6 +54,16 @@ questions:
 
 #: Answers that make `-t event-brief` (or any event template) draft without asking.
 ANSWERED = ("--set", "first_name=Ana", "--set", "event=PyCon", "--no-input")
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ imported as a module (registered under its name: dataclasses look their module up)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None):

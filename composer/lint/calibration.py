@@ -34,13 +34,22 @@ def logit(score: float) -> float:
     return math.log(clipped / (1 - clipped))
 
 
-def platt(score: float, slope: float, intercept: float) -> float:
-    """The sigmoid of the raw score's scaled log-odds."""
-    z = slope * logit(score) + intercept
+def sigmoid(z: float) -> float:
+    """1 / (1 + e^-z), without overflow for large |z|."""
     return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
+def platt(score: float, slope: float, intercept: float) -> float:
+    """The sigmoid of the raw score's scaled log-odds."""
+    return sigmoid(slope * logit(score) + intercept)
+
+
+def calibrated(label: str, score: float) -> float:
+    """One raw score through its label's correction (as it is for a label without one)."""
+    known = parameters().get(label)
+    return platt(score, *known) if known else score
+
+
 def calibrate(scores: Mapping[str, float]) -> dict[str, float]:
-    """Each raw score through its label's correction (identity for a label without one)."""
-    known = parameters()
-    return {label: platt(score, *known[label]) if label in known else score for label, score in scores.items()}
+    """Each raw score through its label's correction."""
+    return {label: calibrated(label, score) for label, score in scores.items()}

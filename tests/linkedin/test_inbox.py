@@ -8,9 +8,7 @@ languages and short informal notes, each with the suggestion a careful reader wo
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -20,22 +18,14 @@ import pytest
 from composer.history.store import Note, open_history
 from composer.linkedin.inbox import ACCEPT, ASK, IGNORE, Received, decide, suggest
 from composer.lint import lint_results
-from tests.helpers import run_cli
+from tests.helpers import load_script, run_cli
 from tests.linkedin.exports import connections_csv, invitations_csv, write_export
 
 REPO = Path(__file__).resolve().parents[2]
 LABELED = Path(__file__).parent / "data" / "inbox-labeled.jsonl"
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("inbox_agreement", REPO / "scripts" / "inbox_agreement.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["inbox_agreement"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-AGREEMENT = _script()
+AGREEMENT = load_script("inbox_agreement")
 
 
 @pytest.fixture(autouse=True)

@@ -9,28 +9,17 @@ there, hence the lower sales precision floor); they are evaluation sets only.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, load_script
 
 DATA = REPO / "tests" / "data"
-SCRIPT = REPO / "scripts" / "evaluate.py"
 FIXTURE = REPO / "tests" / "fixtures" / "labeled-notes.jsonl"
 
 
-def _evaluate_module():
-    spec = importlib.util.spec_from_file_location("evaluate", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["evaluate"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-EVALUATE = _evaluate_module()
+EVALUATE = load_script("evaluate")
 
 #: (generic recall, max false no-specifics rate, sales precision, sales recall, placeholder recall, max placeholder FPs)
 TEST_SPLIT_FLOORS = {

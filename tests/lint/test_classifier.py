@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -17,18 +16,10 @@ from composer.lint.catalog import DATA_DIR, Thresholds, load_yaml, thresholds
 from composer.lint.classifier import CLASSIFIER_DIR, add_classifier
 from composer.lint.combine import NAMED, NO_HOOK, PHRASE, SCORE, SLOT, STATED, no_specifics_decision, sales_decision
 from composer.lint.rules import judgements
-from tests.helpers import REPO
+from tests.helpers import REPO, load_script
 
 CORPUS = REPO / "corpus" / "notes.jsonl"
 LABELS = {"generic", "sales_pitch", "personal_specific"}
-
-
-def _script(name: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
@@ -42,7 +33,7 @@ def test_training_script_trains_and_ships_a_loadable_component(tmp_path: Path):
     corpus = tmp_path / "tiny.jsonl"
     corpus.write_text("".join(json.dumps(n) + "\n" for n in tiny), encoding="utf-8")
     out = tmp_path / "classifier"
-    train = _script("train_classifier")
+    train = load_script("train_classifier")
     args = ["--corpus", str(corpus), "--workdir", str(tmp_path / "work"), "--output", str(out), "--max-epochs", "2"]
     assert train.main(args) == 0
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "meta.json", "textcat_multilabel"]
@@ -175,7 +166,7 @@ def test_note_level_findings_say_which_signal_decided():
 
 
 def test_choose_thresholds_meets_its_bounds_on_synthetic_evidence():
-    choose = _script("choose_thresholds")
+    choose = load_script("choose_thresholds")
     evidence = [
         choose.Evidence({"generic": g, "sales_pitch": s, "personal_specific": p}, scores, phrase, False, hook, False)
         for g, s, p, scores, phrase, hook in [
@@ -242,7 +233,7 @@ def test_choose_calibration_recovers_a_known_correction():
 
     from composer.lint.calibration import logit, platt
 
-    choose = _script("choose_calibration")
+    choose = load_script("choose_calibration")
     rng = random.Random(7)
     scores = [rng.uniform(0.01, 0.99) for _ in range(4000)]
     truths = [rng.random() < platt(s, 0.5, 0.4) for s in scores]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, load_script
 
 CORPUS = REPO / "corpus" / "notes.jsonl"
 LABELS = {"generic", "sales_pitch", "placeholder", "personal_specific"}
@@ -19,15 +17,7 @@ LABELS = {"generic", "sales_pitch", "placeholder", "personal_specific"}
 REAL_DEV = Path(os.environ.get("INVITE_REAL_DEV", REPO.parent / "shared" / "data" / "real-dev.jsonl"))
 
 
-def _near_duplicates():
-    spec = importlib.util.spec_from_file_location("near_duplicates", REPO / "scripts" / "near_duplicates.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["near_duplicates"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-NEAR = _near_duplicates()
+NEAR = load_script("near_duplicates")
 
 
 @pytest.fixture(scope="module")

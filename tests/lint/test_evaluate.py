@@ -8,26 +8,15 @@ score near a threshold. The arithmetic itself is checked on made-up verdicts, wi
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPTS = REPO / "scripts"
+from tests.helpers import load_script
 
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-EVALUATE = _load("evaluate")
+EVALUATE = load_script("evaluate")
 METRICS = sys.modules["eval_metrics"]
 
 

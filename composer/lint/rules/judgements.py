@@ -10,7 +10,7 @@ the rules that cannot judge it are skipped (`composer.lint.rules.run_note_rules`
 
 from __future__ import annotations
 
-from composer.lint.calibration import calibrate
+from composer.lint.calibration import calibrated
 from composer.lint.catalog import thresholds
 from composer.lint.combine import (
     PHRASE,
@@ -41,7 +41,7 @@ def check_sales_pitch(ctx: Context) -> list[Hit]:
         return phrases
     if decision == SCORE:
         start, end = trimmed(ctx.text)
-        return [Hit(start, end, {"score": printed("sales_pitch", score)}, note_level=True)]
+        return [Hit(start, end, {"score": None if score is None else calibrated("sales_pitch", score)}, note_level=True)]
     return []
 
 
@@ -78,10 +78,5 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
         return []
     start, end = trimmed(ctx.text)
     if decision == SCORE:
-        return [Hit(start, end, {"score": printed("generic", generic)}, note_level=True)]
+        return [Hit(start, end, {"score": None if generic is None else calibrated("generic", generic)}, note_level=True)]
     return [Hit(start, end, {"signal": SIGNAL_TEXT[decision]})]
-
-
-def printed(label: str, raw: float | None) -> float | None:
-    """A raw score as the finding's message (and the JSON output) shows it: calibrated."""
-    return None if raw is None else calibrate({label: raw})[label]
