@@ -46,9 +46,12 @@ def people(path: Path, rows: int) -> Path:
 
 
 def recorded(history: Path) -> int:
+    """Notes in the history; none when a stopped merge left no history, or one stopped before its tables were made."""
     if not history.exists():
         return 0
     with sqlite3.connect(history) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'").fetchone() is None:
+            return 0
         return int(db.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
 
 
