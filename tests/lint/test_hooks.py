@@ -71,3 +71,32 @@ def test_a_shared_employer_is_still_a_hook():
 
 def test_a_named_place_outside_the_pitch_stays_a_name():
     assert strongest_hook(context("Hi Ana, I loved Lisbon's PyData. We help teams like yours ship faster.")) == NAMED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hey, fellow QA here. Connecting with others in testing.",
+        "As a fellow CEO I am reaching out to people in my area.",
+        "Thanks for the connection! Hope all is well.",
+        "Thanks for the add! Always nice to meet people in the industry.",
+    ],
+)
+def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: str):
+    """Sharing a job title is not sharing a context, and thanking someone for the connection itself says
+    nothing about how you know them."""
+    assert strongest_hook(context(text)) != STATED, hook_texts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi fellow Rustacean! Your borrow checker talk was great.",
+        "Hi Bo, thanks for the quick tip about the visa forms!",
+        "Thanks for the referral to the design team, Kai.",
+        "Thanks for the detailed answer to my question in the chat.",
+        "Thank you for liking my post on tide pools.",
+    ],
+)
+def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
+    assert strongest_hook(context(text)) == STATED, hook_texts(text)
