@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from composer.lint.catalog import DATA_DIR, Thresholds, thresholds  # noqa: E402
-from composer.lint.combine import no_specifics_decision, sales_decision  # noqa: E402
+from composer.lint.combine import english_decisions, sales_decision  # noqa: E402
 from composer.lint.context import Context  # noqa: E402
 from composer.lint.hooks import strongest_hook, template_slot  # noqa: E402
 from composer.lint.rules.phrases import check_generic_phrase  # noqa: E402
@@ -106,7 +106,7 @@ def generic_figures(evidence: list[Evidence], limits: Thresholds) -> tuple[float
     """(generic recall, no-specifics false-alarm rate on personal notes)."""
     caught = generic = alarms = personal = 0
     for e in evidence:
-        fired = no_specifics_decision(e.slot, e.hook, e.scores["generic"], e.scores["personal_specific"], "both", limits)
+        _, fired = english_decisions(e.phrase, e.slot, e.hook, e.scores, "both", limits)
         if e.labels["generic"]:
             generic += 1
             caught += bool(fired) or e.canned

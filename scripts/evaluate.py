@@ -242,15 +242,12 @@ def load_real(path: Path) -> dict[str, list[dict]]:
 
 def describe(found: Evidence, limits: Thresholds, signals: str) -> dict[str, str]:
     """The rules' evidence in a note and what decided each note-level judgement, in a few words."""
-    from composer.lint.combine import no_specifics_decision, sales_decision
+    from composer.lint.combine import english_decisions
 
-    scores = {
-        label: None if signals == "rules" else found.scores[label] for label in ("generic", "personal_specific", "sales_pitch")
-    }
+    scores = None if signals == "rules" else found.scores
     hook = "slot" if found.slot else f"{found.hook or 'no'} hook"
     canned = ", canned phrase" if found.canned else ""
-    decision = no_specifics_decision(found.slot, found.hook, scores["generic"], scores["personal_specific"], signals, limits)
-    pitch = sales_decision(found.phrase, scores["sales_pitch"], signals, limits)
+    pitch, decision = english_decisions(found.phrase, found.slot, found.hook, scores, signals, limits)
     return {
         "specifics": f"{hook}{canned} -> no-specifics {DECIDED[decision]}",
         "pitch": f"{'a' if found.phrase else 'no'} sales phrase -> sales-pitch {DECIDED[pitch]}",
@@ -299,15 +296,16 @@ def rejudge(note: Judged, found: Evidence, limits: Thresholds) -> Judged:
 
     A note the linter judged not English keeps its verdict: the classifier is never asked about it.
     """
-    from composer.lint.combine import no_specifics_decision, sales_decision
+    from composer.lint.combine import english_decisions
 
     if note.language != "en":
         return note
     fired = set(note.fired - {"no-specifics", "sales-pitch"})
     scores = found.scores
-    if no_specifics_decision(found.slot, found.hook, scores["generic"], scores["personal_specific"], "both", limits):
+    pitch, specifics = english_decisions(found.phrase, found.slot, found.hook, scores, "both", limits)
+    if specifics:
         fired.add("no-specifics")
-    if sales_decision(found.phrase, scores["sales_pitch"], "both", limits):
+    if pitch:
         fired.add("sales-pitch")
     rounded = {label: round(score, 3) for label, score in scores.items()}
     return Judged(note.id, note.text, note.labels, frozenset(fired), rounded, note.language)

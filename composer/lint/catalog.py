@@ -138,7 +138,8 @@ class Thresholds:
     `sales-pitch`: a sales phrase from the patterns is reported when the note's `sales_pitch` score
     reaches `sales_phrase`; without a phrase, the score alone reports the note from `sales_alone`.
     `no-specifics`: with no hook found, the note is still quiet when `personal_specific` reaches
-    `personal_veto`; with a hook, it fires anyway when `generic` reaches `generic_alone`.
+    `personal_veto`; with a hook, it fires anyway when `generic` reaches `generic_alone`; in a note
+    reported as a sales pitch, names alone count as no hook below `pitch_names_veto`.
     `classifier_alone` is the one threshold of the classifier-only mode that scripts/evaluate.py reports.
     A note in a judged language other than English has only the classifier's scores: `no-specifics`
     fires from `other_generic`, `sales-pitch` from `other_sales` (0.5 when classifier.yaml has none).
@@ -151,6 +152,7 @@ class Thresholds:
     classifier_alone: float
     other_generic: float = 0.5
     other_sales: float = 0.5
+    pitch_names_veto: float = 0.0
 
 
 @cache

@@ -15,7 +15,9 @@ generalises to wordings nobody listed, but cannot point at words. So:
   specifics go fires; a note without any hook fires unless the classifier is confident it is
   personal (`personal_veto`); a note whose only hooks are names (a capitalised word, an entity, a
   date, a quoted title: "I see you work at Oracle"), or that has none, fires when the classifier is
-  confident it is generic (`generic_alone`).
+  confident it is generic (`generic_alone`). In a note judged a sales pitch, names alone are not a
+  hook unless the classifier leans personal (`pitch_names_veto`): they are the sender's product,
+  clients and places ("We at Brightpath place Java graduates in Bangalore").
 
 The thresholds are data (`composer/data/lint/classifier.yaml`; how each was chosen is written there):
 `scripts/choose_thresholds.py` calls these same functions. A score of None means the rules
@@ -45,11 +47,18 @@ def sales_decision(phrase: bool, score: float | None, signals: str, limits: Thre
 
 
 def no_specifics_decision(
-    slot: bool, hook: str | None, generic: float | None, personal: float | None, signals: str, limits: Thresholds
+    slot: bool,
+    hook: str | None,
+    generic: float | None,
+    personal: float | None,
+    signals: str,
+    limits: Thresholds,
+    pitched: bool = False,
 ) -> str | None:
     """SLOT, NO_HOOK (the rules decided), SCORE (the classifier decided) or None.
 
-    `hook` is the strongest hook the rules found: None, NAMED or STATED. A hook phrase (STATED) is never
+    `hook` is the strongest hook the rules found: None, NAMED or STATED; `pitched`, whether the note is
+    reported as a sales pitch (`sales_decision`). A hook phrase (STATED) is never
     overruled, and it outweighs an unfilled field elsewhere in the note (a template filled in but for
     the sender's company). A stronger hook never makes the rule fire where
     a weaker one would not (the lint step runs NER, which can only add hooks, only on the notes where
@@ -63,9 +72,27 @@ def no_specifics_decision(
         return None
     if slot:
         return SLOT
+    if hook == NAMED and pitched and personal < limits.pitch_names_veto:
+        hook = None  # the names in a pitch are the sender's own, not something shared with the recipient
     if hook is None and personal < limits.personal_veto:
         return NO_HOOK
     return SCORE if generic >= limits.generic_alone else None
+
+
+def english_decisions(
+    phrase: bool, slot: bool, hook: str | None, scores: dict[str, float] | None, signals: str, limits: Thresholds
+) -> tuple[str | None, str | None]:
+    """(sales-pitch decision, no-specifics decision) for an English note, as the linter makes them.
+
+    For the scripts that replay the linter's choices on gathered evidence (choose_thresholds.py,
+    evaluate.py); `scores` None means the rules decide alone.
+    """
+    get = (lambda label: None) if scores is None else scores.get
+    pitch = sales_decision(phrase, get("sales_pitch"), signals, limits)
+    specifics = no_specifics_decision(
+        slot, hook, get("generic"), get("personal_specific"), signals, limits, pitched=pitch is not None
+    )
+    return pitch, specifics
 
 
 def other_language_sales_decision(score: float | None, limits: Thresholds) -> str | None:

@@ -63,8 +63,10 @@ def test_the_combination_beats_the_rules_alone_on_the_test_split(test_split: lis
     rules, both = EVALUATE.evaluate(test_split, signals="rules"), EVALUATE.evaluate(test_split, signals="both")
     assert both["generic"].recall > rules["generic"].recall
     assert both["sales-pitch"].recall > rules["sales-pitch"].recall
-    # A name the classifier reads as a merge field may now be overruled: at most a point more false alarms.
-    assert both["no-specifics"].false_alarm_rate <= rules["no-specifics"].false_alarm_rate + 0.01
+    # A name the classifier reads as a merge field may now be overruled, and names in a note read as a
+    # pitch are no hook (`pitch_names_veto`, which buys 3 points of generic recall here and 2-6 on
+    # real-dev): at most a point and a half more false alarms.
+    assert both["no-specifics"].false_alarm_rate <= rules["no-specifics"].false_alarm_rate + 0.015
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -144,17 +145,37 @@ def test_decisions():
     assert no_specifics_decision(False, NAMED, None, None, "rules", limits) is None
 
 
+def test_names_in_a_pitch_are_no_hook_unless_the_note_reads_personal():
+    """A pitch's names are the sender's product, clients and places (`pitch_names_veto`)."""
+    limits = Thresholds(0.2, 0.6, 0.7, 0.8, 0.5, pitch_names_veto=0.3)
+    assert no_specifics_decision(False, NAMED, 0.5, 0.1, "both", limits, pitched=True) == NO_HOOK
+    assert no_specifics_decision(False, NAMED, 0.5, 0.1, "both", limits, pitched=False) is None
+    assert no_specifics_decision(False, NAMED, 0.5, 0.4, "both", limits, pitched=True) is None  # reads personal
+    assert no_specifics_decision(False, STATED, 0.99, 0.0, "both", limits, pitched=True) is None
+
+
+def test_a_pitch_names_nothing_of_the_recipient(monkeypatch):
+    """End to end: the same note with only names in it, read as a pitch, fires unless the veto is off."""
+    text = "Greetings from Lisbon and Porto! Let's connect."
+
+    def fires(veto: float) -> bool:
+        changed = replace(thresholds(), pitch_names_veto=veto, sales_alone=0.0, generic_alone=1.01)
+        monkeypatch.setattr(judgements, "thresholds", lambda: changed)
+        return "no-specifics" in {f.rule for f in lint_text(text)}
+
+    assert fires(1.01) and not fires(0.0)
+
+
 def test_a_stronger_hook_never_makes_no_specifics_fire():
     """NER only adds hooks and runs only where the rule fired: more hooks must never mean a finding."""
     limits = thresholds()
     grid = [x / 20 for x in range(21)]
-    for generic in grid:
-        for personal in grid:
-            fired = [
-                no_specifics_decision(False, hook, generic, personal, "both", limits) is not None
-                for hook in (None, NAMED, STATED)
-            ]
-            assert fired == sorted(fired, reverse=True), (generic, personal, fired)
+    for generic, personal, pitched in itertools.product(grid, grid, (False, True)):
+        fired = [
+            no_specifics_decision(False, hook, generic, personal, "both", limits, pitched) is not None
+            for hook in (None, NAMED, STATED)
+        ]
+        assert fired == sorted(fired, reverse=True), (generic, personal, pitched, fired)
 
 
 def test_note_level_findings_say_which_signal_decided():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from composer.lint.calibration import calibrated
 from composer.lint.catalog import thresholds
 from composer.lint.combine import (
+    NAMED,
     PHRASE,
     SCORE,
     no_specifics_decision,
@@ -27,16 +28,20 @@ from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
 
 
+def sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
+    """What decided `sales-pitch` for this note (`combine`), and the sales phrases found in it."""
+    score = ctx.score("sales_pitch")
+    if not ctx.english:
+        return other_language_sales_decision(score, thresholds()), []
+    phrases = span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
+    return sales_decision(bool(phrases), score, ctx.signals, thresholds()), phrases
+
+
 @register("sales-pitch")
 def check_sales_pitch(ctx: Context) -> list[Hit]:
     """The sales phrases where the classifier agrees, or the whole note when its score alone is high (`combine`)."""
     score = ctx.score("sales_pitch")
-    if not ctx.english:
-        decision = other_language_sales_decision(score, thresholds())
-        phrases = []
-    else:
-        phrases = span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
-        decision = sales_decision(bool(phrases), score, ctx.signals, thresholds())
+    decision, phrases = sales_verdict(ctx)
     if decision == PHRASE:
         return phrases
     if decision == SCORE:
@@ -73,7 +78,8 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
     else:
         hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
         ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
-        decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds())
+        pitched = hook == NAMED and sales_verdict(ctx)[0] is not None  # only asked where it can matter
+        decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds(), pitched)
     if decision is None:
         return []
     start, end = trimmed(ctx.text)
