@@ -18,23 +18,28 @@ so the project's override them). Relative folders are relative to the file that 
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from composer.errors import InputError, UsageError
 from composer.fileio import parse_toml, read_text
 from composer.linkedin_limits import ACCOUNT_LIMITS, DEFAULT_ACCOUNT, MONTHLY_NOTE_QUOTA, QUOTA_RESET_DAY
+from composer.resources import load_data
 
 APP_NAME = "invite-composer"
 CONFIG_ENV = "INVITE_COMPOSER_CONFIG"
 PROJECT_FILE = ".invite.toml"
 
 SEVERITIES = ("info", "warning", "error")
+#: What `[lint.severity]` may set a rule to besides a severity: not run at all, as `[lint] ignore` does.
+OFF = "off"
 
 _KNOWN_KEYS = {"sender_name", "account", "template_dirs", "lint", "history", "merge"}
-_LINT_KEYS = {"select", "ignore", "fail_on"}
+_LINT_KEYS = {"select", "ignore", "fail_on", "severity", "per-file-ignores"}
 
 
 def _user_dir(kind: str) -> Path:
@@ -72,12 +77,40 @@ def config_path() -> Path:
 
 
 @dataclass(frozen=True)
+class FileIgnores:
+    """One `[lint.per-file-ignores]` entry: a glob, the folder it is relative to (its file's), the rules it silences."""
+
+    pattern: str
+    folder: Path
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LintDefaults:
-    """`[lint]`: what `invite lint` and `invite draft` use when no flag says otherwise."""
+    """`[lint]`: what `invite lint`, `draft`, `merge` and `templates check` use when no flag says otherwise."""
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
     fail_on: str | None = None
+    #: `[lint.severity]`: (rule id, a severity or "off"), the project's over the user's
+    severity: tuple[tuple[str, str], ...] = ()
+    #: `[lint.per-file-ignores]` of every file read (they add up)
+    per_file_ignores: tuple[FileIgnores, ...] = ()
+
+    @property
+    def off(self) -> tuple[str, ...]:
+        """The rules `[lint.severity]` turns off."""
+        return tuple(rule for rule, level in self.severity if level == OFF)
+
+    @property
+    def ignored(self) -> tuple[str, ...] | None:
+        """`ignore` and the rules turned off: what is left out when no flag chooses the rules."""
+        return (*(self.ignore or ()), *self.off) if self.off else self.ignore
+
+    @property
+    def severities(self) -> dict[str, str]:
+        """Rule id -> the severity its findings get instead of their own (the rules turned off are not here)."""
+        return {rule: level for rule, level in self.severity if level != OFF}
 
 
 @dataclass(frozen=True)
@@ -232,8 +265,13 @@ def find_project_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def merge(base: Config, settings: dict[str, Any], path: Path) -> Config:
-    """`settings` (already checked) over `base`; template folders add up."""
-    lint = replace(base.lint, **settings.pop("lint", {}))
+    """`settings` (already checked) over `base`; template folders and per-file ignores add up, severities per rule."""
+    lint_settings = settings.pop("lint", {})
+    if "severity" in lint_settings:
+        lint_settings["severity"] = tuple((dict(base.lint.severity) | dict(lint_settings["severity"])).items())
+    if "per_file_ignores" in lint_settings:
+        lint_settings["per_file_ignores"] = base.lint.per_file_ignores + lint_settings["per_file_ignores"]
+    lint = replace(base.lint, **lint_settings)
     history = replace(base.history, **settings.pop("history", {}))
     merge_settings = replace(base.merge, **settings.pop("merge", {}))
     dirs = base.template_dirs + settings.pop("template_dirs", ())
@@ -301,7 +339,55 @@ def _lint_settings(table: Any, path: Path) -> dict[str, Any]:
         if table["fail_on"] not in SEVERITIES:
             raise InputError(f"{path}: [lint] fail_on must be one of {', '.join(SEVERITIES)}, got {_short(table['fail_on'])}")
         settings["fail_on"] = table["fail_on"]
+    if "severity" in table:
+        settings["severity"] = _severities(table["severity"], path)
+    if "per-file-ignores" in table:
+        settings["per_file_ignores"] = _per_file_ignores(table["per-file-ignores"], path)
     return settings
+
+
+def _severities(table: Any, path: Path) -> tuple[tuple[str, str], ...]:
+    """`[lint.severity]`: rule id = "error", "warning", "info" or "off"."""
+    if not isinstance(table, dict):
+        raise InputError(f'{path}: [lint.severity] must be a table of rule ids, e.g. generic-phrase = "error"')
+    levels = (*SEVERITIES, OFF)
+    for rule, level in table.items():
+        _check_rule(rule, path, "[lint.severity]")
+        if level not in levels:
+            raise InputError(f"{path}: [lint.severity] {rule} must be one of {', '.join(levels)}, got {_short(level)}")
+    return tuple(table.items())
+
+
+def _per_file_ignores(table: Any, path: Path) -> tuple[FileIgnores, ...]:
+    """`[lint.per-file-ignores]`: glob = [rule ids], the globs relative to this file's folder."""
+    if not isinstance(table, dict):
+        raise InputError(f'{path}: [lint.per-file-ignores] must be a table, e.g. "drafts/**/*.txt" = ["no-greeting"]')
+    entries = []
+    for pattern, rules in table.items():
+        where = f"[lint.per-file-ignores] {pattern!r}"
+        if isinstance(rules, str):
+            rules = [part.strip() for part in rules.split(",") if part.strip()]
+        if not pattern.strip() or not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            raise InputError(f"{path}: {where} must be a glob and a list of rule ids")
+        for rule in rules:
+            _check_rule(rule, path, where)
+        entries.append(FileIgnores(pattern.strip(), Path(os.path.abspath(path.parent)), tuple(rules)))
+    return tuple(entries)
+
+
+def _check_rule(rule: str, path: Path, where: str) -> None:
+    """A rule id a config file names must be one of the linter's (rules.yaml); a typo is one line naming the key."""
+    known = _rule_ids()
+    if rule not in known:
+        close = difflib.get_close_matches(rule, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"{path}: {where}: {_short(rule)} is not a rule{hint}; see `invite rules`")
+
+
+@cache
+def _rule_ids() -> tuple[str, ...]:
+    """The linter's rule ids, from its data (read here: the config must not import the linter)."""
+    return tuple(entry["id"] for entry in load_data("lint", "rules.yaml"))
 
 
 #: Numeric settings: (lowest, highest) allowed, and whether a fraction is allowed.

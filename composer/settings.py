@@ -3,7 +3,8 @@
 `invite lint`, `draft` and `merge` share the flags for the note's limit (--limit, --account), the
 severity that fails the run (--fail-on) and the rules (--select, --ignore). Each falls back to the
 config (`[lint]`, `account`) and then to a default; `Settings.from_flags` applies that order in
-one place and checks each value, so a bad one is one usage error before any work starts.
+one place and checks each value, so a bad one is one usage error before any work starts. A rule
+`[lint.severity]` turns off is left out as an ignored one is, unless --select names it.
 """
 
 from __future__ import annotations
@@ -58,5 +59,18 @@ class Settings:
             account=account or config.account or DEFAULT_ACCOUNT,
             fail_on=level,
             select=select if select is not None else config.lint.select,
-            ignore=ignore if ignore is not None else config.lint.ignore,
+            ignore=_left_out(ignore if ignore is not None else config.lint.ignore, config.lint.off, select),
         )
+
+
+def _left_out(ignore: RuleIds, off: tuple[str, ...], select: RuleIds) -> RuleIds:
+    """The rules ignored, and those `[lint.severity]` turns off that --select does not name."""
+    named = set(_ids(select))
+    off = tuple(rule for rule in off if rule not in named)
+    return (*_ids(ignore), *off) if off else ignore
+
+
+def _ids(value: RuleIds) -> list[str]:
+    """Rule ids as a flag (`"a,b"`) or the config (a list) gives them."""
+    items = [value] if isinstance(value, str) else list(value or ())
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]

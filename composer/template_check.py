@@ -6,7 +6,9 @@ in stages; a stage that cannot run stops the stages that depend on it, never the
 1. parsing (`composer.templates.parse`, the same as discovery): front matter, metadata schema,
    Jinja syntax, the sandbox's static refusals, variables used but not declared and questions
    declared but never used;
-2. the note its examples produce: it must render, and pass the linter with no error-level finding;
+2. the note its examples produce: it must render, and pass the linter with no error-level finding
+   (with the `[lint]` config in use, and the rules the template's `{# invite: ignore=RULE #}` comments
+   or `[lint.per-file-ignores]` silence counted apart; a comment naming an unknown rule is an error);
 3. the length budget (`composer.templates.budget`): with the examples, in the worst case, and the
    room per answer, against the free (200) and premium (300) limits.
 
@@ -19,15 +21,17 @@ did it change for you?") must say it means the same (`meaning:`), or be named di
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from composer.config import LintDefaults
 from composer.errors import SandboxError, TemplateError, UsageError
 from composer.linkedin_limits import ACCOUNT_LIMITS
-from composer.lint import describe, lint_text
+from composer.lint import BY_TEMPLATE, Policy, describe, lint_text, rule_ids, suppressed_line
 from composer.output import visible
 from composer.templates import isolation
 from composer.templates.budget import Budget, budget_message, examine, room_message
@@ -86,10 +90,15 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 # --------------------------------------------------------------------------- one file
 
 
-def check_parsed(parsed: Parsed, *, account: str = "free", lint: bool = True) -> FileResult:
-    """Run the stages after parsing on one file; never raises for anything wrong with the file itself."""
+def check_parsed(parsed: Parsed, *, account: str = "free", lint: bool = True, config: LintDefaults | None = None) -> FileResult:
+    """Run the stages after parsing on one file; never raises for anything wrong with the file itself.
+
+    `config` is the `[lint]` the example note is linted with (rules, severities, per-file ignores).
+    """
     result = FileResult(parsed=parsed)
     template = parsed.template
+    if template is not None:
+        _unknown_silences(result, template)
     if template is None or not parsed.ok:
         return result
     try:
@@ -104,7 +113,7 @@ def check_parsed(parsed: Parsed, *, account: str = "free", lint: bool = True) ->
         return result
     result.example = examined.example
     if lint:
-        _lint(result, examined.example, template.body_line, ACCOUNT_LIMITS[account])
+        _lint(result, examined.example, template, ACCOUNT_LIMITS[account], config or LintDefaults())
     _length_budget(result, examined.budget, examined.worst_case_failure, account)
     return result
 
@@ -114,12 +123,31 @@ def check_file(path: Path, source: str = "file", *, account: str = "free", lint:
     return check_parsed(parse_file(path, source), account=account, lint=lint)
 
 
-def _lint(result: FileResult, note: str, body_line: int, limit: int) -> None:
-    for finding in lint_text(note, limit=limit, name=str(result.path)):
+def _unknown_silences(result: FileResult, template: Template) -> None:
+    """A `{# invite: ignore=RULE #}` comment naming no rule of the linter silences nothing: an error at its line."""
+    known = rule_ids()
+    for rule, line in template.silences:
+        if rule not in known:
+            close = difflib.get_close_matches(rule, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            result.add(
+                ERROR, "directive", visible(f"template comment names unknown rule {rule!r}{hint}; see `invite rules`"), line
+            )
+
+
+def _lint(result: FileResult, note: str, template: Template, limit: int, config: LintDefaults) -> None:
+    """The example note's errors and warnings, as the config and the template's comments set them; the silenced counted."""
+    policy = Policy.configured(config).silence(template.silenced, BY_TEMPLATE).for_file(str(template.path))
+    found = lint_text(note, limit=limit, name=str(result.path), select=config.select, ignore=config.ignored)
+    findings, suppressed = policy.apply(found)
+    for finding in findings:
         if finding.severity not in (ERROR, WARNING) or finding.rule == "too-long":
             continue  # the length budget below reports the length, against both tiers
         # The note's lines are not the body's: point at where the body starts.
-        result.add(finding.severity, f"lint:{finding.rule}", f"example note: {describe(finding)}", body_line)
+        result.add(finding.severity, f"lint:{finding.rule}", f"example note: {describe(finding)}", template.body_line)
+    if suppressed:
+        rules = ", ".join(sorted({item.finding.rule for item in suppressed}))
+        result.add(INFO, "suppressed", f"example note: {suppressed_line(suppressed)} ({rules})", template.body_line)
 
 
 def _length_budget(result: FileResult, budget: Budget, failure: str | None, account: str) -> None:
@@ -187,11 +215,12 @@ def check_files(
     account: str = "free",
     lint: bool = True,
     library: Iterable[tuple[str, Path]] = (),
+    config: LintDefaults | None = None,
 ) -> Report:
     """Check (source, path) pairs given in override order; add cross-file problems.
 
     `library` is every template file a draft could switch to (discovered, in override order): the
-    checked files' shared answers are compared with those too.
+    checked files' shared answers are compared with those too. `config` is the `[lint]` in use.
     """
     files = list(files)
     parsed = parse_files(files)
@@ -206,7 +235,7 @@ def check_files(
             previous = found.overrides
             message = f"overrides the {previous.source} template {item.id!r} ({previous.path})"
             item.add(INFO, "overrides", message, item.id_line)
-    return Report(results=[check_parsed(p, account=account, lint=lint) for p in parsed], account=account)
+    return Report(results=[check_parsed(p, account=account, lint=lint, config=config) for p in parsed], account=account)
 
 
 def _stamped(source: str, path: Path) -> tuple[str, Path, int, int]:

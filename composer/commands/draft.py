@@ -2,7 +2,7 @@
 
 The command reads the flags, applies them over config, and calls `composer.draft.run.draft_note`,
 which decides, asks or renders, delivers, lints and records. It then prints the note's count and
-findings on stderr (unless the session's panel showed them) and exits 1 when a finding reaches
+findings on stderr (`Drafted.show`: unless the session's panel showed them) and exits 1 when a finding reaches
 --fail-on. It also joins drafting to the history (`_History`): the two subsystems never import each other.
 """
 
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from composer import output
 from composer.commands.common import (
     AccountOption,
     FailOnOption,
@@ -88,7 +87,7 @@ def draft(
     """Draft a personal connection note from a template (the help text is HELP, one line a paragraph)."""
     from composer.draft.answers import AnswerSources, load_answers_file, parse_set_options
     from composer.draft.run import DraftRequest, draft_note
-    from composer.lint import count_line, print_findings, reaches
+    from composer.lint import reaches
 
     config = load_config()
     flag_answers = parse_set_options(set_ or [])
@@ -110,12 +109,7 @@ def draft(
         return _History(recipient, NoteLog(config, record=not no_record, command="draft"))
 
     drafted = draft_note(request, history)
-    if not drafted.shown:
-        console = output.console()
-        console.print(count_line(drafted.text, note_limit))
-        if drafted.findings:
-            console.print()
-        print_findings(console, "draft", drafted.text, drafted.findings)
+    drafted.show(note_limit)
     if reaches(drafted.findings, level):
         raise typer.Exit(ExitCode.FINDINGS)
 
@@ -130,11 +124,7 @@ class _History:
     def check(self, text: str, template: "Template | None", answers: Mapping[str, str]) -> list["Finding"]:
         return self.log.check(*self.recipient.checked(text, template, answers))
 
-    def record(
-        self, text: str, template: "Template | None", answers: Mapping[str, str], found: list["Finding"]
-    ) -> list["Finding"]:
+    def record(self, text: str, template: "Template | None", answers: Mapping[str, str], findings: list["Finding"]) -> None:
         note, skeleton = self.recipient.checked(text, template, answers)
-        findings = found + self.log.check(note, skeleton)
         self.log.record([(note, findings, skeleton)])
         self.log.close()
-        return findings

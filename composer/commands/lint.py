@@ -91,17 +91,17 @@ def lint(
 
     check_format(format_, LINT_FORMATS)
     settings = Settings.from_flags(load_config(), limit=limit, account=account, fail_on=fail_on, select=select, ignore=ignore)
-    fail_on, limit_value = settings.fail_on, settings.limit
+    files, config, limit_value = list(paths or []), settings.config.lint, settings.limit
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if jobs > 1 and jsonl is None:
         raise UsageError("--jobs applies to a --jsonl batch")
     chosen = select_rules(settings.select, settings.ignore)
     if fix:
-        refuse_unfixable(list(paths or []), jsonl)
-        fix_files(list(paths or []), limit=limit_value, rules=chosen, name=name)
-    with lint_inputs(list(paths or []), jsonl, name=name, limit=limit_value, rules=chosen, jobs=jobs) as (key, results):
-        failed = print_results(key, results, format_, limit=limit_value, fail_on=fail_on, rules=chosen, batch=jsonl)
+        refuse_unfixable(files, jsonl)
+        fix_files(files, limit=limit_value, rules=chosen, name=name, config=config)
+    with lint_inputs(files, jsonl, name=name, limit=limit_value, rules=chosen, jobs=jobs, config=config) as linting:
+        failed = print_results(linting, format_, limit=limit_value, fail_on=settings.fail_on, rules=chosen, batch=jsonl)
     if failed:
         raise typer.Exit(ExitCode.FINDINGS)
 

@@ -142,7 +142,7 @@ def check_templates(
     config = load_config()
     folders = [*config.template_dirs, *(templates_dir or [])]
     files = select_files(targets or [], folders)
-    report = check_files(files, account=account, library=template_files(folders))
+    report = check_files(files, account=account, library=template_files(folders), config=config.lint)
     if format_ == "json":
         output.out(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -15,7 +15,7 @@ from typing import Any
 
 from composer.draft import clipboard
 from composer.draft.flow import BACK, Session
-from composer.draft.panel import show_findings, show_note
+from composer.draft.panel import draft_policy, show_findings, show_note
 from composer.draft.prompts import Option
 from composer.editor import configured_editor, editor_command, open_in_editor
 from composer.errors import InviteError, UsageError
@@ -71,7 +71,7 @@ def show_panel(session: Session, template: Template, text: str) -> None:
     """The note in its panel, then the lint findings and their hints."""
     title = template.title + (" (edited)" if session.state.edited else "")
     show_note(session.console, title, text, session.limit)
-    show_findings(session.console, text, session.limit, session.lint)
+    show_findings(session.console, text, session.limit, session.lint, draft_policy(session.sources.config, template))
 
 
 def copy(session: Session, text: str) -> None:

@@ -1,7 +1,8 @@
 """The draft panel: the note in a box with its count against the limit, then its lint findings.
 
 Used by the interactive session after every change. The findings are formatted by the linter's
-one formatter (`composer.lint.report`), so the panel shows them exactly as `invite lint` would.
+one formatter (`composer.lint.report`), so the panel shows them exactly as `invite lint` would, at
+the severity the config gives their rule; those the template's comments silence are counted.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from composer.config import Config
 from composer.length import length_style, note_length
-from composer.lint import Finding, lint_text, print_findings
+from composer.lint import BY_TEMPLATE, Finding, Policy, lint_text, print_findings, suppressed_line
 from composer.output import visible
+from composer.templates.model import Template
 
 #: lint(text, limit) -> findings; injectable so the session's tests can use a stand-in.
 LintFunction = Callable[[str, int], Sequence[Finding]]
@@ -34,10 +37,15 @@ def show_note(console: Console, title: str, text: str, limit: int) -> None:
     console.print(Panel(Text(visible(text)), title=Text(visible(title)), subtitle=count, subtitle_align="right", width=width))
 
 
-def show_findings(console: Console, text: str, limit: int, lint: LintFunction) -> None:
-    """Lint the note and show what was found; a failing linter is reported, never fatal to the draft."""
+def draft_policy(config: Config, template: Template | None) -> Policy:
+    """How a draft's findings are shown and counted: the config's severities, and what the template's comments silence."""
+    return Policy.configured(config.lint).silence(template.silenced if template else (), BY_TEMPLATE)
+
+
+def show_findings(console: Console, text: str, limit: int, lint: LintFunction, policy: Policy | None = None) -> None:
+    """Lint the note and show what was found (as `policy` sets it); a failing linter is reported, never fatal to the draft."""
     try:
-        findings = lint(text, limit)
+        findings, suppressed = (policy or Policy()).apply(lint(text, limit))
     except Exception as exc:  # a broken linter must not cost the user their draft
         console.print(
             f"The linter failed ({type(exc).__name__}: {visible(str(exc))}); the note is unchecked.", style="red", markup=False
@@ -45,5 +53,6 @@ def show_findings(console: Console, text: str, limit: int, lint: LintFunction) -
         return
     if not findings:
         console.print("No lint findings.", style="green")
-        return
     print_findings(console, "draft", text, findings)
+    if suppressed:
+        console.print(suppressed_line(suppressed), markup=False, style="dim")

@@ -4,8 +4,9 @@ One decision, one ending. `resolve` decides once what the flags leave open; a te
 for it (and, with nothing left to ask, still shows the note with its menu: copy, edit, try another
 template), otherwise a missing answer is an error. Either way the note ends the same: delivered (stdout
 or --output), then linted, checked against the history and recorded there. The saved draft is
-forgotten only after the note was delivered. The command prints the count and findings (unless the
-session's panel showed them) and chooses the exit code.
+forgotten only after the note was delivered. The command prints the count and findings (`Drafted.show`,
+unless the session's panel showed them) and chooses the exit code. Findings are as the config and the
+template's `{# invite: ignore=RULE #}` comments set them, here and in the panel (`panel.draft_policy`).
 
 The history comes in as a `NoteHistory`, built by the command from `composer.history`: the two
 subsystems never import each other.
@@ -14,17 +15,18 @@ subsystems never import each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from composer import output
 from composer.draft.answers import AnswerSources, unknown_answer_warnings
+from composer.draft.panel import draft_policy
 from composer.draft.resolve import Resolution, resolve
 from composer.errors import InviteError, OutputError, UsageError
 from composer.exitcodes import ExitCode
 from composer.fileio import write_atomic
-from composer.lint import Finding, lint_text
+from composer.lint import Finding, Suppressed, count_line, lint_text, print_findings, suppressed_line
 from composer.templates.library import Library
 from composer.templates.model import Template
 
@@ -39,8 +41,8 @@ class NoteHistory(Protocol):
         """The history's findings for a note (already sent to them? the same note to others?)."""
         ...
 
-    def record(self, text: str, template: Template | None, answers: Mapping[str, str], found: list[Finding]) -> list[Finding]:
-        """Record a delivered note with the linter's findings `found`; return those and the history's together."""
+    def record(self, text: str, template: Template | None, answers: Mapping[str, str], findings: list[Finding]) -> None:
+        """Record a delivered note with its findings (the linter's and the history's, as the config sets them)."""
         ...
 
 
@@ -69,6 +71,20 @@ class Drafted:
     findings: list[Finding]
     #: whether the session's panel already showed the findings
     shown: bool
+    #: the findings the template's `{# invite: ignore=RULE #}` comments silenced
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+    def show(self, limit: int) -> None:
+        """The note's count and findings on stderr, unless the session's panel showed them; what was suppressed."""
+        if self.shown:
+            return
+        console = output.console()
+        console.print(count_line(self.text, limit))
+        if self.findings:
+            console.print()
+        print_findings(console, "draft", self.text, self.findings)
+        if self.suppressed:
+            console.print(suppressed_line(self.suppressed), markup=False, style="dim")
 
 
 def draft_note(request: DraftRequest, history: Callable[[], NoteHistory]) -> Drafted:
@@ -87,14 +103,16 @@ def draft_note(request: DraftRequest, history: Callable[[], NoteHistory]) -> Dra
         _deliver_or_keep(finished.text, request, finished)
         finished.forget()  # only now: the note is safely delivered
         template = request.library.templates.get(chosen_id or "")
-        return Drafted(finished.text, _lint_and_record(finished.text, request, notes, template, answers), shown=True)
+        findings, suppressed = _lint_and_record(finished.text, request, notes, template, answers)
+        return Drafted(finished.text, findings, shown=True, suppressed=suppressed)
     from composer.templates.render import render
 
     template = resolution.require_complete()
     _warn_unknown(request.sources, template)
     text = render(template, resolution.answers)
     _deliver(text, request)
-    return Drafted(text, _lint_and_record(text, request, notes, template, resolution.answers), shown=False)
+    findings, suppressed = _lint_and_record(text, request, notes, template, resolution.answers)
+    return Drafted(text, findings, shown=False, suppressed=suppressed)
 
 
 def _session(request: DraftRequest, resolution: Resolution, notes: NoteHistory) -> Finished:
@@ -124,14 +142,21 @@ def _session(request: DraftRequest, resolution: Resolution, notes: NoteHistory) 
 
 def _lint(text: str, limit: int, sources: AnswerSources) -> list[Finding]:
     lint = sources.config.lint
-    return lint_text(text, limit=limit, select=lint.select, ignore=lint.ignore)
+    return lint_text(text, limit=limit, select=lint.select, ignore=lint.ignored)
 
 
 def _lint_and_record(
     text: str, request: DraftRequest, notes: NoteHistory, template: Template | None, answers: Mapping[str, str]
-) -> list[Finding]:
-    """Lint the delivered note, check it against the history and record it there; return every finding."""
-    return notes.record(text, template, answers, _lint(text, request.limit, request.sources))
+) -> tuple[list[Finding], list[Suppressed]]:
+    """Lint the delivered note, check it against the history and record it there with its findings.
+
+    The findings are as the config and the template's comments set them (`draft_policy`): every one
+    kept, at its configured severity, and those the template silences apart, recorded in neither.
+    """
+    found = _lint(text, request.limit, request.sources) + notes.check(text, template, answers)
+    findings, suppressed = draft_policy(request.sources.config, template).apply(found)
+    notes.record(text, template, answers, findings)
+    return findings, suppressed
 
 
 def _warn_unknown(sources: AnswerSources, template: Template) -> None:

@@ -99,7 +99,7 @@ class NoteLog:
         if record and config.project is not None and config.project.turns_recording_off:
             output.info(output.visible(f"note: project config {config.project.path} turns history recording off"))
         self.settings = config.history
-        self.rules = list(rules) if rules is not None else select_rules(config.lint.select, config.lint.ignore)
+        self.rules = list(rules) if rules is not None else select_rules(config.lint.select, config.lint.ignored)
         self.command = command
         self.queries = queries
         self._history: History | None = None

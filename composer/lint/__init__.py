@@ -22,6 +22,8 @@ The package's modules, leaf first:
 * `classifier`: the trained note classifier; `ruler` and `step`: the pattern ruler and the rules as
   spaCy components; `pipeline`: loading and streaming (imports spaCy);
 * `api`: `select_rules`, `lint_text`, `lint_many`, `lint_results`;
+* `suppress`: findings as the user set them (`[lint.severity]`, `[lint.per-file-ignores]`, a template's
+  `{# invite: ignore=RULE #}`, a merge row's `invite_ignore`), and the silenced ones counted;
 * `fixes`: the safe, mechanical fixes a finding may carry (rules.yaml `fix:`), and applying them;
 * `inputs`: note files, stdin and JSONL batches for `invite lint`, read and linted (`lint_inputs`);
 * `autofix`: `invite lint --fix`, the fixes applied to note files in place;
@@ -37,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 from composer.lint.api import lint_many, lint_results, lint_text, select_rules
 from composer.lint.catalog import Rule, in_scope, load_rules, rule_ids
-from composer.lint.findings import SEVERITIES, Finding, Fix, Linted, severity_rank
+from composer.lint.findings import SEVERITIES, Finding, Fix, Linted, Suppressed, severity_rank
 from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT
+from composer.lint.suppress import BY_ROW, BY_TEMPLATE, Policy, suppressed_line
 
 if TYPE_CHECKING:
     from composer.lint.autofix import fix_files, refuse_unfixable
@@ -56,6 +59,8 @@ if TYPE_CHECKING:
     from composer.lint.sarif import SarifLog
 
 __all__ = [
+    "BY_ROW",
+    "BY_TEMPLATE",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_LIMIT",
     "SEVERITIES",
@@ -65,10 +70,12 @@ __all__ = [
     "Invitation",
     "Linted",
     "NoteHistory",
+    "Policy",
     "Quota",
     "Rule",
     "SarifLog",
     "Similar",
+    "Suppressed",
     "apply_fixes",
     "calibrate",
     "check_batch",
@@ -96,6 +103,7 @@ __all__ = [
     "severity_rank",
     "sorted_findings",
     "summary",
+    "suppressed_line",
 ]
 
 #: Public names loaded on first use, and the module each comes from.

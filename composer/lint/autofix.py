@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from composer import output
+from composer.config import LintDefaults
 from composer.errors import InputError, UsageError
 from composer.fileio import decode, open_input, read_capped, write_atomic
 from composer.lint.api import lint_many
 from composer.lint.catalog import load_rules
 from composer.lint.fixes import apply_fixes
 from composer.lint.inputs import MAX_NOTE_BYTES, STDIN
+from composer.lint.suppress import Policy
 
 #: A fix uncovers another at most a few times; the passes stop there whatever happens.
 MAX_PASSES = 5
@@ -51,12 +53,18 @@ def refuse_unfixable(paths: list[str], jsonl: str | None) -> None:
         raise UsageError(f"--fix rewrites note files in place and cannot fix {what}; name the note files to fix")
 
 
-def fix_files(paths: list[str], *, limit: int, rules: list[str], name: str | None) -> list[NoteFile]:
-    """Apply the chosen rules' safe fixes to each file in place; say on stderr what changed in each."""
+def fix_files(
+    paths: list[str], *, limit: int, rules: list[str], name: str | None, config: LintDefaults | None = None
+) -> list[NoteFile]:
+    """Apply the chosen rules' safe fixes to each file in place; say on stderr what changed in each.
+
+    A rule `[lint.per-file-ignores]` silences for a file is not fixed in it either.
+    """
     unique = {os.path.realpath(path): path for path in reversed(paths)}  # a file named twice is fixed once
     notes = [_read(path) for path in dict.fromkeys(unique[os.path.realpath(path)] for path in paths)]
     catalog = load_rules()
     fixable = [r for r in rules if catalog[r].fix is not None and catalog[r].scope == "note"]
+    policies = [Policy.configured(config).for_file(note.path) for note in notes]
     for note in notes:
         note.fixed = note.text
     pending = list(range(len(notes))) if fixable else []
@@ -66,7 +74,7 @@ def fix_files(paths: list[str], *, limit: int, rules: list[str], name: str | Non
         results = lint_many(((i, notes[i].fixed, name) for i in pending), limit=limit, select=fixable)
         pending = []
         for index, text, findings in results:
-            fixed, applied = apply_fixes(text, findings)
+            fixed, applied = apply_fixes(text, policies[index].apply(findings)[0])
             if applied:
                 notes[index].fixed = fixed
                 notes[index].applied.update(f.rule for f in applied)

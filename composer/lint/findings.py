@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from composer.config import SEVERITIES
 
-__all__ = ["SEVERITIES", "Finding", "Fix", "Linted", "severity_rank"]
+__all__ = ["SEVERITIES", "Finding", "Fix", "Linted", "Suppressed", "severity_rank"]
 
 
 def severity_rank(severity: str) -> int:
@@ -54,6 +54,18 @@ class Finding:
         return record
 
 
+class Suppressed(NamedTuple):
+    """A finding a user silenced (`composer.lint.suppress`), and what silenced it: counted, never dropped unseen."""
+
+    finding: Finding
+    #: `[lint.per-file-ignores]`, `template comment` or `invite_ignore` (a merge row's column)
+    by: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The finding as `--format json` shows one, and what silenced it."""
+        return {**self.finding.to_dict(), "suppressed_by": self.by}
+
+
 class Linted(NamedTuple):
     """One linted note: its id and text, the findings, the classifier's scores and the note's language.
 
@@ -62,7 +74,8 @@ class Linted(NamedTuple):
     `sales-pitch` means nothing. Consumers show it as "not judged", never as specific or clean.
     `hook` is the strongest hook the rules found in an English note ("stated": a hook phrase such as
     "we met at ..."; "named": only names, dates or titles; None: none, or not looked for), for
-    consumers that weigh the evidence themselves (`invite inbox`).
+    consumers that weigh the evidence themselves (`invite inbox`). `suppressed` are the findings the
+    user's settings silenced for this note (`composer.lint.suppress`), left out of `findings`.
     """
 
     id: Any
@@ -72,3 +85,4 @@ class Linted(NamedTuple):
     language: str
     judged: bool = True
     hook: str | None = None
+    suppressed: tuple[Suppressed, ...] = ()

@@ -3,7 +3,8 @@
 Every note is read with a cap (`MAX_NOTE_BYTES`), so /dev/zero or a log file is refused in one line,
 not read whole; a batch is validated line by line first (one pass, nothing kept), then streamed, so
 a bad line stops the run before any output. `lint_inputs` then lints what was read, in `jobs`
-worker processes when asked, with the workers stopped cleanly on Ctrl-C or an early end.
+worker processes when asked, with the workers stopped cleanly on Ctrl-C or an early end, and hands
+out each note's findings as the config sets them (`suppress`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, cast
 
+from composer.config import LintDefaults
 from composer.errors import InputError, UsageError
 from composer.fileio import decode, open_input, read_capped
 from composer.lint.api import lint_results
 from composer.lint.findings import Linted
 from composer.lint.keys import DEFAULT_BATCH_SIZE
+from composer.lint.suppress import Policy
 from composer.lint.workers import stoppable_workers
 from composer.output import unicode_safe
 
@@ -188,21 +191,42 @@ def read_notes(paths: list[str], jsonl: str | None, name: str | None) -> Iterato
 
 
 class Linting(NamedTuple):
-    """A lint run over the inputs: the JSON key of the labels, and the results in input order."""
+    """A lint run over the inputs: the JSON key of the labels, the results in input order, and the config's `Policy`."""
 
     key: str
     results: Iterator[Linted]
+    policy: Policy = Policy()
 
 
 @contextmanager
 def lint_inputs(
-    paths: list[str], jsonl: str | None, *, name: str | None, limit: int, rules: list[str], jobs: int = 1
+    paths: list[str],
+    jsonl: str | None,
+    *,
+    name: str | None,
+    limit: int,
+    rules: list[str],
+    jobs: int = 1,
+    config: LintDefaults | None = None,
 ) -> Generator[Linting, None, None]:
-    """Read the notes (`read_notes`) and lint them as they stream in, in up to `jobs` worker processes."""
+    """Read the notes (`read_notes`) and lint them as they stream in, in up to `jobs` worker processes.
+
+    Each note's findings come out as `config` says (`suppress.Policy`): at their rule's severity, and
+    those `[lint.per-file-ignores]` silences for its file (a batch's for the batch file) set aside.
+    """
+    policy = Policy.configured(config)
     with ExitStack() as stack:
         key, size, items = stack.enter_context(read_notes(paths, jsonl, name))
         n_process = max(1, min(jobs, size))
         batch_size = max(1, min(DEFAULT_BATCH_SIZE, -(-size // n_process)))  # every worker gets notes
         results = lint_results(items, limit=limit, select=rules, batch_size=batch_size, n_process=n_process)
         stack.enter_context(stoppable_workers(results, n_process > 1))  # Ctrl-C or `| head` must not hang on the workers
-        yield Linting(key, results)
+        yield Linting(key, _as_configured(results, policy, jsonl), policy)
+
+
+def _as_configured(results: Iterator[Linted], policy: Policy, batch: str | None) -> Iterator[Linted]:
+    """Each result with its findings as the policy says; the per-file ignores of a batch are worked out once."""
+    batch_policy = policy.for_file(batch) if batch is not None else None
+    for linted in results:
+        findings, suppressed = (batch_policy or policy.for_file(str(linted.id))).apply(linted.findings)
+        yield linted._replace(findings=findings, suppressed=tuple(suppressed))

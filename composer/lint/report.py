@@ -20,7 +20,7 @@ from rich.text import Text
 
 from composer.length import length_style, note_length
 from composer.lint.calibration import calibrate
-from composer.lint.findings import Finding, severity_rank
+from composer.lint.findings import Finding, Suppressed, severity_rank
 from composer.output import visible
 
 #: The one colour map for severities, wherever a finding is shown.
@@ -42,12 +42,14 @@ def json_line(
     scores: Mapping[str, float] | None = None,
     language: str | None = None,
     judged: bool | None = None,
+    suppressed: Sequence[Suppressed] = (),
 ) -> str:
     """One note as the JSON object `invite lint --format json` prints per line.
 
     `scores` are the classifier's raw scores; they are printed calibrated (`composer.lint.calibration`:
     read as probabilities on real notes), rounded to 3 places, so a script can apply thresholds of its own.
     `judged` false: the note's language is not judged for generic wording and pitches (unknown, not clean).
+    `suppressed` (only when there are any): the findings the user's settings silenced, with `suppressed_by`.
     """
     record: dict[str, object] = {key: label, "length": note_length(text), "limit": limit}
     if language is not None:
@@ -57,6 +59,8 @@ def json_line(
     if scores is not None:
         record["scores"] = {label: round(score, 3) for label, score in calibrate(scores).items()}
     record["findings"] = [f.to_dict() for f in findings]
+    if suppressed:
+        record["suppressed"] = [item.to_dict() for item in suppressed]
     return jsonl_safe(json.dumps(record, ensure_ascii=False))
 
 
@@ -159,14 +163,16 @@ def count_line(text: str, limit: int) -> RenderableType:
     return Text(f"{length} / {limit}", style=length_style(length, limit)) + Text(" characters")
 
 
-def summary(findings: int, notes_with: int, notes: int, not_judged: int = 0) -> str:
-    """`3 findings in 2 notes`, or that nothing was found; and how many notes were not judged (language)."""
+def summary(findings: int, notes_with: int, notes: int, not_judged: int = 0, suppressed: str = "") -> str:
+    """`3 findings in 2 notes`, or that nothing was found; how many notes were not judged (language), and what
+    the user's settings suppressed (`suppress.suppressed_line`)."""
     if not findings:
         line = f"no findings in {notes} note{'s' if notes != 1 else ''}"
     else:
         line = f"{findings} finding{'s' if findings != 1 else ''} in {notes_with} note{'s' if notes_with != 1 else ''}"
         line += f" ({notes} checked)" if notes != notes_with else ""
-    return line + (f"; {not_judged} note{'s' if not_judged != 1 else ''} not judged (language)" if not_judged else "")
+    line += f"; {not_judged} note{'s' if not_judged != 1 else ''} not judged (language)" if not_judged else ""
+    return line + (f"; {suppressed}" if suppressed else "")
 
 
 def print_not_judged(console: Console, label: str, language: str, findings: Sequence[Finding]) -> None:

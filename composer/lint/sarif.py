@@ -6,6 +6,8 @@ rules.yaml, and its severity as `defaultConfiguration.level` (error, warning, or
 Each finding is a result with its rule, level, message and where it is: the note file as a URI
 (relative paths against `%SRCROOT%`, the folder `invite lint` ran in) and the region of its words.
 A finding with a safe fix carries it as a SARIF `fix` (the region deleted and the text put there).
+A rule the config gives another severity keeps its own as its default, and the run lists the change
+(`ruleConfigurationOverrides`); a finding the config silenced is a result with a `suppressions` entry.
 
 Columns count characters (code points), as `--format json` and the text output do; the run says so
 (`columnKind: unicodeCodePoints`); `endColumn` is the column after the last character, as SARIF
@@ -16,14 +18,14 @@ The tests validate the log against the OASIS schema (tests/data/sarif-schema-2.1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
 from composer import __version__
 from composer.lint.catalog import Rule, load_rules
-from composer.lint.findings import Finding, Fix
+from composer.lint.findings import Finding, Fix, Suppressed
 from composer.lint.rules.registry import line_and_column
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -39,31 +41,48 @@ STDIN_LABELS = ("<stdin>", "-")
 class SarifLog:
     """A run's results, added note by note; `document()` is the whole log."""
 
-    def __init__(self, rule_ids: Sequence[str], *, batch: str | None = None) -> None:
+    def __init__(self, rule_ids: Sequence[str], *, batch: str | None = None, severity: Mapping[str, str] | None = None) -> None:
         rules = load_rules()
         self.rules: list[Rule] = [rules[r] for r in rule_ids if rules[r].scope == "note"]
         self.index = {rule.id: i for i, rule in enumerate(self.rules)}
         self.batch = batch
         self.results: list[dict[str, Any]] = []
         self.stdin_used = False
+        #: the severities the config gives rules, where they differ from the rule's own
+        configured = severity or {}
+        self.overrides = {r.id: configured[r.id] for r in self.rules if configured.get(r.id, r.severity) != r.severity}
 
-    def add(self, label: object, text: str, findings: Sequence[Finding]) -> None:
-        """The results of one note (`label` is its file, `<stdin>`, or its id in the `batch`)."""
+    def add(self, label: object, text: str, findings: Sequence[Finding], suppressed: Sequence[Suppressed] = ()) -> None:
+        """The results of one note (`label` is its file, `<stdin>`, or its id in the `batch`); `suppressed` marked so."""
         for finding in findings:
             self.results.append(self._result(label, text, finding))
+        for item in suppressed:
+            result = self._result(label, text, item.finding)
+            result["suppressions"] = [{"kind": "external", "justification": f"silenced by {item.by}"}]
+            self.results.append(result)
 
     def document(self) -> dict[str, Any]:
         run: dict[str, Any] = {
             "tool": {"driver": self._driver()},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
-            "invocations": [{"executionSuccessful": True}],
+            "invocations": [{"executionSuccessful": True, **self._overrides()}],
             "results": self.results,
         }
         if self.stdin_used:
             stdin = {"location": {"uri": STDIN_URI}, "roles": ["standardStream"], "description": {"text": "standard input"}}
             run["artifacts"] = [stdin]
         return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+    def _overrides(self) -> dict[str, Any]:
+        """The rules the config gives another severity, as the run's `ruleConfigurationOverrides`."""
+        if not self.overrides:
+            return {}
+        overrides = [
+            {"descriptor": {"id": rule, "index": self.index[rule]}, "configuration": {"level": LEVELS[level]}}
+            for rule, level in self.overrides.items()
+        ]
+        return {"ruleConfigurationOverrides": overrides}
 
     def _driver(self) -> dict[str, Any]:
         return {

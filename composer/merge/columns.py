@@ -5,16 +5,19 @@ A column names an answer by its header, case- and space-insensitively (`First Na
 template per row. Name cells are cleaned before use (titles, credentials, pronouns, emoji,
 capitals; `composer.names`), and the `name-cleaned` rule says so per row. The recipient is
 `first_name` + `last_name` (or a `name` column), and their profile URL comes from a `URL` or
-`Profile URL` column: both go to the history, never to a template that does not ask for them.
+`Profile URL` column: both go to the history, never to a template that does not ask for them. An
+`invite_ignore` column names lint rules silenced for its row's note; it is never an answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from composer.csvtable import column_key
 from composer.errors import InputError, UsageError
+from composer.templates.model import RESERVED_PREFIX
 
 #: Column keys that hold the recipient's profile URL, best first.
 URL_COLUMNS = ("profile_url", "url", "linkedin_url", "linkedin_profile_url", "linkedin_profile", "profile")
@@ -22,6 +25,10 @@ URL_COLUMNS = ("profile_url", "url", "linkedin_url", "linkedin_profile_url", "li
 NAME_COLUMNS = ("full_name", "name")
 #: Columns that choose the template per row.
 SELECTOR_COLUMNS = ("template", "relationship")
+#: The column whose cell names lint rules silenced for that row's note; never an answer (no question may be
+#: named `invite_...`, `RESERVED_PREFIX`).
+IGNORE_COLUMN = f"{RESERVED_PREFIX}ignore"
+_RULE_LIST = re.compile(r"[\s,;]+")
 
 
 def parse_maps(values: Iterable[str]) -> dict[str, str]:
@@ -42,6 +49,8 @@ class Columns:
     answers: dict[str, str]
     url: str | None
     names: tuple[str, ...]
+    #: the `invite_ignore` column, when the CSV has one
+    ignore: str | None = None
 
     @classmethod
     def build(cls, header: list[str], maps: Mapping[str, str], path: object) -> Columns:
@@ -68,7 +77,10 @@ class Columns:
             names = tuple(seen[key] for key in ("first_name", "last_name") if key in seen)
         else:
             names = tuple(seen[key] for key in NAME_COLUMNS if key in seen)[:1]
-        return cls(answers=answers, url=url, names=names)
+        ignore = seen.get(IGNORE_COLUMN)
+        if ignore is not None:
+            del answers[ignore]
+        return cls(answers=answers, url=url, names=names, ignore=ignore)
 
     def cleaned_names(self, cells: Mapping[str, str]) -> dict[str, str]:
         """The row's cells with its name cells cleaned (`composer.names`: "DR. ANA (she/her)" is "Ana")."""
@@ -78,7 +90,13 @@ class Columns:
 
     def row_answers(self, cells: Mapping[str, str]) -> dict[str, str]:
         """A row's non-blank cells as answers (a blank cell lets --set, config or the template's default apply)."""
-        return {self.answers[column]: value.strip() for column, value in cells.items() if value.strip()}
+        return {
+            self.answers[column]: value.strip() for column, value in cells.items() if value.strip() and column in self.answers
+        }
+
+    def row_ignores(self, cells: Mapping[str, str]) -> list[str]:
+        """The rule ids a row's `invite_ignore` cell names, separated by commas, semicolons or spaces."""
+        return [rule for rule in _RULE_LIST.split(cells.get(self.ignore, "")) if rule] if self.ignore else []
 
     def recipient(self, cells: Mapping[str, str]) -> tuple[str | None, str | None]:
         """(name, profile URL) of the row's recipient, when the CSV says."""

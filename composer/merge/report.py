@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from composer.draft.panel import show_note
-from composer.lint import print_findings, reaches
+from composer.lint import print_findings, reaches, suppressed_line
 from composer.merge.run import Outcome
 from composer.output import visible
 
@@ -24,7 +24,7 @@ MAX_GROUP_ROWS = 12
 
 
 def show_errors(console: Console, path: Path, outcome: Outcome) -> None:
-    """`file: row N (line L): why` for each row that made no note."""
+    """`file: row N (line L): why` for each row that made no note, then for each row with a notice (no error)."""
     failed = [row for row in outcome.rows if row.error is not None]
     for row in failed[:MAX_ERROR_LINES]:
         where = f"{path}: {row.label} (line {row.record.line})"
@@ -35,6 +35,12 @@ def show_errors(console: Console, path: Path, outcome: Outcome) -> None:
             markup=False,
             soft_wrap=True,
         )
+    noticed = [(row, notice) for row in outcome.rows for notice in row.notices]
+    for row, notice in noticed[:MAX_ERROR_LINES]:
+        line = f"{path}: {row.label} (line {row.record.line}): {notice}"
+        console.print(visible(line), markup=False, highlight=False, style="yellow", soft_wrap=True)
+    if len(noticed) > MAX_ERROR_LINES:
+        console.print(f"... and {len(noticed) - MAX_ERROR_LINES} more of those", markup=False, soft_wrap=True)
 
 
 def show_preview(console: Console, outcome: Outcome, count: int, limit: int) -> None:
@@ -46,6 +52,8 @@ def show_preview(console: Console, outcome: Outcome, count: int, limit: int) -> 
             print_findings(console, row.label, row.text or "", row.findings)
         else:
             console.print("No findings.", style="green")
+        if row.suppressed:
+            console.print(suppressed_line(row.suppressed), markup=False, style="dim")
 
 
 def show_groups(console: Console, outcome: Outcome) -> None:
@@ -69,7 +77,8 @@ def show_groups(console: Console, outcome: Outcome) -> None:
 def summary(outcome: Outcome, fail_on: str) -> str:
     """`120 rows: 118 notes, 2 without a note; 15 with findings at warning or above (no-specifics 9, ...)`.
 
-    Notes in a language the linter does not judge are counted at the end (`; 3 not judged: ...`).
+    Notes in a language the linter does not judge are counted at the end (`; 3 not judged: ...`), then the
+    findings silenced by templates' comments or `invite_ignore` cells (`; 2 findings suppressed by ...`).
     """
     notes = outcome.notes
     failed = len(outcome.rows) - len(notes)
@@ -84,7 +93,8 @@ def summary(outcome: Outcome, fail_on: str) -> str:
     unjudged = sum(not row.judged for row in notes)
     if unjudged:
         line += f"; {unjudged} not judged: not in a judged language"
-    return line
+    suppressed = suppressed_line(item for row in notes for item in row.suppressed)
+    return line + (f"; {suppressed}" if suppressed else "")
 
 
 def failed(outcome: Outcome, fail_on: str) -> bool:

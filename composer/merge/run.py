@@ -4,11 +4,14 @@ Rows stream from the CSV into the linter (`lint_results`, one `nlp.pipe`), so re
 interleave and the progress bar moves with the slow part. A row that cannot be rendered (a missing
 required answer, an unknown template, a template error) keeps its reason and the others go on.
 The history and batch checks need every note, so they run once the stream is done, in row order:
-`already-invited` and `note-quota` also count the earlier rows of the same batch.
+`already-invited` and `note-quota` also count the earlier rows of the same batch. Last, each note's
+findings are set as the config says (`[lint.severity]`), and those its template's comments or its
+row's `invite_ignore` cell silence are set apart (`Row.suppressed`), counted in the summary.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,8 +24,22 @@ from composer.draft.resolve import choose_template
 from composer.errors import InviteError
 from composer.history.log import NoteLog, checked_note
 from composer.history.store import Note
-from composer.lint import Batch, Finding, check_batch, in_scope, lint_results, not_judged_reason, reaches, sorted_findings
-from composer.merge.columns import Columns
+from composer.lint import (
+    BY_ROW,
+    BY_TEMPLATE,
+    Batch,
+    Finding,
+    Policy,
+    Suppressed,
+    check_batch,
+    in_scope,
+    lint_results,
+    not_judged_reason,
+    reaches,
+    rule_ids,
+    sorted_findings,
+)
+from composer.merge.columns import IGNORE_COLUMN, Columns
 from composer.templates.library import Library
 from composer.templates.model import Template
 from composer.templates.render import render
@@ -46,6 +63,11 @@ class Row:
     #: False when the note's language is not judged for generic wording and pitches: unknown, never "ok".
     judged: bool = True
     language: str = "en"
+    #: the rules its `invite_ignore` cell silences, and the findings silenced (by that cell or the template's comments)
+    ignores: list[str] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    #: what is worth a line on stderr but is no error (an unknown rule in `invite_ignore`)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -84,6 +106,7 @@ class Plan:
             row.error = record.problem
             return row
         answers = self.columns.row_answers(cells)
+        row.ignores, row.notices = checked_ignores(self.columns.row_ignores(cells))
         try:
             template = self._template(answers)
             row.template = template
@@ -153,9 +176,23 @@ def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[
         row.findings += log.check(row.note, row.skel)
         log.accept(row.note)
     groups = _batch_rules(plan, rows) if in_scope(plan.rules, "batch") else []
+    policy = Policy.configured(plan.config.lint)
     for row in notes:
-        row.findings = sorted_findings(row.findings)
+        silenced = row.template.silenced if row.template else ()
+        findings, row.suppressed = policy.silence(silenced, BY_TEMPLATE).silence(row.ignores, BY_ROW).apply(row.findings)
+        row.findings = sorted_findings(findings)
     return Outcome(rows, groups)
+
+
+def checked_ignores(named: list[str]) -> tuple[list[str], list[str]]:
+    """(the rule ids an `invite_ignore` cell names that exist, a notice for each that does not)."""
+    known = rule_ids()
+    notices = []
+    for rule in (rule for rule in named if rule not in known):
+        close = difflib.get_close_matches(rule, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        notices.append(f"{IGNORE_COLUMN}: unknown rule {rule!r}{hint} silences nothing; see `invite rules`")
+    return [rule for rule in named if rule in known], notices
 
 
 #: Rules about how a template is written, whose findings are the cell's own business when a cell filled the

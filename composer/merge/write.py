@@ -3,7 +3,8 @@
 CSV keeps every input column in order and adds `note`, `length`, `limit`, `findings` and `status`
 (renamed `invite_note` and so on when the input already has such a column), RFC 4180 quoted, so a
 spreadsheet opens it as it opened the input. JSON lines carry the same per row, with the findings
-in the shape `invite lint --format json` uses, `judged` (false for a note in a language the linter
+in the shape `invite lint --format json` uses (and `suppressed`, when a template's comment or the row's
+`invite_ignore` cell silenced some), `judged` (false for a note in a language the linter
 does not judge; its status then says "not judged") and the input's cells under `columns`.
 
 A CSV cell that a spreadsheet would run as a formula (`=HYPERLINK(...)` in a recipient's name)
@@ -76,4 +77,6 @@ def to_jsonl(outcome: Outcome, limit: int, fail_on: str) -> Iterator[str]:
             "judged": row.judged if row.text is not None else None,
             "columns": row.record.cells,
         }
+        if row.suppressed:
+            record["suppressed"] = [item.to_dict() for item in row.suppressed]
         yield json.dumps(record, ensure_ascii=False)

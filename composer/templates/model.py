@@ -18,6 +18,8 @@ from composer.resources import load_data
 
 TEMPLATE_SUFFIX = ".jinja"
 TONES = ("brief", "warm")
+#: Answer names starting so are the tool's own (a merge CSV's `invite_ignore` column): no question may take one.
+RESERVED_PREFIX = "invite_"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,13 @@ class Template:
     body_line: int = 1
     variables: frozenset[str] = frozenset()
     overrides: str | None = None
+    #: the lint rules its `{# invite: ignore=RULE #}` comments silence, each with the comment's line (`directives`)
+    silences: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def silenced(self) -> frozenset[str]:
+        """The lint rules not reported for notes made from this template."""
+        return frozenset(rule for rule, _ in self.silences)
 
     def all_questions(self) -> list[Question]:
         """Every answer the body uses, in asking order: first_name, declared ones, sender_name.

@@ -24,7 +24,8 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from composer.errors import SandboxError, TemplateError
 from composer.templates import isolation
-from composer.templates.model import TONES, Question, Template, common_questions, question_keys, relationships
+from composer.templates.directives import directives
+from composer.templates.model import RESERVED_PREFIX, TONES, Question, Template, common_questions, question_keys, relationships
 from composer.templates.sandbox import REFUSED_NAMES, RESERVED_NAMES, TOO_DEEP, environment, undeclared_variables, unsafe_uses
 
 FRONT_MATTER_FENCE = "---"
@@ -239,6 +240,8 @@ def _name_taken(name: str, label: str, seen: set[str]) -> str | None:
     """Why a well-formed name cannot be used (Jinja reserves it, or an earlier question has it); `seen` learns it."""
     if name in RESERVED_NAMES or name.startswith("_"):
         return f"{label}: {name!r} is reserved by Jinja; choose another name"
+    if name.startswith(RESERVED_PREFIX):
+        return f"{label}: names starting {RESERVED_PREFIX!r} are the tool's own (merge's invite_ignore column); choose another"
     if name in seen:
         return f"duplicate question {name!r}"
     seen.add(name)
@@ -321,6 +324,9 @@ def _parse_parts(parsed: Parsed, meta_text: str, body: str, body_line: int) -> N
     declared = _declared_questions(data)
     for line, message in unsafe_uses(ast, declared):
         parsed.add(ERROR, "sandbox", message, body_line + line - 1)
+    silences, not_directives = directives(body, body_line)
+    for line, message in not_directives:
+        parsed.add(ERROR, "directive", message, line)
     metadata_ok = data is not None and parsed.ok
     used = _check_variables(parsed, ast, body_line, data, declared, lines, report_unused=metadata_ok)
     if data is not None and not any(p.code in BLOCKING for p in parsed.problems):
@@ -336,6 +342,7 @@ def _parse_parts(parsed: Parsed, meta_text: str, body: str, body_line: int) -> N
             source=parsed.source,
             body_line=body_line,
             variables=frozenset(used),
+            silences=silences,
         )
 
 
