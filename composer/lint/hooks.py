@@ -145,8 +145,9 @@ def lead_hooks(scan: Scan) -> list[Hook]:
     hooks = []
     for span in ctx.spans("hook-lead"):
         for token in doc[span.end : span.end + spec.lead_window]:
-            if token.text in SENTENCE_END or "\n" in token.text:
-                break
+            clause_ends = token.lower_ in spec.clause_end and (token.is_alpha or token.text == ";")
+            if token.text in SENTENCE_END or "\n" in token.text or clause_ends:
+                break  # "saw you on LinkedIn and wanted to connect": what follows the clause is not the hook
             if ctx.in_placeholder(token.idx, token.idx + len(token.text)):
                 break  # the slot is an unfilled field: "we met at [Event]"
             if token.i in scan.excluded or token.is_punct or token.is_space or token.is_stop:

@@ -126,7 +126,7 @@ def test_the_checks_follow_the_thresholds_they_are_given(monkeypatch, limits: di
     """The same note fires or not as the data says: no threshold is hidden in code."""
     changed = replace(thresholds(), **limits)
     monkeypatch.setattr(judgements, "thresholds", lambda: changed)
-    text = "we were good friends in school, so happy to find you here! Can I send you our price list?"
+    text = "so happy to find you here after all these years! Can I send you our price list?"
     assert bool([f for f in lint_text(text) if f.rule == rule]) is fires
 
 

@@ -80,11 +80,14 @@ def test_a_named_place_outside_the_pitch_stays_a_name():
         "As a fellow CEO I am reaching out to people in my area.",
         "Thanks for the connection! Hope all is well.",
         "Thanks for the add! Always nice to meet people in the industry.",
+        "Saw you on LinkedIn and wanted to connect.",
+        "Saw you in my LinkedIn suggestions. Happy to connect!",
     ],
 )
 def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: str):
-    """Sharing a job title is not sharing a context, and thanking someone for the connection itself says
-    nothing about how you know them."""
+    """Sharing a job title is not sharing a context; thanking someone for the connection itself, or
+    having seen them on LinkedIn, says nothing about how you know them (a hook phrase's specifics end
+    with its clause: "and wanted to connect" is not what was seen)."""
     assert strongest_hook(context(text)) != STATED, hook_texts(text)
 
 
@@ -96,6 +99,9 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "Thanks for the referral to the design team, Kai.",
         "Thanks for the detailed answer to my question in the chat.",
         "Thank you for liking my post on tide pools.",
+        "hey, we were pretty good friends back in school! great to find you here",
+        "I saw your great projects on kagglehub and would like to connect.",
+        "Spotted you on the Nordic DevDays speaker list, see you there!",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
