@@ -133,3 +133,10 @@ def rules(
             output.out(f"{item.id:<{width}}  {item.severity:<7}  {item.description}")
         return
     output.out(explain_rule(chosen[0]))
+
+
+def lsp() -> None:
+    """Run the language server for editors (LSP on stdin and stdout): lint notes and check templates as you type."""
+    from composer.lsp import serve
+
+    raise typer.Exit(serve())
