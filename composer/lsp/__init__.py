@@ -20,16 +20,15 @@ never does.
 
 from __future__ import annotations
 
-from composer.config import load_config
 from composer.errors import InviteError
 
 
 def serve() -> int:
     """Run the server on stdin and stdout until the client ends the session; the exit code.
 
-    The config in force here is read first: one that cannot be used stops the start in one line.
+    A config that cannot be used does not stop the start: it is said in each document it applies
+    to, and the next check after it is fixed finds it fixed, with no restart.
     """
-    load_config()
     try:
         from composer.lsp.stdio import serve as serve_stdio
     except ImportError as exc:  # pygls (or lsprotocol) is missing: a broken install, said in one line

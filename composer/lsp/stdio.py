@@ -1,9 +1,8 @@
 """Starting the server and running it over stdin and stdout until the client says `exit`.
 
-Start-up does what can fail before anything is served, so a broken setup is one line on stderr and
-exit 2 (as for any command), not a server that dies at the first document: the config in force in
-the current folder has been read (`composer.lsp.serve`), and the linter is loaded here (spaCy, the
-model, the classifier: about a second, once per server) by linting one short note.
+Start-up does what can fail before anything is served, so a broken install is one line on stderr
+and exit 2 (as for any command), not a server that dies at the first document: the linter is loaded
+(spaCy, the model, the classifier: about a second, once per server) by linting one short note.
 
 Then pygls' message loop runs on an asyncio event loop, with stdin read in a daemon thread (pygls'
 own reader uses a thread pool that is joined at the end, so a Ctrl-C or SIGTERM would wait for the

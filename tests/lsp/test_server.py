@@ -3,7 +3,7 @@ as an editor does (initialize, initialized, didOpen, didChange, codeAction, shut
 
 Positions are checked in UTF-16 code units, the protocol's default, with an astral emoji before the
 finding. Most tests share one server (loading the linter takes about a second); the lifecycle, the
-signals and a broken start-up get processes of their own.
+signals and a start that cannot work get processes of their own.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO, run_cli
+from tests.helpers import REPO
 
 #: The server as `invite lsp`, from this checkout (the installed `invite` may be another one's).
 SERVER = [sys.executable, "-m", "composer", "lsp"]
@@ -256,9 +256,13 @@ def test_the_projects_config_applies_and_a_broken_one_is_said(server: Client, wo
     text = "Hi Ana,  we met at PyCon US on Saturday; your talk on wheels was superb."
     assert by_rule(server.diagnostics(server.open(workspace / "plain.txt", text), version=1)).keys() == {"double-space"}
     assert server.diagnostics(server.open(quiet / "note.txt", text), version=1) == []
-    [said] = server.diagnostics(server.open(broken / "note.txt", text), version=1)
+    uri = server.open(broken / "note.txt", text)
+    [said] = server.diagnostics(uri, version=1)
     assert said["severity"] == 1 and said["code"] == "settings"
     assert "unknown rule 'no-such-rule'" in said["message"]
+    (broken / ".invite.toml").write_text('[lint]\nselect = ["double-space"]\n', encoding="utf-8")
+    server.notify("textDocument/didSave", {"textDocument": {"uri": uri}})  # fixed: no restart needed
+    assert [d["code"] for d in server.diagnostics(uri, version=1)] == ["double-space"]
 
 
 @pytest.mark.slow
@@ -429,10 +433,3 @@ def test_a_linter_that_cannot_load_stops_the_start_in_one_line(tmp_path: Path):
     assert (result.returncode, result.stdout) == (2, "")
     [line] = result.stderr.splitlines()
     assert line.startswith("error: cannot start the linter: ") and "spacy" in line
-
-
-def test_a_broken_config_stops_the_start_in_one_line(tmp_path: Path):
-    missing = tmp_path / "nowhere.toml"
-    result = run_cli("lsp", env={"INVITE_COMPOSER_CONFIG": str(missing)})
-    assert result.exit_code == 2
-    assert result.stderr == f"error: {missing}: config file not found (set by INVITE_COMPOSER_CONFIG)\n"
