@@ -241,7 +241,14 @@ def check_files(
     return Report(results=[check_parsed(p, account=account, lint=lint, config=config) for p in parsed], account=account)
 
 
-def check_text(path: Path, text: str, *, account: str = "free", library: Iterable[tuple[str, Path]] = ()) -> FileResult:
+def check_text(
+    path: Path,
+    text: str,
+    *,
+    account: str = "free",
+    library: Iterable[tuple[str, Path]] = (),
+    config: LintDefaults | None = None,
+) -> FileResult:
     """One template as an editor holds it, unsaved edits and all (`invite lsp`): what `check` finds in
     that one file, with its answers compared against the rest of `library` as on disk."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_TEMPLATE_BYTES:
@@ -252,7 +259,7 @@ def check_text(path: Path, text: str, *, account: str = "free", library: Iterabl
     mine = path.resolve()
     others = _parsed_library(tuple(_stamped(source, p) for source, p in library if p.resolve() != mine))
     _shared_answers([parsed], list(others))
-    return check_parsed(parsed, account=account)
+    return check_parsed(parsed, account=account, config=config)
 
 
 def _stamped(source: str, path: Path) -> tuple[str, Path, int, int]:

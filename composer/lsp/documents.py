@@ -10,13 +10,15 @@ document not saved yet):
   lint FILE`, the file is one note and its final line break is not part of it;
 * anything else (a client set up to start the server for every file type) gets no diagnostics.
 
-The settings are a project's, as for a command run in the document's folder: the user config,
-then the nearest `.invite.toml` or `[tool.invite]` upwards from the document (`composer.config`),
-read again for each check, so an edited config applies at the next keystroke.
+The settings are a project's, as for a command run in the document's folder (or, when that finds no
+project config, in the workspace folder holding the document): the user config, then the nearest
+`.invite.toml` or `[tool.invite]` upwards (`composer.config`), read again for each check, so an
+edited config applies at the next keystroke.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -61,7 +63,16 @@ def note_text(text: str) -> str:
     return text[:-1] if text.endswith(("\n", "\r")) else text
 
 
-def settings_for(path: Path | None, root: Path | None) -> Settings:
-    """The settings for a document: the config as a command run in its folder (or the workspace's) reads it."""
-    folder = path.parent if path is not None else root
-    return Settings.from_flags(load_config(project_from=folder if folder is not None and folder.is_dir() else None))
+def settings_for(path: Path | None, roots: Sequence[Path]) -> Settings:
+    """The settings for a document: the config as a command run in its folder reads it, else as one run in
+    the workspace folder holding it (the project config of a folder outside any repository is found from
+    that folder only, so a note in `drafts/` would otherwise miss the workspace's `.invite.toml`)."""
+    folder = path.parent if path is not None else None
+    if folder is None:
+        root = roots[0] if roots else None
+    else:  # the innermost workspace folder holding the document
+        root = max((r for r in roots if r == folder or r in folder.parents), key=lambda r: len(r.parts), default=None)
+    config = load_config(project_from=folder) if folder is not None and folder.is_dir() else None
+    if (config is None or config.project is None) and root is not None and root.is_dir():
+        config = load_config(project_from=root)
+    return Settings.from_flags(config or load_config())

@@ -94,7 +94,7 @@ class InviteServer(LanguageServer):
         kind = kind_of(uri, document.language_id)
         if kind is None:
             return None
-        checked = check(kind, path_of(uri), self._root(), document.source, document.version, self._encoding())
+        checked = check(kind, path_of(uri), self._roots(), document.source, document.version, self._encoding())
         self.checked[uri] = checked
         params = types.PublishDiagnosticsParams(uri=uri, diagnostics=checked.diagnostics, version=checked.version)
         self.text_document_publish_diagnostics(params)
@@ -117,10 +117,10 @@ class InviteServer(LanguageServer):
         encoding = self.workspace.position_encoding
         return str(getattr(encoding, "value", encoding) or UTF16)
 
-    def _root(self) -> Path | None:
-        """The workspace's folder, for documents that are not files (the config is looked for from there)."""
-        root = self.workspace.root_uri
-        return path_of(root) if root else None
+    def _roots(self) -> list[Path]:
+        """The workspace's folders (`workspaceFolders`, else `rootUri`) that are local folders."""
+        uris = [folder.uri for folder in self.workspace.folders.values()] or [self.workspace.root_uri]
+        return [path for path in (path_of(uri) for uri in uris if uri) if path is not None]
 
 
 def create_server() -> InviteServer:

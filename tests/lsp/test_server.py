@@ -266,6 +266,21 @@ def test_the_projects_config_applies_and_a_broken_one_is_said(server: Client, wo
 
 
 @pytest.mark.slow
+def test_severities_and_per_file_ignores_apply_as_in_invite_lint(server: Client, workspace: Path):
+    project = workspace / "tuned"
+    (project / "drafts").mkdir(parents=True)
+    (project / ".git").mkdir()  # a repository: its config is found upwards from the note
+    config = '[lint.severity]\ngeneric-phrase = "error"\n[lint.per-file-ignores]\n"drafts/*.txt" = ["no-specifics"]\n'
+    (project / ".invite.toml").write_text(config, encoding="utf-8")
+    text = "Hi Ana, I'd like to add you to my professional network on LinkedIn."
+    kept = by_rule(server.diagnostics(server.open(project / "drafts" / "ana.txt", text), version=1))
+    assert kept["generic-phrase"]["severity"] == 1  # error, as configured
+    assert "no-specifics" not in kept
+    elsewhere = by_rule(server.diagnostics(server.open(project / "ana.txt", text), version=1))
+    assert "no-specifics" in elsewhere
+
+
+@pytest.mark.slow
 def test_other_files_get_nothing_and_closing_clears(server: Client, workspace: Path):
     server.open(workspace / "script.py", "print('Join my network')\n", language="python")
     uri = server.open(workspace / "closing.txt", "Join my network")
@@ -307,6 +322,9 @@ def test_a_template_gets_the_checks_of_templates_check(server: Client, workspace
     found = by_rule(server.diagnostics(uri, version=2))
     assert found["lint:generic-phrase"]["severity"] == 2
     assert found["lint:generic-phrase"]["message"].startswith("example note: canned phrase")
+    server.change(uri, TEMPLATE.format(body=canned + "{# invite: ignore=generic-phrase #}"), version=3)
+    found = by_rule(server.diagnostics(uri, version=3))
+    assert "lint:generic-phrase" not in found and found["suppressed"]["severity"] == 3
 
 
 @pytest.mark.slow

@@ -1,11 +1,13 @@
 """Where a finding is, as an editor counts: UTF-16 units (or the encoding agreed), the protocol's line breaks;
-and which documents are notes, templates or neither. Quick: no server, no spaCy."""
+and which documents are notes, templates or neither, with whose settings. Quick: no server, no spaCy."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from composer.lsp.documents import NOTE, TEMPLATE, kind_of, note_text, path_of
+from composer.lsp.documents import NOTE, TEMPLATE, kind_of, note_text, path_of, settings_for
 from composer.lsp.positions import Lines
 
 
@@ -60,3 +62,17 @@ def test_a_file_uri_is_its_path_and_a_note_ends_before_its_final_line_break():
     assert str(path_of("file:///w/my%20notes/ana.txt")) == "/w/my notes/ana.txt"
     assert path_of("untitled:Untitled-1") is None
     assert [note_text(t) for t in ("Hi\n", "Hi\r\n", "Hi\n\n", "Hi")] == ["Hi", "Hi", "Hi\n", "Hi"]
+
+
+def test_settings_come_from_the_documents_folder_or_else_the_workspace_folder_holding_it(tmp_path: Path):
+    workspace, repository = tmp_path / "workspace", tmp_path / "workspace" / "repo"
+    (workspace / "drafts").mkdir(parents=True)
+    (repository / "notes").mkdir(parents=True)
+    (repository / ".git").mkdir()
+    (workspace / ".invite.toml").write_text('[lint]\nignore = ["double-space"]\n', encoding="utf-8")
+    (repository / ".invite.toml").write_text('[lint]\nignore = ["shouting"]\n', encoding="utf-8")
+    # outside any repository only the folder itself is searched: the workspace folder's config then applies
+    assert settings_for(workspace / "drafts" / "ana.txt", [workspace]).ignore == ("double-space",)
+    # in a repository, its config, found upwards from the document as a command run there finds it
+    assert settings_for(repository / "notes" / "ana.txt", [workspace]).ignore == ("shouting",)
+    assert settings_for(None, [workspace]).ignore == ("double-space",)  # an unsaved document
