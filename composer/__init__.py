@@ -6,8 +6,9 @@ tests/test_package_maps.py keeps these maps complete).
 
 Packages, leaf first: `templates` (template files to notes), `lint` (the linter and every rule),
 `history` (the local SQLite history; the only SQL), `draft` (`invite draft`), `linkedin` (your
-LinkedIn data export: import, inbox, stats), `merge` (`invite merge`), `commands` (one module per
-command group: parse the flags, call the subsystem, print). `data/` holds the packaged data files.
+LinkedIn data export: import, inbox, stats), `merge` (`invite merge`), `lsp` (`invite lsp`, the
+language server for editors), `commands` (one module per command group: parse the flags, call the
+subsystem, print). `data/` holds the packaged data files.
 
 Flat modules: `__main__` (the console script, and Ctrl-C during start-up), `cli` (the typer app and
 the one error handler), `template_check` (`templates check`, joining templates and lint), and the

@@ -17,6 +17,9 @@ overrides, by the same rules as discovery (`library.link`), and answers whose me
 between templates of one relationship: a draft that switches templates keeps its answers by name,
 so an answer asked with another prompt ("Which part stood out?" where the other template asks "What
 did it change for you?") must say it means the same (`meaning:`), or be named differently.
+
+`check_text` checks one template as an editor holds it (`invite lsp`): the same stages and shared
+answers, from text that may not be saved yet.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from composer.templates import isolation
 from composer.templates.budget import Budget, budget_message, examine, room_message
 from composer.templates.library import folder_files, link, template_files
 from composer.templates.model import TEMPLATE_SUFFIX, Question, Template
-from composer.templates.parse import ERROR, INFO, WARNING, Parsed, Problem, parse_file, parse_files
+from composer.templates.parse import ERROR, INFO, MAX_TEMPLATE_BYTES, WARNING, Parsed, Problem, parse_file, parse_files
 
 #: Wall-clock seconds for everything `check` runs of one template file (up to ~1,000 renders).
 CHECK_SECONDS = 10.0
@@ -236,6 +239,27 @@ def check_files(
             message = f"overrides the {previous.source} template {item.id!r} ({previous.path})"
             item.add(INFO, "overrides", message, item.id_line)
     return Report(results=[check_parsed(p, account=account, lint=lint, config=config) for p in parsed], account=account)
+
+
+def check_text(
+    path: Path,
+    text: str,
+    *,
+    account: str = "free",
+    library: Iterable[tuple[str, Path]] = (),
+    config: LintDefaults | None = None,
+) -> FileResult:
+    """One template as an editor holds it, unsaved edits and all (`invite lsp`): what `check` finds in
+    that one file, with its answers compared against the rest of `library` as on disk."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TEMPLATE_BYTES:
+        parsed = Parsed(path=path, source="file")
+        parsed.add(ERROR, "format", f"larger than {MAX_TEMPLATE_BYTES // 1024} KB; a template is a few lines", 1)
+        return FileResult(parsed=parsed)
+    parsed = parse_file(path, "file", text=text)
+    mine = path.resolve()
+    others = _parsed_library(tuple(_stamped(source, p) for source, p in library if p.resolve() != mine))
+    _shared_answers([parsed], list(others))
+    return check_parsed(parsed, account=account, config=config)
 
 
 def _stamped(source: str, path: Path) -> tuple[str, Path, int, int]:

@@ -9,7 +9,7 @@ safe fixes to the note files first (saying on stderr what it changed), then repo
 
 import dataclasses
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -116,7 +116,7 @@ def rules(
     format_: FormatOption = "text",
 ) -> None:
     """List the lint rules, or explain one with examples that fire and that pass."""
-    from composer.lint import load_rules
+    from composer.lint import explain_rule, load_rules
 
     check_format(format_)
     known = load_rules()
@@ -132,38 +132,11 @@ def rules(
         for item in chosen:
             output.out(f"{item.id:<{width}}  {item.severity:<7}  {item.description}")
         return
-    item = chosen[0]
-    lines = [f"{item.id} ({item.severity})", "", item.description, "", f"Why: {item.why}", f"Hint: {item.hint}", "", "Fires on:"]
-    lines += [line for example in item.fires for line in _example_lines(example)]
-    lines += ["", "Passes:"]
-    lines += [line for example in item.passes for line in _example_lines(example)]
-    output.out("\n".join(lines))
+    output.out(explain_rule(chosen[0]))
 
 
-def _example_lines(example: Any) -> list[str]:
-    """A note rule's example is its text; a history or batch rule's lists the earlier notes or the batch too."""
-    if not isinstance(example, dict):
-        return [f"  - {json.dumps(example, ensure_ascii=False)}"]
-    lines = []
-    for key in ("history", "batch"):
-        for entry in example.get(key, ()):
-            lines.append(f"    {key}: {_describe(entry)}")
-    if "note" in example:
-        lines.append(f"    note:    {_describe(example['note'])}")
-    lines[0] = "  - " + lines[0][4:]
-    return lines
+def lsp() -> None:
+    """Run the language server for editors (LSP on stdin and stdout): lint notes and check templates as you type."""
+    from composer.lsp import serve
 
-
-def _describe(entry: dict[str, Any]) -> str:
-    """`Ana Lima <url>, 12 days ago, x5, premium: "text"` for one example note."""
-    parts = [" ".join(str(entry[k]) for k in ("recipient", "profile_url") if entry.get(k))]
-    if entry.get("company"):
-        parts[0] += f" ({entry['company']})"
-    if "days_ago" in entry:
-        parts.append("today" if entry["days_ago"] == 0 else f"{entry['days_ago']} days ago")
-    if entry.get("times", 1) != 1:
-        parts.append(f"x{entry['times']}")
-    if entry.get("account"):
-        parts.append(str(entry["account"]))
-    where = ", ".join(p for p in parts if p)
-    return f"{where}: {json.dumps(entry.get('text', ''), ensure_ascii=False)}" if where else json.dumps(entry.get("text", ""))
+    raise typer.Exit(serve())

@@ -50,7 +50,16 @@ if TYPE_CHECKING:
     from composer.lint.github import github_lines
     from composer.lint.inputs import lint_inputs
     from composer.lint.language import language_name, not_judged_reason
-    from composer.lint.report import count_line, describe, json_line, print_findings, print_not_judged, reaches, summary
+    from composer.lint.report import (
+        count_line,
+        describe,
+        explain_rule,
+        json_line,
+        print_findings,
+        print_not_judged,
+        reaches,
+        summary,
+    )
     from composer.lint.results import print_results
     from composer.lint.rules import check_batch, check_history
     from composer.lint.rules.batch import Batch
@@ -82,6 +91,7 @@ __all__ = [
     "check_history",
     "count_line",
     "describe",
+    "explain_rule",
     "fix_files",
     "github_lines",
     "in_scope",
@@ -117,7 +127,8 @@ _LAZY = {
     "calibrate": "calibration",
     **dict.fromkeys(("language_name", "not_judged_reason"), "language"),
     **dict.fromkeys(
-        ("count_line", "describe", "json_line", "print_findings", "print_not_judged", "reaches", "summary"), "report"
+        ("count_line", "describe", "explain_rule", "json_line", "print_findings", "print_not_judged", "reaches", "summary"),
+        "report",
     ),
     **dict.fromkeys(("check_batch", "check_history"), "rules"),
     "Batch": "rules.batch",

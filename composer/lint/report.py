@@ -1,10 +1,11 @@
 """Showing findings, the one way: ruff/rustc-style text, JSON lines, and the count under a draft.
 
 `invite lint`, the draft (its panel and its non-interactive ending) and `templates check` all format
-findings here, with one colour map. Text goes through a rich console made by `composer.output`, so
-it is coloured on a terminal and plain otherwise (rich honours `NO_COLOR` and `FORCE_COLOR`); user
-text is always wrapped in `Text` objects, never parsed as markup, so a note with `[Name]` in it
-prints as written, and control characters are shown, never obeyed (`output.visible`).
+findings here, with one colour map; `invite rules RULE` its explanation of a rule. Text goes through
+a rich console made by `composer.output`, so it is coloured on a terminal and plain otherwise (rich
+honours `NO_COLOR` and `FORCE_COLOR`); user text is always wrapped in `Text` objects, never parsed as
+markup, so a note with `[Name]` in it prints as written, and control characters are shown, never
+obeyed (`output.visible`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -20,6 +22,7 @@ from rich.text import Text
 
 from composer.length import length_style, note_length
 from composer.lint.calibration import calibrate
+from composer.lint.catalog import Rule
 from composer.lint.findings import Finding, Suppressed, severity_rank
 from composer.output import visible
 
@@ -181,3 +184,41 @@ def print_not_judged(console: Console, label: str, language: str, findings: Sequ
 
     if not any(f.rule == "not-english" for f in findings):
         console.print(Text(f"{visible(label)}: ", style="bold") + Text(not_judged_reason(language)), soft_wrap=True)
+
+
+def explain_rule(rule: Rule) -> str:
+    """`invite rules RULE`: the rule, why it matters, its hint, and the examples that fire and that pass."""
+    lines = [f"{rule.id} ({rule.severity})", "", rule.description, "", f"Why: {rule.why}", f"Hint: {rule.hint}", "", "Fires on:"]
+    lines += [line for example in rule.fires for line in _example_lines(example)]
+    lines += ["", "Passes:"]
+    lines += [line for example in rule.passes for line in _example_lines(example)]
+    return "\n".join(lines)
+
+
+def _example_lines(example: Any) -> list[str]:
+    """A note rule's example is its text; a history or batch rule's lists the earlier notes or the batch too."""
+    if not isinstance(example, dict):
+        return [f"  - {json.dumps(example, ensure_ascii=False)}"]
+    lines = []
+    for key in ("history", "batch"):
+        for entry in example.get(key, ()):
+            lines.append(f"    {key}: {_example_note(entry)}")
+    if "note" in example:
+        lines.append(f"    note:    {_example_note(example['note'])}")
+    lines[0] = "  - " + lines[0][4:]
+    return lines
+
+
+def _example_note(entry: dict[str, Any]) -> str:
+    """`Ana Lima <url>, 12 days ago, x5, premium: "text"` for one example note."""
+    parts = [" ".join(str(entry[k]) for k in ("recipient", "profile_url") if entry.get(k))]
+    if entry.get("company"):
+        parts[0] += f" ({entry['company']})"
+    if "days_ago" in entry:
+        parts.append("today" if entry["days_ago"] == 0 else f"{entry['days_ago']} days ago")
+    if entry.get("times", 1) != 1:
+        parts.append(f"x{entry['times']}")
+    if entry.get("account"):
+        parts.append(str(entry["account"]))
+    where = ", ".join(p for p in parts if p)
+    return f"{where}: {json.dumps(entry.get('text', ''), ensure_ascii=False)}" if where else json.dumps(entry.get("text", ""))

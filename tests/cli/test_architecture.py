@@ -28,6 +28,7 @@ FORBIDDEN = {
         "composer.linkedin",
         "composer.merge",
         "composer.template_check",
+        "composer.lsp",
         *ABOVE_ALL,
     ),
     "composer.lint": (
@@ -37,6 +38,7 @@ FORBIDDEN = {
         "composer.linkedin",
         "composer.merge",
         "composer.template_check",
+        "composer.lsp",
         *ABOVE_ALL,
     ),
     "composer.draft": ("composer.history", "composer.linkedin", "composer.merge", *ABOVE_ALL),
@@ -44,6 +46,8 @@ FORBIDDEN = {
     #: above history (what was imported is stored there) and lint (notes are judged by it)
     "composer.linkedin": ("composer.draft", "composer.merge", "composer.template_check", *ABOVE_ALL),
     "composer.merge": ABOVE_ALL,
+    #: above lint and templates (through template_check), as a command is, but below the commands
+    "composer.lsp": ABOVE_ALL,
 }
 #: Shared infrastructure modules at the top level: they import no subsystem.
 INFRASTRUCTURE = tuple(
@@ -66,7 +70,7 @@ INFRASTRUCTURE = tuple(
         "shutdown",
     )
 )
-HEAVY = ("spacy", "jinja2", "yaml")
+HEAVY = ("spacy", "jinja2", "yaml", "pygls", "lsprotocol")
 
 
 def module_name(path: Path) -> str:

@@ -98,6 +98,7 @@ def _modules_after(*args: str) -> set[str]:
         ("--version",),
         ("templates", "list"),
         ("templates", "show", "event-brief"),
+        ("lsp", "--help"),
         ("draft", "--help"),
         ("rules",),
         ("rules", "shouting"),
@@ -120,7 +121,7 @@ def test_fast_commands_never_import_spacy(args):
 @pytest.mark.slow
 def test_help_imports_no_spacy_jinja2_or_yaml():
     modules = {name.split(".")[0] for name in _modules_after("--help")}
-    assert not modules & {"spacy", "thinc", "jinja2", "yaml", "numpy"}
+    assert not modules & {"spacy", "thinc", "jinja2", "yaml", "numpy", "pygls", "lsprotocol"}
 
 
 @pytest.mark.slow
