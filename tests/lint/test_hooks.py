@@ -82,10 +82,11 @@ def test_a_named_place_outside_the_pitch_stays_a_name():
         "Thanks for the add! Always nice to meet people in the industry.",
         "Saw you on LinkedIn and wanted to connect.",
         "Saw you in my LinkedIn suggestions. Happy to connect!",
+        "Hi! Both working on stream processing. Would be great to swap ideas.",
     ],
 )
 def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: str):
-    """Sharing a job title is not sharing a context; thanking someone for the connection itself, or
+    """Sharing a job title or a field of work is not sharing a context; thanking someone for the connection itself, or
     having seen them on LinkedIn, says nothing about how you know them (a hook phrase's specifics end
     with its clause: "and wanted to connect" is not what was seen)."""
     assert strongest_hook(context(text)) != STATED, hook_texts(text)
@@ -102,6 +103,7 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "hey, we were pretty good friends back in school! great to find you here",
         "I saw your great projects on kagglehub and would like to connect.",
         "Spotted you on the Nordic DevDays speaker list, see you there!",
+        "Hi Ida, I also work at Initech, two floors down!",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
