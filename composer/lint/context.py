@@ -172,23 +172,34 @@ def greeting_tokens(doc: Doc) -> tuple[int | None, list[int]]:
     if greet is not None:
         return greet, _addressee(doc, i)
     nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if is_capitalised(first) and first.is_alpha and nxt is not None and nxt.lower_ in greeting.words:
+        return nxt.i, [i]  # "Peter Hi!"
     if is_capitalised(first) and first.is_alpha and nxt is not None and nxt.text in {",", "-", "–", "—", ":", "!"}:
         return None, [i]
     return None, []
 
 
 def _addressee(doc: Doc, i: int) -> list[int]:
-    """The capitalised name tokens right after a greeting word (honorifics skipped), at most four."""
+    """The capitalised name tokens right after a greeting word (honorifics skipped), at most four.
+
+    "Hello, Kim." counts when the name stands alone before the next punctuation ("Hello, Globex's
+    team is great" does not); an initial after a name is part of it ("Hi Irina K.").
+    """
     greeting = lexicon().greeting
+    after_comma = i < len(doc) and doc[i].text == ","
+    i += after_comma
     names: list[int] = []
     while i < len(doc) and len(names) < 4:
         token = doc[i]
-        if token.is_space or token.lower_ in greeting.honorifics or token.text in {".", "/"}:
-            i += 1
+        if token.is_space or token.lower_ in greeting.honorifics or (token.text in {".", "/"} and not names):
+            i += 1  # "Hi Dr. Ana": the honorific's dot; after a name a full stop ends it ("Hi Ana. Loved ...")
             continue
-        if is_capitalised(token) and token.is_alpha and token.lower_ not in greeting.not_names:
+        initial = bool(names) and re.fullmatch(r"[A-Z]\.", token.text) is not None
+        if initial or (is_capitalised(token) and token.is_alpha and token.lower_ not in greeting.not_names):
             names.append(i)
             i += 1
             continue
         break
+    if after_comma and i < len(doc) and not (doc[i].is_punct or doc[i].is_space):
+        return []
     return names

@@ -208,7 +208,12 @@ def signature_tokens(doc: Doc) -> set[int]:
         return set()
     before = doc[k]
     newline_before = "\n" in before.whitespace_ or before.is_space
-    signed = before.lower_ in sign_off or (before.text == "," and k > 0 and doc[k - 1].lower_ in sign_off)
+    comma = before.text in {",", "."}  # "Best, Sam", "Thank you. Sam Lee" (a flattened line break)
+    signed = (
+        before.lower_ in sign_off
+        or (comma and k > 0 and doc[k - 1].lower_ in sign_off)
+        or (comma and k > 1 and doc[k - 1].lower_ == "you" and doc[k - 2].lower_ in sign_off)  # "Thank you, Sam"
+    )
     return set(tail) if before.text in {"-", "–", "—", "~"} or newline_before or signed else set()
 
 

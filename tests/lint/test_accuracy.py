@@ -22,9 +22,12 @@ FIXTURE = REPO / "tests" / "fixtures" / "labeled-notes.jsonl"
 EVALUATE = load_script("evaluate")
 
 #: (generic recall, max false no-specifics rate, sales precision, sales recall, placeholder recall, max placeholder FPs)
+#: Generic recall here fell from 0.84 / 0.89 when the classifier stopped overruling named hooks
+#: (`generic_alone` 1.01, chosen leave-one-set-out on real notes, where it halves false no-specifics):
+#: the corpus's generic notes that name things are caught on real notes by the pitch rule instead.
 TEST_SPLIT_FLOORS = {
-    "all": (0.78, 0.07, 0.88, 0.82, 0.97, 8),
-    "english": (0.85, 0.06, 0.88, 0.88, 0.97, 8),
+    "all": (0.77, 0.07, 0.88, 0.82, 0.97, 8),
+    "english": (0.80, 0.06, 0.88, 0.88, 0.97, 8),
 }
 EVAL_SET_FLOORS = (0.89, 0.12, 0.6, 0.95, 1.0, 0)
 

@@ -108,3 +108,20 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
     assert strongest_hook(context(text)) == STATED, hook_texts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, Kim. I hope you are doing well.",
+        "Peter Hi! Hope you are doing well.",
+        "Hi Irina K. Hope you are doing well.",
+        "hello, i am from 3rd year and want to connect",
+        "Can we connect this week? Thank you. Sagar Kulkarni",
+        "Always glad to meet fellow Data Scientists. Thanks in Advance.",
+    ],
+)
+def test_the_addressee_a_signature_and_a_year_of_study_are_not_hooks(text: str):
+    """The addressee's name however the greeting is punctuated, a signature after "Thank you.", an
+    ordinal that is a year of study, and job words in the plural tie the note to no one."""
+    assert strongest_hook(context(text)) is None, hook_texts(text)
