@@ -145,6 +145,18 @@ def test_jobs_gives_the_same_json_lines_in_order(invoke, tmp_path: Path):
     assert [json.loads(line)["id"] for line in two.stdout.splitlines()] == [i for i, _, _ in NOTES[:30]]
 
 
+def test_jobs_bring_back_findings_that_carry_a_fix(invoke, tmp_path: Path):
+    """A finding with a fix (double-space) comes back from a worker whole (shipping it in a Doc once crashed the batch)."""
+    batch = tmp_path / "batch.jsonl"
+    texts = ["Hi Ana,  great meeting you at PyCon US.", "I'd like to add you to my professional network on LinkedIn.", "Hi Ben!"]
+    batch.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    one = invoke("lint", "--jsonl", str(batch), "--format", "json")
+    two = invoke("lint", "--jsonl", str(batch), "--format", "json", "--jobs", "2")
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    fixes = [f["fix"] for line in two.stdout.splitlines() for f in json.loads(line)["findings"] if "fix" in f]
+    assert fixes == [{"replacement": " ", "start": 7, "end": 9}]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--jobs", "0"], "--jobs must be at least 1, got 0"), (["--jobs", "-2"], "--jobs must be at least 1, got -2")],
