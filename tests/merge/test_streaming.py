@@ -43,15 +43,17 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def people(path: Path, rows: int = 23) -> Path:
     """Distinct notes, except: row 1's note again in the last row, row 2's person again in row 15, a row without
-    an event (row 7: no note), and a name to clean (row 9)."""
-    lines = [["First Name", "Last Name", "Profile URL", "Event", "Topic"]]
+    an event (row 7: no note), a name to clean (row 9, whose `invite_ignore` cell silences that), and an unknown
+    rule in row 4's `invite_ignore` cell."""
+    lines = [["First Name", "Last Name", "Profile URL", "Event", "Topic", "invite_ignore"]]
     for i in range(rows):
         event = f"{EVENTS[i % 10]} {2001 + i}"
-        lines.append([f"Ana{i}", f"Lima{i}", f"https://www.linkedin.com/in/ana-lima-{i}/", event, TOPICS[i % 8]])
-    lines[-1][3:] = lines[1][3:]  # the same note as row 1, to someone else
+        lines.append([f"Ana{i}", f"Lima{i}", f"https://www.linkedin.com/in/ana-lima-{i}/", event, TOPICS[i % 8], ""])
+    lines[-1][3:5] = lines[1][3:5]  # the same note as row 1, to someone else
     lines[15][:3] = lines[2][:3]  # row 2's person again
     lines[7][3] = ""  # no event: no note
     lines[9][0] = "DR. " + lines[9][0]
+    lines[9][5], lines[4][5] = "name-cleaned", "no-such-rule"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(lines)
     return path
@@ -109,9 +111,11 @@ def test_a_copy_in_the_first_row_and_the_last_is_found_across_chunks(tmp_path, m
     assert f"  e.g. {rows[0]['note']}" in result.stderr
     invited = [row["row"] for row in rows if any(f["rule"] == "already-invited" for f in row["findings"])]
     assert invited == [15]  # row 2's person, 13 rows and three chunks later
-    assert [f["rule"] for f in rows[8]["findings"]] == ["name-cleaned"]  # row 9
+    assert rows[8]["findings"] == [] and [item["rule"] for item in rows[8]["suppressed"]] == ["name-cleaned"]  # row 9
     assert rows[6]["status"].startswith("error: missing required answer(s)")  # row 7
+    assert "row 4 (line 5): invite_ignore: unknown rule 'no-such-rule'" in result.stderr
     assert "23 rows: 22 notes, 1 without a note; 3 with findings at warning or above" in result.stderr
+    assert result.stderr.endswith("; 1 finding suppressed by invite_ignore\n")
 
 
 def test_a_dry_run_in_chunks_shows_the_first_notes_and_writes_nothing(tmp_path, history, monkeypatch):
