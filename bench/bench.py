@@ -5,6 +5,7 @@ Not part of the test suite: timings live here. Run with the project's environmen
     python bench/bench.py            # 5 runs per measurement, 5,000 generated notes
     python bench/bench.py --runs 3 --notes 2000
     python bench/bench.py --only history   # just the merge / history measurements
+    python bench/bench.py --only scale     # just merge memory at 10k/50k rows and --jobs on a busy machine
 
 Each measurement is a whole process, timed several times; the median is reported, and each ratio
 compares two commands measured in the same run on the same machine:
@@ -24,17 +25,22 @@ compares two commands measured in the same run on the same machine:
 * what the history adds to `invite draft`: whole processes with and without it (history prefilled
   with 1,000 notes), and the check + record step timed inside one process;
 * `invite import` of a generated LinkedIn export of 50,000 invitations (6% with a note) and 20,000
-  connections, into a fresh history and again into the same one (the idempotent re-import).
+  connections, into a fresh history and again into the same one (the idempotent re-import);
+* at scale: the peak memory of `invite merge` of 10,000 and of 50,000 generated rows (one run each;
+  flat means the merge streams), and `--jobs 2` against `--jobs 1` with one of two cores kept busy
+  by a spinning process (the processes are held to two cores when the machine has more).
 
 Every command runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from its
 environment), so the discarded warm-up run leaves the `.pyc` files an installed package has: a
 checkout or a sandbox that disables them would otherwise time Python compiling the project, not
-running it. A command that fails (e.g. an option an older version lacks) is reported as failed.
+running it. A command that fails (e.g. an option an older version lacks) is reported as failed,
+in its own line and in every summary line that needs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -44,8 +50,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 MINIMAL_TYPER_APP = """
 import typer
@@ -228,7 +235,7 @@ ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTW
 
 
 class Failed(Exception):
-    """A measured command exited with something other than 0 or 1."""
+    """A measured command exited with something other than 0 or 1, or printed a traceback."""
 
 
 def run_once(cmd: list[str], env: dict[str, str] | None = None, before: Callable[[], None] | None = None) -> tuple[float, int]:
@@ -241,9 +248,10 @@ def run_once(cmd: list[str], env: dict[str, str] | None = None, before: Callable
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in (0, 1):
-            errors.seek(0)
-            last = errors.read().decode(errors="replace").strip().splitlines()[-1:] or [""]
+        errors.seek(0)
+        said = errors.read().decode(errors="replace")
+        if proc.returncode not in (0, 1) or "Traceback (most recent call last)" in said:  # a crash can exit 1 too
+            last = said.strip().splitlines()[-1:] or [""]
             raise Failed(f"exit {proc.returncode}: {last[0][:70]}")
     return elapsed, usage.ru_maxrss
 
@@ -284,7 +292,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median reported)")
     parser.add_argument("--notes", type=int, default=5000, help="generated notes for the batch runs")
     parser.add_argument("--rows", type=int, default=5000, help="generated CSV rows for the merge run")
-    parser.add_argument("--only", choices=["lint", "history"], help="run only one group of measurements")
+    parser.add_argument("--only", choices=["lint", "history", "scale"], help="run only one group of measurements")
     args = parser.parse_args()
 
     invite = shutil.which("invite") or str(Path(sys.executable).with_name("invite"))
@@ -293,9 +301,11 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, model {model}, {args.runs} runs each")
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    if args.only != "lint":
+    if args.only in (None, "history"):
         bench_history(invite, python, args)
-    if args.only == "history":
+    if args.only in (None, "scale"):
+        bench_scale(invite, python, args)
+    if args.only in ("history", "scale"):
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -337,10 +347,10 @@ def main() -> None:
         del ENV["XDG_CONFIG_HOME"]
 
     def ratio(a: dict[str, float] | None, b: dict[str, float] | None) -> str:
-        return f"{a['median_s'] / b['median_s']:.2f}x" if a and b else "  n/a"
+        return f"{a['median_s'] / b['median_s']:.2f}x" if a and b else "failed"
 
     def rate(result: dict[str, float] | None) -> str:
-        return f"{len(notes) / result['median_s']:7.0f} notes/s" if result else "    n/a notes/s"
+        return f"{len(notes) / result['median_s']:7.0f} notes/s" if result else " failed (see above)"
 
     print("\nratios (lower is better for time, higher for throughput)")
     print(f"  --help: invite / minimal typer        {ratio(help_invite, help_mini)}   (target <= 1.3)")
@@ -348,7 +358,9 @@ def main() -> None:
     print(f"  batch: raw full pipeline              {rate(raw)}")
     print(f"  batch: invite lint --jsonl            {rate(lint1)}   {ratio(raw, lint1)}   (target >= 2)")
     print(f"  batch: invite lint --jsonl --jobs 2   {rate(lint2)}   {ratio(raw, lint2)}   (target: above --jobs 1)")
-    rss = {name: f"{r['max_rss_mib']:.0f} MiB" if r else "n/a" for name, r in (("lint", lint1), ("jobs2", lint2), ("raw", raw))}
+    rss = {
+        name: f"{r['max_rss_mib']:.0f} MiB" if r else "failed" for name, r in (("lint", lint1), ("jobs2", lint2), ("raw", raw))
+    }
     print(f"  templates list, 100 user templates    {ratio(listed, in_process)}   (target <= 1.3)")
     print(f"  peak memory (max RSS): lint {rss['lint']}, --jobs 2 {rss['jobs2']} (largest process), raw pipeline {rss['raw']}")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -395,6 +407,8 @@ def bench_history(invite: str, python: str, args: argparse.Namespace) -> None:
         fresh()
         step = subprocess.run([python, "-c", RECORD_STEP, str(history)], capture_output=True, text=True, env=ENV)
         timing = json.loads(step.stdout) if step.returncode == 0 else None
+        if timing is None:
+            print(f"  check + record step failed: {step.stderr.strip().splitlines()[-1:]}")
         draft = [invite, "draft", "-t", "event-brief", "--set", "first_name=Ana", "--set", "event=PyCon US", "--no-input"]
         config = folder / "config.toml"
         config.write_text("history = false\n", encoding="utf-8")
@@ -413,29 +427,118 @@ def bench_history(invite: str, python: str, args: argparse.Namespace) -> None:
         again = measure("invite import export.zip (again, same history)", [invite, "import", str(export)], args.runs, env)
 
     print("\nhistory and merge")
-    if merged:
-        print(
-            f"  merge: {args.rows / merged['median_s']:7.0f} notes/s end to end (target >= 500), "
-            f"peak {merged['max_rss_mib']:.0f} MiB"
-        )
-    if dry:
-        print(f"  merge --dry-run (no recording, no output): {args.rows / dry['median_s']:7.0f} notes/s")
-    if dup:
-        print(
-            f"  batch-duplicate, 10,000 notes: {dup['cluster_s']:.2f} s grouping + {dup['import_s']:.2f} s import (target < 5 s)"
-        )
-    if timing:
-        print(
-            f"  check + record one draft note: median {timing['median_ms']:.1f} ms, "
-            f"max {timing['max_ms']:.1f} ms (target < 20 ms)"
-        )
-    if imported:
-        print(f"  import of 50,000 invitations: {imported['median_s']:.2f} s, peak {imported['max_rss_mib']:.0f} MiB")
-    if again:
-        print(f"  re-import of the same export: {again['median_s']:.2f} s")
-    if without and with_history:
-        delta = (with_history["median_s"] - without["median_s"]) * 1000
-        print(f"  invite draft with the history vs without: {delta:+.0f} ms (whole processes; medians)")
+    summary_line(
+        "merge",
+        merged,
+        lambda r: f"{args.rows / r['median_s']:7.0f} notes/s end to end (target >= 500), peak {r['max_rss_mib']:.0f} MiB",
+    )
+    summary_line("merge --dry-run (no recording, no output)", dry, lambda r: f"{args.rows / r['median_s']:7.0f} notes/s")
+    summary_line(
+        "batch-duplicate, 10,000 notes",
+        dup,
+        lambda r: f"{r['cluster_s']:.2f} s grouping + {r['import_s']:.2f} s import (target < 5 s)",
+    )
+    summary_line(
+        "check + record one draft note",
+        timing,
+        lambda r: f"median {r['median_ms']:.1f} ms, max {r['max_ms']:.1f} ms (target < 20 ms)",
+    )
+    summary_line("import of 50,000 invitations", imported, lambda r: f"{r['median_s']:.2f} s, peak {r['max_rss_mib']:.0f} MiB")
+    summary_line("re-import of the same export", again, lambda r: f"{r['median_s']:.2f} s")
+    summary_line(
+        "invite draft with the history vs without",
+        (with_history, without) if with_history and without else None,
+        lambda r: f"{(r[0]['median_s'] - r[1]['median_s']) * 1000:+.0f} ms (whole processes; medians)",
+    )
+
+
+def summary_line(label: str, result: Any, text: Callable[[Any], str]) -> None:
+    """One line of a summary: the result in words, or that its step failed (the step's own line says why)."""
+    print(f"  {label}: {text(result) if result else 'failed (see above)'}")
+
+
+BUSY_LOOP = "while True:\n    pass\n"
+#: CSV sizes whose merge peak memory is compared: flat when the merge streams.
+MERGE_SIZES = (10_000, 50_000)
+
+
+@contextlib.contextmanager
+def one_busy_core(python: str) -> Iterator[None]:
+    """This process and what it starts held to two cores, one of them kept busy by a spinning process (another job)."""
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if allowed is not None and len(allowed) > 2:
+        os.sched_setaffinity(0, sorted(allowed)[:2])
+    spinner = subprocess.Popen([python, "-c", BUSY_LOOP], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+        if allowed is not None:
+            os.sched_setaffinity(0, allowed)
+
+
+def peak(label: str, cmd: list[str], env: dict[str, str], before: Callable[[], None]) -> dict[str, float] | None:
+    """One run's wall time and max RSS (memory needs no median); None, said in its line, when it fails."""
+    try:
+        elapsed, rss = run_once(cmd, env, before)
+    except Failed as exc:
+        print(f"  {label:<44} failed ({exc})", flush=True)
+        return None
+    print(f"  {label:<44} {elapsed:8.1f} s    {rss / 1024:6.0f} MiB", flush=True)
+    return {"median_s": elapsed, "max_rss_mib": rss / 1024}
+
+
+def bench_scale(invite: str, python: str, args: argparse.Namespace) -> None:
+    """Merge peak memory at 10,000 and 50,000 rows, and `--jobs 2` vs `--jobs 1` with one of two cores busy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {"INVITE_COMPOSER_HISTORY": str(folder / "history.sqlite3")}
+
+        def fresh() -> None:
+            for path in folder.glob("history.sqlite3*"):
+                path.unlink()
+
+        print("merge peak memory, one run each (a fresh history)")
+        warm_up = folder / "warm-up.csv"
+        warm_up.write_text(generate_csv(20), encoding="utf-8")
+        with contextlib.suppress(Failed):
+            run_once([invite, "merge", str(warm_up), "-o", str(folder / "out.csv"), "--force"], env, fresh)  # the .pyc files
+        peaks: dict[int, dict[str, float] | None] = {}
+        for rows in MERGE_SIZES:
+            source = folder / f"rows-{rows}.csv"
+            source.write_text(generate_csv(rows), encoding="utf-8")
+            cmd = [invite, "merge", str(source), "-o", str(folder / "out.csv"), "--force"]
+            peaks[rows] = peak(f"invite merge, {rows:,} rows", cmd, env, fresh)
+            source.unlink()
+
+        batch = folder / "notes.jsonl"
+        batch.write_text("".join(json.dumps(n) + "\n" for n in generate_notes(args.notes)), encoding="utf-8")
+        cmd = [invite, "lint", "--jsonl", str(batch), "--format", "json"]
+        print(f"batch of {args.notes} notes on two cores, one of them kept busy by a spinning process")
+        with one_busy_core(python):
+            busy1 = measure("invite lint --jsonl, one core busy", cmd, args.runs)
+            busy2 = measure("invite lint --jsonl --jobs 2, one core busy", [*cmd, "--jobs", "2"], args.runs)
+
+    small, large = (peaks[rows] for rows in MERGE_SIZES)
+    print("\nat scale")
+    summary_line(
+        f"merge peak memory, {MERGE_SIZES[1]:,} rows / {MERGE_SIZES[0]:,}",
+        (small, large) if small and large else None,
+        lambda r: (
+            f"{r[1]['max_rss_mib']:.0f} / {r[0]['max_rss_mib']:.0f} MiB = {r[1]['max_rss_mib'] / r[0]['max_rss_mib']:.2f}x "
+            f"(target <= 1.15); {MERGE_SIZES[1] / r[1]['median_s']:.0f} notes/s at {MERGE_SIZES[1]:,}"
+        ),
+    )
+    summary_line(
+        "one core busy: --jobs 2 / --jobs 1",
+        (busy1, busy2) if busy1 and busy2 else None,
+        lambda r: (
+            f"{args.notes / r[1]['median_s']:.0f} / {args.notes / r[0]['median_s']:.0f} notes/s = "
+            f"{r[0]['median_s'] / r[1]['median_s']:.2f}x (target > 1.0)"
+        ),
+    )
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from composer.errors import InputError, UsageError
 from composer.output import unicode_safe
@@ -147,6 +147,50 @@ def staged_write(path: Path, text: str, *, force: bool = False, mode: int | None
     which puts it in place (the rename). A block that ends without publishing (an error, Ctrl-C) leaves
     `path` as it was and removes the temporary file. Between the two, the caller does what must happen
     with the file or not at all (`invite merge` records its notes, and commits just after publishing)."""
+    with staged_file(path, force=force, mode=mode) as staged:
+        staged.write(text)
+        staged.finish()
+        yield staged.publish
+
+
+class Staged:
+    """A file written next to its target in pieces (`write`), flushed to disk (`finish`), then put in place (`publish`)."""
+
+    def __init__(self, path: Path, tmp: Path, handle: TextIO, force: bool) -> None:
+        self.path, self.tmp, self.handle, self.force = path, tmp, handle, force
+
+    def write(self, text: str) -> None:
+        with self._problems():
+            self.handle.write(unicode_safe(text))
+
+    def finish(self) -> None:
+        """On disk before it is published: a crash after the rename must not leave an empty or partial file."""
+        with self._problems():
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+
+    def publish(self) -> None:
+        """The rename: quick, and all or nothing (without --force, a file that appeared meanwhile is refused)."""
+        with self._problems():
+            if self.force:
+                os.replace(self.tmp, self.path)
+            else:
+                _link_new(self.tmp, self.path)
+
+    @contextmanager
+    def _problems(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            raise UsageError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def staged_file(path: Path, *, force: bool = False, mode: int | None = None) -> Iterator[Staged]:
+    """A temporary file next to `path`, for an output written in pieces (`invite merge` of any size): the block
+    writes it, finishes it and publishes it; leaving the block without publishing leaves `path` as it was and
+    removes the temporary file. Refuses what `refuse_overwrite` refuses, before anything is written."""
     refuse_overwrite(path, force)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -157,26 +201,14 @@ def staged_write(path: Path, text: str, *, force: bool = False, mode: int | None
     except OSError as exc:
         raise UsageError(f"{path}: cannot write into {folder}: {exc.strerror or exc}") from None
     tmp = Path(name)
-
-    def publish() -> None:
-        try:
-            if force:
-                os.replace(tmp, path)
-            else:
-                _link_new(tmp, path)
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-
     try:
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with handle:
+            try:
                 os.fchmod(handle.fileno(), target_mode(path, mode))
-                handle.write(unicode_safe(text))
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        yield publish
+            except OSError as exc:
+                raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            yield Staged(path, tmp, handle, force)
     finally:
         tmp.unlink(missing_ok=True)  # gone already once published
 

@@ -11,10 +11,11 @@
 - `worker_forks()`: a process forked inside it is a worker. It dies with its parent (Linux's
   `PR_SET_PDEATHSIG`, even after a SIGKILL), leaves Ctrl-C to the parent, takes SIGTERM's default
   action, and reads and writes /dev/null instead of the parent's stdin, stdout and stderr, so
-  `invite ... | cat` ends when `invite` does, whatever ended it.
-- `skip_exit_wait()`: `invite lint --jobs N` stops its workers when a batch ends early, and spaCy's
-  work queues then still hold batches for them, which multiprocessing would wait for at interpreter
-  exit, forever. The code that stops the workers says so here, and the console-script entry point
+  `invite ... | cat` ends when `invite` does, whatever ended it (`invite lint --jobs N` forks its
+  workers inside it, `composer.lint.workers`).
+- `skip_exit_wait()`: when `invite lint --jobs N` stops its workers because a batch ended early,
+  nothing must wait for work they will never finish at interpreter exit (a multiprocessing queue
+  would). The code that stops the workers says so here, and the console-script entry point
   (`composer.__main__`) reads it.
 
 Only the standard library and `exitcodes` are imported, ctypes only in a worker: the entry point
@@ -29,14 +30,12 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from composer.exitcodes import ExitCode
-
-T = TypeVar("T")
 
 #: The signals that end a run the way Ctrl-C does.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -155,20 +154,6 @@ def worker_forks() -> Iterator[None]:
         yield
     finally:
         _forking = outer
-
-
-def forking_workers(stream: Iterator[T]) -> Generator[T, None, None]:
-    """Iterate `stream` (spaCy's `nlp.pipe(n_process=N)`), its forks made while it computes being workers.
-
-    Only the steps of `stream` are covered, not the caller's code between them.
-    """
-    while True:
-        with worker_forks():
-            try:
-                item = next(stream)
-            except StopIteration:
-                return
-        yield item
 
 
 def _after_fork_in_child() -> None:

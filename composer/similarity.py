@@ -11,13 +11,17 @@ Two ways to find near-identical pairs, one answer: `Index` finds a note's matche
 draft or a merge against the recent history), and `clusters` groups a whole batch with
 MinHash LSH from `datasketch` (imported on first use, ~0.4 s), verifying every candidate pair with
 the exact similarity, so 10,000 notes take seconds, not the hours of an all-pairs loop.
+`Signatures` gathers a merge's skeletons as they stream by, in little memory (each distinct
+skeleton once, then a number per note), and groups them as `clusters` would (`Groups`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 #: Answer names that hold the recipient's own details; their values are set aside in a skeleton.
@@ -91,7 +95,16 @@ def clusters(notes: Sequence[Shingles], threshold: float) -> list[list[int]]:
     distinct: dict[Shingles, list[int]] = {}
     for index, note in enumerate(notes):
         distinct.setdefault(note, []).append(index)
-    keys = list(distinct)
+    roots = _roots(list(distinct), threshold)
+    grouped: dict[int, list[int]] = {}
+    for k, members in enumerate(distinct.values()):
+        grouped.setdefault(roots[k], []).extend(members)
+    result = [sorted(members) for members in grouped.values() if len(members) > 1]
+    return sorted(result, key=lambda members: members[0])
+
+
+def _roots(keys: list[Shingles], threshold: float) -> list[int]:
+    """For each distinct note, the first of the notes it is (transitively) near-identical to: its group's id."""
     parent = list(range(len(keys)))
 
     def root(i: int) -> int:
@@ -103,11 +116,81 @@ def clusters(notes: Sequence[Shingles], threshold: float) -> list[list[int]]:
     if len(keys) > 1:
         for a, b in _similar_pairs(keys, threshold):
             parent[root(a)] = root(b)
-    grouped: dict[int, list[int]] = {}
-    for k, key in enumerate(keys):
-        grouped.setdefault(root(k), []).extend(distinct[key])
-    result = [sorted(members) for members in grouped.values() if len(members) > 1]
-    return sorted(result, key=lambda members: members[0])
+    return [root(k) for k in range(len(keys))]
+
+
+class Signatures:
+    """A batch's skeletons as they stream by, kept small: each distinct skeleton once, then its number per note.
+
+    A merge of 50,000 rows made from a few templates has a few hundred distinct skeletons, so this
+    holds those and four bytes a note, where a list of shingle sets would hold a kilobyte a note.
+    `groups` then finds the same groups as `clusters` of every note's shingles.
+    """
+
+    def __init__(self) -> None:
+        self._distinct: dict[str, int] = {}
+        self._notes = array("I")
+
+    def __len__(self) -> int:
+        return len(self._notes)
+
+    def add(self, skel: str) -> None:
+        """The next note's skeleton."""
+        self._notes.append(self._distinct.setdefault(skel, len(self._distinct)))
+
+    def groups(self, threshold: float, listed: int = 0) -> Groups:
+        """The near-identical groups, numbered by their first note; each keeps its first `listed` notes."""
+        by_shingles: dict[Shingles, int] = {}
+        key_of = [by_shingles.setdefault(shingles(skel), len(by_shingles)) for skel in self._distinct]
+        roots = _roots(list(by_shingles), threshold)
+        of_distinct = [roots[key] for key in key_of]  # distinct skeleton -> its group's id (a root)
+        sizes: dict[int, int] = {}
+        for distinct in self._notes:
+            sizes[of_distinct[distinct]] = sizes.get(of_distinct[distinct], 0) + 1
+        numbers: dict[int, int] = {}
+        found = Groups(len(self._notes), [], [], [0] * len(of_distinct), self._notes)
+        for index, distinct in enumerate(self._notes):
+            group = of_distinct[distinct]
+            if sizes[group] < 2:
+                continue
+            if group not in numbers:
+                numbers[group] = len(numbers) + 1
+                found.sizes.append(sizes[group])
+                found.listed.append([])
+            if len(found.listed[numbers[group] - 1]) < listed:
+                found.listed[numbers[group] - 1].append(index)
+        for distinct, group in enumerate(of_distinct):
+            found.number_of[distinct] = numbers.get(group, 0)
+        return found
+
+
+@dataclass
+class Groups:
+    """A batch's near-identical groups: numbered 1, 2, ... by their first note (a note index), with their sizes."""
+
+    #: notes in the batch
+    notes: int
+    #: group number - 1 -> how many notes it has
+    sizes: list[int]
+    #: group number - 1 -> its first few notes (`Signatures.groups(listed=...)`)
+    listed: list[list[int]]
+    #: distinct skeleton -> its group's number (0: in none)
+    number_of: list[int]
+    #: note -> its distinct skeleton
+    distinct: Sequence[int]
+
+    def of(self, note: int) -> int | None:
+        """The number of the group a note is in, or None."""
+        return self.number_of[self.distinct[note]] or None
+
+    def members(self) -> list[list[int]]:
+        """Every group's notes, in order (a list of every note: for a batch small enough to list)."""
+        found: list[list[int]] = [[] for _ in self.sizes]
+        for note in range(self.notes):
+            number = self.of(note)
+            if number is not None:
+                found[number - 1].append(note)
+        return found
 
 
 def _similar_pairs(keys: list[Shingles], threshold: float) -> Iterable[tuple[int, int]]:

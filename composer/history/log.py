@@ -173,28 +173,14 @@ class NoteLog:
     def record_with(
         self, notes: Iterable[tuple[Note, Sequence[Finding], str]], publish: Callable[[], None], *, publish_first: bool = False
     ) -> int:
-        """Publish what the notes went into and record them, as one unit; the number recorded.
+        """Publish what the notes went into and record them, as one unit; the number recorded (see `Recording`)."""
+        recording = self.new_run()
+        recording.add(notes)
+        return recording.commit_with(publish, publish_first=publish_first)
 
-        After a Ctrl-C or SIGTERM at any moment, both happened or neither: the notes are written in one
-        transaction, then `publish` runs and the transaction commits with those signals held
-        (`shutdown.deferred_signals`), so `publish` must be quick and all-or-nothing (a rename, a write
-        to a regular file). With `publish_first` it runs before anything is recorded, interruptibly (a
-        pipe, a terminal: what is printed stays printed), and the notes are recorded only once it is
-        done. A history that cannot be used costs one warning, as everywhere: the output is still
-        published, just not recorded.
-        """
-        history = self._open() if self.recording and not self._failed else None
-        if history is None:
-            publish()
-            return 0
-        run = history.prepare(
-            ((note, [finding_summary(f) for f in findings], skel) for note, findings, skel in notes), command=self.command
-        )
-        if not publish_first:
-            return self._commit(history, run, publish)
-        publish()
-        with shutdown.deferred_signals():
-            return self._commit(history, run, lambda: None)
+    def new_run(self) -> Recording:
+        """A run of notes to record as they are delivered, a few at a time (`invite merge`), then all at once."""
+        return Recording(self)
 
     def _commit(self, history: History, run: Run, publish: Callable[[], None]) -> int:
         """Write the run, publish, commit; publish without recording when the history fails before that."""
@@ -211,9 +197,61 @@ class NoteLog:
                 with shutdown.deferred_signals():
                     publish()
             return 0
-        return len(run.rows)
+        return run.count
 
     def close(self) -> None:
         if self._history is not None:
             self._history.close()
             self._history = None
+
+
+class Recording:
+    """One run of notes: added as they are delivered (`add`), recorded with what they went into (`commit_with`).
+
+    A merge of 50,000 rows adds them a chunk at a time as it writes its output; the rows wait outside
+    the history (`History.extend`: a TEMP table past a thousand) and nothing is recorded until the
+    end, so the output and the history still get every note or none.
+    """
+
+    def __init__(self, log: NoteLog) -> None:
+        self.log = log
+        self._run: Run | None = None
+
+    def add(self, notes: Iterable[tuple[Note, Sequence[Finding], str]]) -> None:
+        """Add delivered notes (with their findings and skeletons) to the run; nothing when off or failed."""
+        log = self.log
+        history = log._open() if log.recording and not log.failed else None
+        if history is None:
+            return
+        summaries = ((note, [finding_summary(f) for f in findings], skel) for note, findings, skel in notes)
+        try:
+            if self._run is None:
+                self._run = history.prepare(summaries, command=log.command)
+            else:
+                history.extend(self._run, summaries)
+        except HistoryError as exc:
+            log._fail(exc, checked=True)
+
+    def commit_with(self, publish: Callable[[], None], *, publish_first: bool = False) -> int:
+        """Publish what the notes went into and record them, as one unit; the number recorded.
+
+        After a Ctrl-C or SIGTERM at any moment, both happened or neither: the notes are written in one
+        transaction, then `publish` runs and the transaction commits with those signals held
+        (`shutdown.deferred_signals`), so `publish` must be quick and all-or-nothing (a rename, a write
+        to a regular file). With `publish_first` it runs before anything is recorded, interruptibly (a
+        pipe, a terminal: what is printed stays printed), and the notes are recorded only once it is
+        done. A history that cannot be used costs one warning, as everywhere: the output is still
+        published, just not recorded.
+        """
+        if self._run is None:
+            self.add([])  # no notes at all: the run is empty, and recorded as before (the history made if need be)
+        log, run = self.log, self._run
+        history = log._history if run is not None and not log.failed else None
+        if history is None or run is None:
+            publish()
+            return 0
+        if not publish_first:
+            return log._commit(history, run, publish)
+        publish()
+        with shutdown.deferred_signals():
+            return log._commit(history, run, lambda: None)

@@ -29,7 +29,7 @@ The package's modules, leaf first:
 * `autofix`: `invite lint --fix`, the fixes applied to note files in place;
 * `report`: the one formatter of text and JSON; `github` and `sarif`: the CI formats (GitHub Actions
   workflow commands, a SARIF 2.1.0 log); `results`: `invite lint`'s results printed in any of them;
-* `workers`: stopping `--jobs` workers.
+* `workers`: the `--jobs` worker processes (raw notes in, finished results out) and stopping them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The linter's functions: choose the rules, lint one note, lint a stream of notes.
 
 `lint_many` streams a batch through `nlp.pipe`; the rules run inside the pipeline (the `invite_lint`
-step), so `n_process=N` lints in N worker processes and the results still come back in input order.
+step), so `n_process=N` lints in N worker processes, each given raw notes and sending back finished
+results, which still come back in input order.
 spaCy is imported on the first lint (by `_pipeline`), so importing this module is cheap.
 """
 
@@ -71,8 +72,9 @@ def lint_many(
 ) -> Generator[tuple[Any, str, list[Finding]], None, None]:
     """Lint `(id, text, name)` items lazily, streaming them through `nlp.pipe`; yields `(id, text, findings)`.
 
-    `n_process > 1` runs the pipeline, rules included, in that many forked worker processes (spaCy's
-    `n_process`); the output order is still the input order. Arguments are checked before any note is read.
+    `n_process > 1` runs the pipeline, rules included, in that many forked worker processes
+    (`composer.lint.workers`); the output order is still the input order. Arguments are checked before
+    any note is read.
     `lint_results` yields the classifier's scores and the note's language as well.
     """
     results = lint_results(

@@ -2,8 +2,8 @@
 
 A spaCy `textcat_multilabel` trained on the project's corpus (`corpus/notes.jsonl`, by
 `scripts/train_classifier.py` from `training/*.cfg`) scores every note for `generic`,
-`sales_pitch` and `personal_specific`; the scores land in `doc.cats`, which `Doc.to_bytes` carries
-to and from `--jobs` worker processes. Only the trained component ships
+`sales_pitch` and `personal_specific`; the scores land in `doc.cats` (and, from a `--jobs` worker
+process, come back with the note's results). Only the trained component ships
 (`composer/data/lint/classifier/`: its config, labels and weights), and `add_classifier` builds it
 inside whichever pipeline the linter loaded (the trained English one or `spacy.blank("en")`) so
 each note is tokenized once. Nothing is downloaded.

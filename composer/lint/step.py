@@ -1,9 +1,9 @@
 """`invite_lint`: the pipeline step that runs the checks on each doc.
 
 Findings are stored as plain tuples in `doc.user_data[FINDINGS_KEY]` and the note's language in
-`doc.user_data[LANGUAGE_KEY]`, so they survive `Doc.to_bytes` when `nlp.pipe(n_process=...)` runs
-the step in worker processes (as do the classifier's scores, `doc.cats`, which the checks read). The
-recipient's name comes in through `doc.user_data[NAME_KEY]`.
+`doc.user_data[LANGUAGE_KEY]`, where `composer.lint.pipeline` reads them back (with the classifier's
+scores, `doc.cats`, which the checks read too). The recipient's name comes in through
+`doc.user_data[NAME_KEY]`.
 
 Named entities only ever add hooks, so they can only clear a `no-specifics` finding: the `ner`
 component (disabled in the pipeline) runs, batched, on just the notes where an entity-dependent rule

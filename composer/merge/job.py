@@ -1,34 +1,39 @@
 """One `invite merge`, start to end: read the CSV, make and check every note, deliver, record, report.
 
 The command parses the flags into `MergeOptions` and calls `merge_csv`; everything after that is
-here. The per-row work is `run`, the output files `write`, what the terminal is told `report`.
+here. The per-row work is `run`, the output's text `write` and where it goes `deliver`, what the
+terminal is told `report`. A merge runs in two passes, in memory that does not grow with the CSV:
+the first reads the rows one by one, makes, lints and checks each against the history, and keeps
+it in the `spool` (and its skeleton for the batch rules); the second reads them back a chunk at a
+time, adds the batch findings, writes the output and adds the notes to the history's run, which is
+recorded with the output as one unit at the end.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from composer import output
 from composer.csvtable import Table, count_records, open_table
 from composer.errors import UsageError
-from composer.fileio import staged_write
 from composer.history.log import NoteLog
 from composer.merge import report
 from composer.merge.columns import SELECTOR_COLUMNS, Columns
-from composer.merge.run import Outcome, Plan, run
-from composer.merge.write import to_csv, to_jsonl
+from composer.merge.deliver import open_target
+from composer.merge.report import Outcome
+from composer.merge.run import BatchCheck, Plan, Row, made_rows
+from composer.merge.spool import Spool
+from composer.merge.write import Writer
 from composer.settings import Settings
 from composer.templates.library import Library
 from composer.templates.model import get_relationship
 
 #: The output formats `--format` accepts.
 FORMATS = ("csv", "jsonl")
+#: How many rows the history checks expect when the CSV cannot be counted first (a pipe): they choose how to search by it.
+ROWS_GUESS = 1000
 
 
 @dataclass(frozen=True)
@@ -65,16 +70,21 @@ def merge_csv(options: MergeOptions, library: Library) -> bool:
     settings = options.settings
     record = options.record and not options.dry_run
     log = NoteLog(settings.config, record=record, command="merge", rules=options.rules)
+    outcome = Outcome(settings.fail_on, show=options.show if options.dry_run else 0)
     try:
-        with open_table(options.csv_path) as table:
-            outcome = _run(options, library, table, log)
-        return _finish(options, table.header, outcome, log)
+        with open_table(options.csv_path) as table, Spool() as spool:
+            batch = _make(options, library, table, log, spool, outcome)
+            _finish(options, table.header, (batch.finish(rows) for rows in spool.chunks()), log, outcome)
+        outcome.groups = batch.groups()
+        _report(options, outcome)
+        return outcome.failed
     finally:
         log.close()
 
 
-def _run(options: MergeOptions, library: Library, table: Table, log: NoteLog) -> Outcome:
-    """Every row rendered, linted and checked, with a progress bar on a terminal."""
+def _make(options: MergeOptions, library: Library, table: Table, log: NoteLog, spool: Spool, outcome: Outcome) -> BatchCheck:
+    """The first pass: every row rendered, linted and checked against the history into the spool, with a progress
+    bar on a terminal; then the near-identical groups."""
     columns = Columns.build(table.header, options.maps, options.csv_path)
     if not (options.template or options.relationship or set(columns.answers.values()) & set(SELECTOR_COLUMNS)):
         raise UsageError(
@@ -92,69 +102,52 @@ def _run(options: MergeOptions, library: Library, table: Table, log: NoteLog) ->
         account=settings.account,
         rules=options.rules,
     )
-    total = count_records(options.csv_path) if output.is_tty(sys.stderr) else None  # a second quick pass, for the bar
+    # A second quick pass over a file, for the bar and for the history checks (a pipe cannot be read twice).
+    total = count_records(options.csv_path) if options.csv_path.is_file() else None
+    log.queries = max(1, total or ROWS_GUESS)
+    batch = BatchCheck(plan, listed=report.MAX_GROUP_ROWS)
     with output.progress(total, "merging") as advance:
-        return run(plan, table.records(), log, advance)
+        for row in made_rows(plan, table.records(), log, advance):
+            outcome.made(row)
+            batch.add(row)
+            spool.add(row)
+    batch.group()
+    return batch
 
 
-def _deliver(options: MergeOptions, header: list[str], outcome: Outcome, log: NoteLog) -> None:
-    """Write every row (stdout, or --output atomically) and record the notes in the history, as one unit.
-
-    A Ctrl-C or SIGTERM at any moment leaves the output and the history both with every note, or
-    neither with any (`NoteLog.record_with`): --output is renamed into place and the history committed
-    together, as is a write to stdout redirected to a file. On a pipe or a terminal what is printed
-    cannot be taken back, so the notes are recorded only once all of it is printed.
-    """
-    limit, fail_on = options.settings.limit, options.settings.fail_on
-    if options.format == "csv":
-        text = to_csv(header, outcome, limit, fail_on)
-    else:
-        text = "".join(line + "\n" for line in to_jsonl(outcome, limit, fail_on))
-    notes = [(row.note, row.findings, row.skel) for row in outcome.notes if row.note is not None]
-    if options.output_path is None:
-        fd = _stdout_file()
-        recorded = log.record_with(notes, lambda: _print(text, fd), publish_first=fd is None)
-    else:
-        with staged_write(options.output_path, text, force=options.force) as publish:
-            recorded = log.record_with(notes, publish)
-        output.info(f"wrote {len(outcome.rows)} rows to {options.output_path}")
+def _finish(options: MergeOptions, header: list[str], chunks: Iterable[list[Row]], log: NoteLog, outcome: Outcome) -> None:
+    """The second pass: report the rows without a note, then deliver and record every row (or, in a dry run, count them)."""
+    report.show_errors(output.console(), options.csv_path, outcome)
+    if options.dry_run:
+        for rows in chunks:
+            for row in rows:
+                outcome.finished(row)
+        return
+    settings = options.settings
+    writer = Writer(options.format, header, settings.limit, settings.fail_on)
+    recording = log.new_run()
+    with open_target(options.output_path, force=options.force) as target:
+        target.write(writer.start())
+        for rows in chunks:
+            for row in rows:
+                outcome.finished(row)
+            target.write(writer.rows(rows))
+            recording.add((row.note, row.findings, row.skel) for row in rows if row.note is not None)
+        target.finish()
+        # Published and recorded as one unit, whatever stops the merge (see `deliver` and `NoteLog.new_run`).
+        recorded = recording.commit_with(target.publish, publish_first=target.publish_first)
+    if options.output_path is not None:
+        output.info(f"wrote {outcome.rows} rows to {options.output_path}")
     if recorded:
         output.info(f"recorded {recorded} note{'s' if recorded != 1 else ''} in the history")
 
 
-def _stdout_file() -> int | None:
-    """stdout's file descriptor when it is a regular file (`> notes.csv`), else None (a pipe, a terminal, a test)."""
-    try:
-        fd = sys.stdout.fileno()
-        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
-    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is a ValueError and an OSError
-        return None
-
-
-def _print(text: str, fd: int | None) -> None:
-    """The whole output on stdout; into a regular file (`fd`), all of it or, on a failure, nothing."""
-    size = os.fstat(fd).st_size if fd is not None else 0
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BaseException:
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, size)
-        raise
-
-
-def _finish(options: MergeOptions, header: list[str], outcome: Outcome, log: NoteLog) -> bool:
-    """Report rows without a note, deliver (or, in a dry run, preview), then the groups and summary; True at --fail-on."""
+def _report(options: MergeOptions, outcome: Outcome) -> None:
+    """The preview of a dry run, the groups and the summary."""
     console = output.console()
-    settings = options.settings
-    report.show_errors(console, options.csv_path, outcome)
     if options.dry_run:
-        report.show_preview(console, outcome, options.show, settings.limit)
-    else:
-        _deliver(options, header, outcome, log)
+        report.show_preview(console, outcome, options.settings.limit)
     report.show_groups(console, outcome)
-    console.print(report.summary(outcome, settings.fail_on), markup=False, highlight=False, style="bold", soft_wrap=True)
+    console.print(report.summary(outcome), markup=False, highlight=False, style="bold", soft_wrap=True)
     if options.dry_run:
         console.print("dry run: nothing was written or recorded", markup=False, style="dim", soft_wrap=True)
-    return report.failed(outcome, settings.fail_on)

@@ -1,19 +1,29 @@
-"""One merge: every row rendered in the sandbox and linted, then the history and batch checks.
+"""One merge's rows: each rendered in the sandbox, linted and checked against the history; then the batch rules.
 
 Rows stream from the CSV into the linter (`lint_results`, one `nlp.pipe`), so rendering and linting
-interleave and the progress bar moves with the slow part. A row that cannot be rendered (a missing
-required answer, an unknown template, a template error) keeps its reason and the others go on.
-The history and batch checks need every note, so they run once the stream is done, in row order:
-`already-invited` and `note-quota` also count the earlier rows of the same batch. Last, each note's
-findings are set as the config says (`[lint.severity]`), and those its template's comments or its
-row's `invite_ignore` cell silence are set apart (`Row.suppressed`), counted in the summary.
+interleave and the progress bar moves with the slow part. `made_rows` hands each row on, in input
+order, as soon as its note is linted, so only the rows `nlp.pipe` is working on are in memory. A
+row that cannot be rendered (a missing required answer, an unknown template, a template error)
+keeps its reason and the others go on. The history checks run on each row as it comes, in row
+order: `already-invited` and `note-quota` also count the earlier rows of the same batch.
+
+The batch rules need every note, so `BatchCheck` keeps only what they need of each note as it
+passes (its skeleton, `composer.similarity.Signatures`: not its text, Doc or findings), groups
+them once all are seen, and then adds the batch findings to the rows a window at a time (`finish`)
+as the merge reads them back (`composer.merge.spool`): a copy in row 1 and row 40,000 is one group.
+Last, each note's findings are set as the config says (`[lint.severity]`), and those its
+template's comments or its row's `invite_ignore` cell silence are set apart (`Row.suppressed`),
+counted in the summary.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +50,7 @@ from composer.lint import (
     sorted_findings,
 )
 from composer.merge.columns import IGNORE_COLUMN, Columns
+from composer.similarity import Groups, Signatures
 from composer.templates.library import Library
 from composer.templates.model import Template
 from composer.templates.render import render
@@ -52,7 +63,7 @@ class Row:
     record: Record
     name: str | None = None
     url: str | None = None
-    template: Template | None = None
+    template_id: str | None = None
     text: str | None = None
     error: str | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -63,8 +74,10 @@ class Row:
     #: False when the note's language is not judged for generic wording and pitches: unknown, never "ok".
     judged: bool = True
     language: str = "en"
-    #: the rules its `invite_ignore` cell silences, and the findings silenced (by that cell or the template's comments)
+    #: the rules its template's comments silence, and those its `invite_ignore` cell does
+    silenced: frozenset[str] = frozenset()
     ignores: list[str] = field(default_factory=list)
+    #: the findings silenced (by its template's comments or its `invite_ignore` cell)
     suppressed: list[Suppressed] = field(default_factory=list)
     #: what is worth a line on stderr but is no error (an unknown rule in `invite_ignore`)
     notices: list[str] = field(default_factory=list)
@@ -109,7 +122,7 @@ class Plan:
         row.ignores, row.notices = checked_ignores(self.columns.row_ignores(cells))
         try:
             template = self._template(answers)
-            row.template = template
+            row.template_id, row.silenced = template.id, template.silenced
             # The row's own cells win over --set (they are specific to the recipient), then config, then defaults.
             known = known_answers(template, AnswerSources(flags=answers, file=self.set_answers, config=self.config))
             missing = missing_required(template, known)
@@ -134,54 +147,43 @@ class Plan:
         return choose_template(self.library, relationship, template_id)
 
 
-@dataclass
-class Outcome:
-    """Every row in input order, and the batch's near-identical groups (lists of indices into `rows`)."""
-
-    rows: list[Row]
-    groups: list[list[int]]
-
-    @property
-    def notes(self) -> list[Row]:
-        return [row for row in self.rows if row.text is not None]
-
-
-def run(plan: Plan, records: Iterator[Record], log: NoteLog, advance: Callable[[], Any] = lambda: None) -> Outcome:
-    """Render and lint every row, then run the history and batch checks; nothing is written here."""
-    rows: list[Row] = []
+def made_rows(plan: Plan, records: Iterable[Record], log: NoteLog, advance: Callable[[], Any] = lambda: None) -> Iterator[Row]:
+    """Every row rendered, linted and checked against the history, in input order, each as soon as it is done."""
+    note_rules = in_scope(plan.rules, "note")
+    if not note_rules:
+        for record in records:
+            yield _checked(plan.prepare(record), log, advance)
+        return
+    waiting: deque[tuple[int, Row]] = deque()  # prepared, in order; those with a note are being linted
 
     def rendered() -> Iterator[tuple[int, str, str | None]]:
-        for record in records:
+        for index, record in enumerate(records):
             row = plan.prepare(record)
-            rows.append(row)
-            if row.text is None:
-                advance()
-            else:
-                yield len(rows) - 1, row.text, row.name
+            waiting.append((index, row))
+            if row.text is not None:
+                yield index, row.text, row.name
 
-    note_rules = in_scope(plan.rules, "note")
-    if note_rules:
-        for result in lint_results(rendered(), limit=plan.limit, select=note_rules):
-            row = rows[result.id]
-            row.findings = [f for f in result.findings if not filled_by_merge(f, row.text or "", row.record.cells.values())]
+    with closing(lint_results(rendered(), limit=plan.limit, select=note_rules)) as results:
+        for result in results:
+            index, row = waiting.popleft()
+            while row.text is None:  # a row without a note, before this one
+                yield _checked(row, log, advance)
+                index, row = waiting.popleft()
+            assert index == result.id
+            row.findings = [f for f in result.findings if not filled_by_merge(f, row.text, row.record.cells.values())]
             row.language, row.judged = result.language, result.judged
-            advance()
-    else:
-        for _ in rendered():
-            advance()
-    notes = [row for row in rows if row.note is not None]
-    log.queries = len(notes)
-    for row in notes:
-        assert row.note is not None
+            yield _checked(row, log, advance)
+    while waiting:
+        yield _checked(waiting.popleft()[1], log, advance)
+
+
+def _checked(row: Row, log: NoteLog, advance: Callable[[], Any]) -> Row:
+    """The row with its history findings, its note counted as sent for the rows after it."""
+    advance()
+    if row.note is not None:
         row.findings += log.check(row.note, row.skel)
         log.accept(row.note)
-    groups = _batch_rules(plan, rows) if in_scope(plan.rules, "batch") else []
-    policy = Policy.configured(plan.config.lint)
-    for row in notes:
-        silenced = row.template.silenced if row.template else ()
-        findings, row.suppressed = policy.silence(silenced, BY_TEMPLATE).silence(row.ignores, BY_ROW).apply(row.findings)
-        row.findings = sorted_findings(findings)
-    return Outcome(rows, groups)
+    return row
 
 
 def checked_ignores(named: list[str]) -> tuple[list[str], list[str]]:
@@ -218,17 +220,66 @@ def filled_by_merge(finding: Finding, text: str, cells: Iterable[str]) -> bool:
     return False
 
 
-def _batch_rules(plan: Plan, rows: list[Row]) -> list[list[int]]:
-    """Run the batch rules (`batch-duplicate`, `name-cleaned`) on the rendered notes; the near-identical groups (row indices)."""
-    indices = [i for i, row in enumerate(rows) if row.text is not None]
-    batch = Batch(
-        [rows[i].text or "" for i in indices],
-        [rows[i].skel for i in indices],
-        plan.config.merge.duplicate_similarity,
-        names=[rows[i].names for i in indices],
-    )
-    for i, found in zip(indices, check_batch(batch, plan.rules), strict=True):
-        rows[i].findings += found
-    if "batch-duplicate" not in plan.rules:
-        return []
-    return [[indices[k] for k in members] for members in batch.groups]
+class BatchCheck:
+    """The batch rules over a whole merge: every note's skeleton gathered (`add`), the groups found once (`group`),
+    then the findings added to the rows a window at a time (`finish`), in input order."""
+
+    def __init__(self, plan: Plan, listed: int) -> None:
+        self.rules = plan.rules
+        self.similarity = plan.config.merge.duplicate_similarity
+        self.on = bool(in_scope(plan.rules, "batch"))
+        self.duplicates = "batch-duplicate" in plan.rules
+        self.listed = listed
+        self.signatures = Signatures()
+        #: note -> its row's number, for the groups' listing
+        self.numbers = array("I")
+        self.found: Groups | None = None
+        self.policy = Policy.configured(plan.config.lint)
+        #: group number -> one of its notes (its first), as the merge finishes it
+        self.examples: dict[int, str] = {}
+        self._finished = 0
+
+    def add(self, row: Row) -> None:
+        """Keep what the batch rules need of a row (nothing, for a row without a note)."""
+        if row.text is not None and self.duplicates:
+            self.signatures.add(row.skel)
+            self.numbers.append(row.record.number)
+
+    def group(self) -> None:
+        """Find the near-identical groups among every note added."""
+        if self.on and self.duplicates:
+            self.found = self.signatures.groups(self.similarity, listed=self.listed)
+
+    def finish(self, rows: list[Row]) -> list[Row]:
+        """The next rows in input order with their batch findings, and every note's findings as the config says
+        (the silenced ones set apart) in reading order."""
+        notes = [row for row in rows if row.text is not None]
+        if self.on and notes:
+            texts = [row.text or "" for row in notes]
+            batch = Batch(texts, [], self.similarity, [row.names for row in notes], found=self.found, first=self._finished)
+            for row, found in zip(notes, check_batch(batch, self.rules), strict=True):
+                row.findings += found
+            self._example(texts)
+        self._finished += len(notes)
+        for row in notes:
+            policy = self.policy.silence(row.silenced, BY_TEMPLATE).silence(row.ignores, BY_ROW)
+            findings, row.suppressed = policy.apply(row.findings)
+            row.findings = sorted_findings(findings)
+        return rows
+
+    def _example(self, texts: list[str]) -> None:
+        if self.found is None:
+            return
+        for offset, text in enumerate(texts):
+            number = self.found.of(self._finished + offset)
+            if number is not None and number not in self.examples:
+                self.examples[number] = text
+
+    def groups(self) -> list[tuple[int, list[int], str]]:
+        """Each group, in order: its size, the numbers of its first rows, and its first note."""
+        if self.found is None:
+            return []
+        return [
+            (size, [self.numbers[i] for i in listed], self.examples.get(number, ""))
+            for number, (size, listed) in enumerate(zip(self.found.sizes, self.found.listed, strict=True), start=1)
+        ]

@@ -6,6 +6,7 @@ spreadsheet opens it as it opened the input. JSON lines carry the same per row, 
 in the shape `invite lint --format json` uses (and `suppressed`, when a template's comment or the row's
 `invite_ignore` cell silenced some), `judged` (false for a note in a language the linter
 does not judge; its status then says "not judged") and the input's cells under `columns`.
+Both are written a few rows at a time (`Writer`), as the merge finishes them.
 
 A CSV cell that a spreadsheet would run as a formula (`=HYPERLINK(...)` in a recipient's name)
 starts with a `'` (`composer.csvtable.spreadsheet_safe`), every cell, the note included: a note that
@@ -18,12 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from composer.csvtable import spreadsheet_safe
 from composer.length import note_length
 from composer.lint import Finding
-from composer.merge.run import Outcome, Row
+from composer.merge.run import Row
 
 ADDED = ("note", "length", "limit", "findings", "status")
 
@@ -45,13 +47,31 @@ def _added(row: Row, limit: int, fail_on: str) -> list[str | int]:
     return [row.text, note_length(row.text), limit, findings_cell(row.findings), row.status(fail_on)]
 
 
-def to_csv(header: list[str], outcome: Outcome, limit: int, fail_on: str) -> str:
-    """The whole output file as text (written atomically by the caller); every cell spreadsheet-safe."""
+@dataclass(frozen=True)
+class Writer:
+    """The output's text in pieces: `start` (the CSV header, nothing for JSON lines), then `rows` for each few rows."""
+
+    format: str
+    header: list[str]
+    limit: int
+    fail_on: str
+
+    def start(self) -> str:
+        return _csv_text([_safe([*self.header, *added_columns(self.header)])]) if self.format == "csv" else ""
+
+    def rows(self, rows: Iterable[Row]) -> str:
+        if self.format == "csv":
+            return _csv_text(
+                _safe([*(row.record.cells.get(column, "") for column in self.header), *_added(row, self.limit, self.fail_on)])
+                for row in rows
+            )
+        return "".join(line + "\n" for line in to_jsonl(rows, self.limit, self.fail_on))
+
+
+def _csv_text(rows: Iterable[list[str | int]]) -> str:
+    """Rows as RFC 4180 CSV text (CRLF line ends, quoted where needed)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_safe([*header, *added_columns(header)]))
-    for row in outcome.rows:
-        writer.writerow(_safe([*(row.record.cells.get(column, "") for column in header), *_added(row, limit, fail_on)]))
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -60,13 +80,13 @@ def _safe(cells: list[str | int]) -> list[str | int]:
     return [spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in cells]
 
 
-def to_jsonl(outcome: Outcome, limit: int, fail_on: str) -> Iterator[str]:
+def to_jsonl(rows: Iterable[Row], limit: int, fail_on: str) -> Iterator[str]:
     """One JSON object per row, in input order."""
-    for row in outcome.rows:
+    for row in rows:
         record = {
             "row": row.record.number,
             "line": row.record.line,
-            "template": row.template.id if row.template else None,
+            "template": row.template_id,
             "recipient": row.name,
             "profile_url": row.url,
             "note": row.text,

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from composer.similarity import Index, clusters, jaccard, recipient_values, shingles, skeleton
+from composer.similarity import Index, Signatures, clusters, jaccard, recipient_values, shingles, skeleton
 
 FIRST = ["Ana", "Ben", "Mei", "Omar", "Grace", "Felix", "Priya", "Jonas", "Lena", "Tomás", "Zoë", "Kwame"]
 LAST = ["Lima", "Ortiz", "Chen", "Haddad", "Okafor", "Braun", "Natarajan", "Berg", "Novak", "Ruiz"]
@@ -66,6 +66,20 @@ def test_duplicate_groups_found_in_1000_notes_match_the_known_answer():
     skeletons, expected = known_batch()
     found = clusters([shingles(s) for s in skeletons], 0.8)
     assert sorted(found) == sorted(expected)
+
+
+def test_signatures_kept_as_they_stream_find_the_groups_clusters_finds():
+    """A merge keeps each distinct skeleton once and a number per note: the same groups, numbered by their first note."""
+    skeletons, _ = known_batch(300, seed=5)
+    skeletons += skeletons[:40]  # exact copies far from their originals
+    signatures = Signatures()
+    for skel in skeletons:
+        signatures.add(skel)
+    found = signatures.groups(0.8, listed=3)
+    expected = clusters([shingles(s) for s in skeletons], 0.8)
+    assert found.members() == expected and len(found.sizes) == len(expected) > 5
+    assert found.sizes == [len(g) for g in expected] and found.listed == [g[:3] for g in expected]
+    assert [found.of(i) for i in expected[0]] == [1] * len(expected[0])
 
 
 @pytest.mark.slow  # a whole session or history round trip (~1 s)

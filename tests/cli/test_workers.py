@@ -66,6 +66,43 @@ def test_other_forks_are_left_alone():
     assert death == 0 and streams != [os.devnull] * 3
 
 
+def _tenfold_some_slowly(chunk: list[int]) -> list[int]:
+    """A stand-in for linting: every third chunk takes a while, so the workers finish out of order."""
+    if chunk[0] // 4 % 3 == 0:
+        time.sleep(0.03)
+    return [n * 10 for n in chunk]
+
+
+def _fails(chunk: list[int]) -> list[int]:
+    raise ValueError(f"cannot lint {chunk[0]}")
+
+
+def lint_workers() -> list[multiprocessing.Process]:
+    """The lint workers still running (the template sandbox's worker may be, from other tests)."""
+    return [p for p in multiprocessing.active_children() if p.name == "invite-lint"]
+
+
+@linux_only
+def test_workers_give_every_result_in_input_order_and_end():
+    from composer.lint.workers import lint_in_workers
+
+    assert list(lint_in_workers(iter(range(50)), 3, 4, _tenfold_some_slowly)) == [n * 10 for n in range(50)]
+    assert lint_workers() == []
+    stopped = lint_in_workers(iter(range(50)), 2, 4, _tenfold_some_slowly)
+    assert next(stopped) == 0
+    stopped.close()  # a reader that went away: the workers are stopped, not waited for
+    assert lint_workers() == []
+
+
+@linux_only
+def test_a_worker_that_fails_is_an_error_in_the_parent():
+    from composer.lint.workers import lint_in_workers
+
+    with pytest.raises(RuntimeError, match="ValueError: cannot lint 0"):
+        list(lint_in_workers(iter(range(10)), 2, 4, _fails))
+    assert lint_workers() == []
+
+
 def test_signals_wait_for_the_end_of_a_deferred_block():
     """A Ctrl-C inside the block does not stop it; it is raised once the block is done."""
     done = []

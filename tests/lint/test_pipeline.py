@@ -106,8 +106,6 @@ def test_ner_on_demand_gives_the_findings_of_ner_on_every_note(blank: bool):
 
 @pytest.mark.slow
 def test_lint_many_in_two_processes_matches_one_and_keeps_order():
-    from srsly import msgpack
-
     items = [(i, text, "Ana" if n % 3 == 0 else name) for n, (i, text, name) in enumerate(NOTES[:40])]
     one = list(lint_many(items, batch_size=8))
     two = list(lint_many(items, batch_size=8, n_process=2))
@@ -115,7 +113,24 @@ def test_lint_many_in_two_processes_matches_one_and_keeps_order():
     assert two == one
     # the name reaches the workers: no-greeting asks for it by name
     assert any("(Ana)" in f.message for _, _, findings in two for f in findings)
-    assert "get_all" not in vars(msgpack.msgpack_decoders)  # the serialisation shortcut is undone
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["2", "3"])
+def test_jobs_in_many_small_chunks_give_the_same_output_as_one_process(invoke, tmp_path: Path, monkeypatch, jobs):
+    """Chunks of three notes, handed to whichever worker has fewest: the JSON lines and the summary of --jobs 1."""
+    from composer.lint import pipeline
+
+    monkeypatch.setattr(pipeline, "WORKER_CHUNK", 3)
+    notes = NOTES[:60]
+    lines = [json.dumps({"id": f"{i}-{k}", "text": t, "name": "Walt" if k % 4 else n}) for k, (i, t, n) in enumerate(notes)]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for fmt in ("text", "json"):
+        one = invoke("lint", "--jsonl", str(batch), "--format", fmt)
+        many = invoke("lint", "--jsonl", str(batch), "--format", fmt, "--jobs", jobs)
+        assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr)
+    assert [json.loads(line)["id"] for line in many.stdout.splitlines()] == [f"{i}-{k}" for k, (i, _, _) in enumerate(notes)]
 
 
 @pytest.mark.slow
@@ -128,6 +143,18 @@ def test_jobs_gives_the_same_json_lines_in_order(invoke, tmp_path: Path):
     assert one.exit_code == two.exit_code == 1, two.stderr
     assert two.stdout == one.stdout
     assert [json.loads(line)["id"] for line in two.stdout.splitlines()] == [i for i, _, _ in NOTES[:30]]
+
+
+def test_jobs_bring_back_findings_that_carry_a_fix(invoke, tmp_path: Path):
+    """A finding with a fix (double-space) comes back from a worker whole (shipping it in a Doc once crashed the batch)."""
+    batch = tmp_path / "batch.jsonl"
+    texts = ["Hi Ana,  great meeting you at PyCon US.", "I'd like to add you to my professional network on LinkedIn.", "Hi Ben!"]
+    batch.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    one = invoke("lint", "--jsonl", str(batch), "--format", "json")
+    two = invoke("lint", "--jsonl", str(batch), "--format", "json", "--jobs", "2")
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    fixes = [f["fix"] for line in two.stdout.splitlines() for f in json.loads(line)["findings"] if "fix" in f]
+    assert fixes == [{"replacement": " ", "start": 7, "end": 9}]
 
 
 @pytest.mark.parametrize(

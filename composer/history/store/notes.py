@@ -2,8 +2,11 @@
 
 Columns come from `Recorded`'s fields (`rows`); the SQL here only says which rows. A run of notes is
 recorded in one transaction, so it is in the history whole or not at all: its rows are made first
-(`prepare`, no lock held), then written (`pending`) with the commit left to the caller, who
-publishes what the notes went into just before committing (`invite merge`'s output file).
+(`prepare`, `extend`; no lock held), then written (`pending`) with the commit left to the caller,
+who publishes what the notes went into just before committing (`invite merge`'s output file).
+A big run's rows wait in a TEMP table of this connection (`temp.staged_notes`, in SQLite's
+temporary file: no lock on the history, seen by no one, gone with the connection) rather than in
+memory, `RUN_ROWS` at a time, and `pending` moves them into `notes` in its one transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,14 +30,25 @@ _SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
 KEYS_PER_QUERY = 500
 #: The notes the monthly quota counts, since a moment (`n` is the notes table): invitation notes with text.
 COUNTED = "n.sent_at >= ? AND n.length > 0 AND n.kind = 'invitation'"
+#: Rows of a run held in memory; past this many they wait in `temp.staged_notes` (a merge of any size).
+RUN_ROWS = 1000
+_STAGED_COLUMNS = ", ".join(_WRITTEN)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Run:
     """Notes about to be recorded together: the run's id and each note's row, made before any lock is taken."""
 
     id: str
     rows: list[tuple[Any, ...]]
+    command: str = ""
+    moment: datetime = field(default_factory=now)
+    #: rows already waiting in `temp.staged_notes`
+    staged: int = 0
+
+    @property
+    def count(self) -> int:
+        return self.staged + len(self.rows)
 
 
 class NoteTable(Database):
@@ -44,10 +58,34 @@ class NoteTable(Database):
         self, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]], *, command: str, at: datetime | None = None
     ) -> Run:
         """The rows of notes (each with its findings and skeleton) recorded as one run, sent now (or `at`)."""
-        run = os.urandom(6).hex()
-        moment = at or now()
-        rows = [stored_values(_recorded(note, list(findings), skel, run, command, moment)) for note, findings, skel in items]
-        return Run(run, rows)
+        run = Run(os.urandom(6).hex(), [], command, at or now())
+        self.extend(run, items)
+        return run
+
+    def extend(self, run: Run, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]]) -> None:
+        """Add notes to a run; past `RUN_ROWS` in memory they move to `temp.staged_notes` (no lock on the history)."""
+        for note, findings, skel in items:
+            run.rows.append(stored_values(_recorded(note, list(findings), skel, run.id, run.command, run.moment)))
+            if len(run.rows) >= RUN_ROWS:
+                self._stage(run)
+
+    def _stage(self, run: Run) -> None:
+        """Move the run's rows in memory to its TEMP table (made on first use), in one transaction on it alone."""
+        with self.guard():
+            connection = self.connection
+            if not run.staged:
+                connection.execute("PRAGMA temp_store = FILE")  # on disk, not in memory, however big the run
+                connection.execute("DROP TABLE IF EXISTS temp.staged_notes")
+                connection.execute(f"CREATE TEMP TABLE staged_notes ({_STAGED_COLUMNS})")
+            connection.execute("BEGIN")
+            try:
+                connection.executemany(f"INSERT INTO temp.staged_notes VALUES ({', '.join('?' * len(_WRITTEN))})", run.rows)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        run.staged += len(run.rows)
+        run.rows.clear()
 
     @contextmanager
     def pending(self, run: Run) -> Iterator[Callable[[], None]]:
@@ -65,12 +103,19 @@ class NoteTable(Database):
 
         try:
             with self.guard():
+                if run.staged:
+                    self.connection.execute(
+                        f"INSERT INTO notes ({_STAGED_COLUMNS}) SELECT {_STAGED_COLUMNS} FROM temp.staged_notes ORDER BY rowid"
+                    )
                 self.connection.executemany(_INSERT, run.rows)
             yield commit
         finally:
             if not committed and self.connection.in_transaction:
                 with suppress(sqlite3.Error):
                     self.connection.execute("ROLLBACK")
+            if run.staged:
+                with suppress(sqlite3.Error):  # the run is over either way
+                    self.connection.execute("DROP TABLE IF EXISTS temp.staged_notes")
 
     def record(
         self, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]], *, command: str, at: datetime | None = None
@@ -79,7 +124,7 @@ class NoteTable(Database):
         run = self.prepare(items, command=command, at=at)
         with self.pending(run) as commit:
             commit()
-        return run.id, len(run.rows)
+        return run.id, run.count
 
     def notes(
         self,
