@@ -6,6 +6,7 @@ Not part of the test suite: timings live here. Run with the project's environmen
     python bench/bench.py --runs 3 --notes 2000
     python bench/bench.py --only history   # just the merge / history measurements
     python bench/bench.py --only scale     # just merge memory at 10k/50k rows and --jobs on a busy machine
+    python bench/bench.py --only history-scale --invitations 200000   # stats, inbox, draft at the issue's size
 
 Each measurement is a whole process, timed several times; the median is reported, and each ratio
 compares two commands measured in the same run on the same machine:
@@ -21,14 +22,19 @@ compares two commands measured in the same run on the same machine:
   worker; a script below swaps the worker call for a direct one);
 * `invite merge` of N generated CSV rows end to end (render, lint, history checks, batch-duplicate,
   recording; a fresh history each run), notes/s in one process;
-* batch-duplicate alone on 10,000 generated notes (in one process, timed inside it);
+* batch-duplicate alone on 10,000 generated notes (in one process, timed inside it: the band keys of
+  each skeleton in a temporary SQLite file, the candidates sharing one verified exactly);
 * what the history adds to `invite draft`: whole processes with and without it (history prefilled
   with 1,000 notes), and the check + record step timed inside one process;
 * `invite import` of a generated LinkedIn export of 50,000 invitations (6% with a note) and 20,000
   connections, into a fresh history and again into the same one (the idempotent re-import);
 * at scale: the peak memory of `invite merge` of 10,000 and of 50,000 generated rows (one run each;
   flat means the merge streams), and `--jobs 2` against `--jobs 1` with one of two cores kept busy
-  by a spinning process (the processes are held to two cores when the machine has more).
+  by a spinning process (the processes are held to two cores when the machine has more);
+* the history at scale (`history_bench.py`, which runs `python -m composer` of this interpreter): a
+  generated export of `--invitations` invitations (20,000; the issue's figures are at 200,000)
+  imported once, then `invite stats`, `invite inbox` and `invite draft --no-input` as ratios to a
+  one-note `invite lint` in the same run.
 
 Every command runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from its
 environment), so the discarded warm-up run leaves the `.pyc` files an installed package has: a
@@ -192,15 +198,18 @@ def generate_export(folder: Path, invitations: int = 50_000, connections: int = 
 BATCH_DUPLICATE = """
 import json, random, sys, time
 t0 = time.perf_counter()
-import datasketch
-from composer.similarity import clusters, recipient_values, shingles, skeleton
+import numpy
+from composer.history.duplicates import similar_pairs
+from composer.similarity import Signatures, recipient_values, skeleton
 t1 = time.perf_counter()
 sys.path.insert(0, sys.argv[2])
 from bench import generate_notes
 notes = generate_notes(int(sys.argv[1]))
-skeletons = [shingles(skeleton(n["text"], recipient_values({"first_name": n["name"]}))) for n in notes]
+signatures = Signatures()
+for n in notes:
+    signatures.add(skeleton(n["text"], recipient_values({"first_name": n["name"]})))
 t2 = time.perf_counter()
-groups = clusters(skeletons, 0.8)
+groups = signatures.groups(0.8, pairs=similar_pairs).members()
 t3 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "skeleton_s": t2 - t1, "cluster_s": t3 - t2, "groups": len(groups),
                   "grouped": sum(len(g) for g in groups)}))
@@ -292,7 +301,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median reported)")
     parser.add_argument("--notes", type=int, default=5000, help="generated notes for the batch runs")
     parser.add_argument("--rows", type=int, default=5000, help="generated CSV rows for the merge run")
-    parser.add_argument("--only", choices=["lint", "history", "scale"], help="run only one group of measurements")
+    parser.add_argument("--only", choices=["lint", "history", "scale", "history-scale"], help="run only one group")
+    parser.add_argument("--invitations", type=int, default=20_000, help="history-scale: invitations (the issue's: 200000)")
     args = parser.parse_args()
 
     invite = shutil.which("invite") or str(Path(sys.executable).with_name("invite"))
@@ -305,7 +315,11 @@ def main() -> None:
         bench_history(invite, python, args)
     if args.only in (None, "scale"):
         bench_scale(invite, python, args)
-    if args.only in ("history", "scale"):
+    if args.only in (None, "history-scale"):
+        from history_bench import bench_scale as bench_history_scale
+
+        bench_history_scale(args.invitations, min(args.invitations, 20_000), max(3, args.runs // 2))
+    if args.only in ("history", "scale", "history-scale"):
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -397,7 +411,7 @@ def bench_history(invite: str, python: str, args: argparse.Namespace) -> None:
         dup = json.loads(out.stdout) if out.returncode == 0 else None
         if dup:
             print(
-                f"  import datasketch {dup['import_s'] * 1000:.0f} ms, skeletons {dup['skeleton_s'] * 1000:.0f} ms, "
+                f"  import numpy {dup['import_s'] * 1000:.0f} ms, skeletons {dup['skeleton_s'] * 1000:.0f} ms, "
                 f"grouping {dup['cluster_s'] * 1000:.0f} ms ({dup['groups']} groups, {dup['grouped']} notes in them)"
             )
         else:

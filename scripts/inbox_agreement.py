@@ -80,7 +80,8 @@ def suggestions(notes: Sequence[dict[str, Any]]) -> dict[bool, dict[str, tuple[s
         by_url = {f"https://www.linkedin.com/in/inviter-{i}": note["id"] for i, note in enumerate(notes)}
         result = {}
         for not_looking in (False, True):
-            items = inbox(not_looking=not_looking, limit=300) or []
+            shown = inbox(not_looking=not_looking)  # every one, not a page
+            items = shown.items if shown is not None else []
             result[not_looking] = {by_url[item.profile_url or ""]: (item.action, item.why) for item in items}
         return result
 

@@ -31,7 +31,7 @@ from composer.settings import Settings
 
 if TYPE_CHECKING:
     from composer.history.log import NoteLog, Recipient
-    from composer.lint import Finding
+    from composer.lint import Finding, Linted
     from composer.templates.model import Template
 
 
@@ -124,7 +124,14 @@ class _History:
     def check(self, text: str, template: "Template | None", answers: Mapping[str, str]) -> list["Finding"]:
         return self.log.check(*self.recipient.checked(text, template, answers))
 
-    def record(self, text: str, template: "Template | None", answers: Mapping[str, str], findings: list["Finding"]) -> None:
-        note, skeleton = self.recipient.checked(text, template, answers)
+    def record(
+        self,
+        text: str,
+        template: "Template | None",
+        answers: Mapping[str, str],
+        findings: list["Finding"],
+        linted: "Linted | None" = None,
+    ) -> None:
+        note, skeleton = self.recipient.checked(text, template, answers, linted)
         self.log.record([(note, findings, skeleton)])
         self.log.close()

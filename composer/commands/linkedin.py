@@ -13,10 +13,6 @@ import typer
 
 from composer.commands.common import FormatOption, NoRecordOption, check_format, parse_since, template_option
 from composer.errors import UsageError
-from composer.linkedin_limits import LONGEST_NOTE
-
-#: Received and sent notes are linted against the longest limit: the length was the sender's business.
-NOTE_LIMIT = LONGEST_NOTE
 
 
 def import_export(
@@ -65,6 +61,8 @@ ProfileOption = Annotated[
     list[str] | None,
     typer.Option("--profile", metavar="NAME|URL", help="Whose exports: a URL or full name, or 'all' (yours by default)."),
 ]
+PageOption = Annotated[int, typer.Option("--page", metavar="N", help="Show the N-th page (1, the newest, by default).")]
+AllOption = Annotated[bool, typer.Option("--all", help="Show every one, not a page.")]
 
 
 @inbox_app.callback()
@@ -75,35 +73,35 @@ def inbox(
     sent: SentOption = False,
     weeks: WeeksOption = None,
     profile: ProfileOption = None,
+    page: PageOption = 1,
+    all_: AllOption = False,
 ) -> None:
     """List the received invitations still pending (in your newest imported export), each with a suggestion.
 
     accept: the note names a shared context (or you invited them before); ask: no note, or nothing
     in it ties it to you (`invite inbox reply N` drafts the question); ignore: a sales pitch (with
     --not-looking, a recruiter's too). The findings that decided it are listed beside it.
-    With --sent: your sent invitations the export still shows as pending after --weeks.
+    With --sent: your sent invitations the export still shows as pending after --weeks. A page at a time
+    (as many as fit the terminal, else 20): --page N for the next ones, --all for every one.
     """
     if ctx.invoked_subcommand is not None:
         return
+    from composer.linkedin.inbox import inbox as pending_with_suggestions
+    from composer.linkedin.inbox import page_size, unanswered
+    from composer.linkedin.show import print_inbox, print_unanswered
+
     check_format(format_)
     if weeks is not None and not sent:
         raise UsageError("--weeks goes with --sent (sent invitations pending for that long)")
-    if sent:
-        _unanswered(weeks if weeks is not None else DEFAULT_WEEKS, format_, profile)
-        return
-    from composer.linkedin.inbox import inbox as pending_with_suggestions
-    from composer.linkedin.show import print_inbox
-
-    print_inbox(pending_with_suggestions(not_looking=not_looking, limit=NOTE_LIMIT, profiles=profile), format_)
-
-
-def _unanswered(weeks: int, format_: str, profiles: list[str] | None) -> None:
-    from composer.linkedin.inbox import unanswered
-    from composer.linkedin.show import print_unanswered
-
-    if weeks < 0:
+    if (weeks or 0) < 0:
         raise UsageError(f"--weeks must be 0 or more, got {weeks}")
-    print_unanswered(unanswered(weeks=weeks, profiles=profiles), format_)
+    size = page_size(page, all_)
+    if sent:
+        print_unanswered(
+            unanswered(weeks=DEFAULT_WEEKS if weeks is None else weeks, profiles=profile, size=size, page=page), format_
+        )
+    else:
+        print_inbox(pending_with_suggestions(not_looking=not_looking, profiles=profile, size=size, page=page), format_)
 
 
 @inbox_app.command("reply")
@@ -124,16 +122,10 @@ def reply(
     greet with: the reply then greets without one.
     """
     from composer.commands.draft import draft
-    from composer.linkedin.inbox import pending_if_imported
+    from composer.linkedin.inbox import reply_to
     from composer.linkedin.settings import settings
-    from composer.linkedin.show import NOTHING_IMPORTED
 
-    items = pending_if_imported(profile)
-    if not items:
-        raise UsageError(NOTHING_IMPORTED if items is None else "no pending invitations to reply to; see `invite inbox`")
-    if not 1 <= number <= len(items):
-        raise UsageError(f"no invitation {number}: `invite inbox` lists 1 to {len(items)}")
-    first_name, person, url = items[number - 1].terminal_safe()
+    first_name, person, url = reply_to(number, profile)
     draft(
         relationship=settings()["inbox"]["reply_relationship"],
         template=template,
@@ -164,4 +156,4 @@ def stats(
     from composer.linkedin.stats import stats as acceptance
 
     check_format(format_)
-    print_stats(acceptance(parse_since(since), limit=NOTE_LIMIT, profiles=profile), format_)
+    print_stats(acceptance(parse_since(since), profiles=profile), format_)

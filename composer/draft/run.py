@@ -26,7 +26,7 @@ from composer.draft.resolve import Resolution, resolve
 from composer.errors import InviteError, OutputError, UsageError
 from composer.exitcodes import ExitCode
 from composer.fileio import write_atomic
-from composer.lint import Finding, Suppressed, count_line, lint_text, print_findings, suppressed_line
+from composer.lint import Finding, Linted, Suppressed, count_line, lint_results, lint_text, print_findings, suppressed_line
 from composer.templates.library import Library
 from composer.templates.model import Template
 
@@ -41,8 +41,16 @@ class NoteHistory(Protocol):
         """The history's findings for a note (already sent to them? the same note to others?)."""
         ...
 
-    def record(self, text: str, template: Template | None, answers: Mapping[str, str], findings: list[Finding]) -> None:
-        """Record a delivered note with its findings (the linter's and the history's, as the config sets them)."""
+    def record(
+        self,
+        text: str,
+        template: Template | None,
+        answers: Mapping[str, str],
+        findings: list[Finding],
+        linted: Linted | None = None,
+    ) -> None:
+        """Record a delivered note with its findings (the linter's and the history's, as the config sets them), and
+        the linter's whole verdict on it (`linted`: scores, language), kept beside it."""
         ...
 
 
@@ -148,14 +156,17 @@ def _lint(text: str, limit: int, sources: AnswerSources) -> list[Finding]:
 def _lint_and_record(
     text: str, request: DraftRequest, notes: NoteHistory, template: Template | None, answers: Mapping[str, str]
 ) -> tuple[list[Finding], list[Suppressed]]:
-    """Lint the delivered note, check it against the history and record it there with its findings.
+    """Lint the delivered note, check it against the history and record it there with its findings and the linter's
+    verdict.
 
     The findings are as the config and the template's comments set them (`draft_policy`): every one
     kept, at its configured severity, and those the template silences apart, recorded in neither.
     """
-    found = _lint(text, request.limit, request.sources) + notes.check(text, template, answers)
+    lint = request.sources.config.lint
+    [linted] = lint_results([(None, text, None)], limit=request.limit, select=lint.select, ignore=lint.ignored)
+    found = linted.findings + notes.check(text, template, answers)
     findings, suppressed = draft_policy(request.sources.config, template).apply(found)
-    notes.record(text, template, answers, findings)
+    notes.record(text, template, answers, findings, linted)
     return findings, suppressed
 
 

@@ -5,6 +5,12 @@ they ask a `NoteHistory`, which this module implements with the store's queries.
 looks one note up in the history (before it is recorded) and runs the chosen history rules on it;
 `accept` counts it as sent, so the rows after it in the same merge see it too (a person listed twice,
 the quota running out mid-batch).
+
+`repeated-note` for a draft reads only the recent notes whose skeleton shares a MinHash band key with
+the draft's (`History.repeat_candidates`), so 100,000 recent notes cost about what none do; a merge,
+which asks once per row, reads the window once into an `Index` instead. Below
+`composer.similarity.BANDED_FROM` (a low `[history] similarity`) band keys miss too much, and the
+window is read whole either way.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from composer import output
 from composer.config import HistorySettings
 from composer.history.people import is_full_name, profile_key, recipient_key
-from composer.history.store import History, Note, Recorded, now
+from composer.history.store import History, HistoryError, Note, Recorded, Scope, now, to_text
 from composer.lint import Finding, Invitation, Quota, Similar, check_history, in_scope
-from composer.similarity import Index, Shingles, shingles
+from composer.similarity import BANDED_FROM, Index, Shingles, band_keys, shingles
+
+#: Up to this many notes checked in one run (a draft, a small merge), each reads only its own candidates.
+NARROWED_QUERIES = 50
 
 
 def local_date(moment: datetime) -> str:
@@ -150,27 +160,50 @@ class HistoryChecks:
         """The first recent note to someone else whose skeleton nearly matches this one's."""
         if note.kind != "invitation":
             return None  # replies to many people may well read alike: they are messages, not invitations
-        index = self._repeat_index()
+        narrowed = self._narrowed(skel)
+        index, recent = narrowed if narrowed is not None else (self._repeat_index(), self._recent)
         person = Person.of(note)
         for k, score in index.matches(skel):
-            for earlier in self._recent[k]:
+            for earlier in recent[k]:
                 if not earlier.person.same_as(person):
                     return Similar(score, earlier.who, local_date(earlier.sent_at))
         return None
 
+    def _since(self) -> datetime:
+        return self.moment - timedelta(days=self.settings.repeat_days)
+
+    def _narrowed(self, skel: Shingles) -> tuple[Index, list[list[_Earlier]]] | None:
+        """The index of only the recent notes that share a band key with this one (None: read the window whole: a
+        merge of many rows, a threshold under `BANDED_FROM`, or a history whose older notes cannot get their keys)."""
+        if self.history is None or self.queries > NARROWED_QUERIES or self.settings.similarity < BANDED_FROM:
+            return None
+        since = self._since()
+        try:
+            fill_signatures(self.history, self.history.recent_notes(to_text(since)), "reading your recent notes (once)")
+        except HistoryError:
+            return None  # a history this command cannot write: scan the window as before
+        return self._indexed(self.history.repeat_candidates(since, band_keys(skel)))
+
+    def _indexed(
+        self, rows: list[tuple[str | None, str | None, str | None, datetime, str]]
+    ) -> tuple[Index, list[list[_Earlier]]]:
+        """The distinct skeletons of these notes (newest first), each with (up to two) people who got it."""
+        by_skeleton: dict[Shingles, list[_Earlier]] = {}
+        shingled: dict[str, Shingles] = {}
+        for recipient, name, profile, sent_at, skel in rows:
+            if skel not in shingled:
+                shingled[skel] = shingles(skel)
+            people = by_skeleton.setdefault(shingled[skel], [])
+            person = Person(profile, name)
+            if len(people) < 2 and not any(p.person.same_as(person) for p in people):
+                people.append(_Earlier(recipient or "someone else", person, sent_at))
+        return Index(list(by_skeleton), self.settings.similarity, queries=self.queries), list(by_skeleton.values())
+
     def _repeat_index(self) -> Index:
         """The distinct skeletons sent in the last `repeat_days`, each with (up to two) people who got it."""
         if self._index is None:
-            since = self.moment - timedelta(days=self.settings.repeat_days)
-            by_skeleton: dict[Shingles, list[_Earlier]] = {}
-            rows = self.history.recent(since) if self.history is not None else []
-            for recipient, name, profile, sent_at, skel in rows:
-                people = by_skeleton.setdefault(shingles(skel), [])
-                person = Person(profile, name)
-                if len(people) < 2 and not any(p.person.same_as(person) for p in people):
-                    people.append(_Earlier(recipient or "someone else", person, sent_at))
-            self._recent = list(by_skeleton.values())
-            self._index = Index(list(by_skeleton), self.settings.similarity, queries=self.queries)
+            rows = self.history.recent(self._since()) if self.history is not None else []
+            self._index, self._recent = self._indexed(rows)
         return self._index
 
     # ------------------------------------------------------------------ note-quota
@@ -186,6 +219,15 @@ class HistoryChecks:
             start, _ = quota_period(self.moment, self.settings.reset_day)
             self._used = self.history.quota_used(start) if self.history is not None else 0
         return self._used
+
+
+def fill_signatures(history: History, scope: Scope, what: str) -> None:
+    """Give the notes of `scope` that were recorded before skeleton keys were kept theirs, once, with a progress bar
+    on a terminal (a big history from an older version takes a few seconds, once)."""
+    missing = history.unsigned_notes(scope)
+    if missing:
+        with output.progress(missing, what) as advance:
+            history.fill_notes(scope, advance)
 
 
 @dataclass

@@ -8,20 +8,23 @@ times (about a second each), and each retry is said on stderr, so a note is neve
 Recording can be turned off (`--no-record`, `history = false`), for trying things out: nothing is
 recorded, so nothing counts for the monthly note quota; the checks still read a history that
 exists, but never create one. A reply (`-r reply`) is recorded as a message, never an invitation note.
+Each note is recorded with the linter's verdict on it (`with_verdict`: its scores, language and
+whether it was judged, with the linter's version), made once, when it was linted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from composer import output, shutdown
 from composer.config import Config
 from composer.history.checks import HistoryChecks
-from composer.history.store import BUSY_NOTICE, History, HistoryError, Note, Run, open_history
-from composer.lint import Finding
+from composer.history.store import BUSY_NOTICE, History, HistoryError, Note, Run, Verdict, open_history
+from composer.length import note_length
+from composer.lint import Finding, Linted
 from composer.similarity import recipient_values, skeleton
 
 if TYPE_CHECKING:
@@ -39,10 +42,28 @@ class Recipient:
     profile_url: str | None
     account: str
 
-    def checked(self, text: str, template: Template | None, answers: Mapping[str, str]) -> Checked:
-        """The note for the history: the recipient is --name, else the first (and last) name answered."""
+    def checked(self, text: str, template: Template | None, answers: Mapping[str, str], linted: Linted | None = None) -> Checked:
+        """The note for the history: the recipient is --name, else the first (and last) name answered; with the
+        linter's verdict on it (`linted`), when there is one, kept beside it."""
         given = " ".join(v for v in (answers.get("first_name"), answers.get("last_name")) if v and v.strip())
-        return checked_note(text, self.name or given or None, self.profile_url, template, answers, self.account)
+        note, skel = checked_note(text, self.name or given or None, self.profile_url, template, answers, self.account)
+        return (with_verdict(note, linted) if linted is not None else note), skel
+
+
+def with_verdict(note: Note, linted: Linted) -> Note:
+    """The note with the linter's verdict on it (findings, scores, language, hook), recorded beside it once."""
+    from composer.lint import lint_version
+
+    verdict = Verdict(
+        version=lint_version(),
+        judged=linted.judged,
+        language=linted.language,
+        hook=linted.hook,
+        scores=dict(linted.scores),
+        findings=[finding.to_dict() for finding in linted.findings],
+        length=note_length(linted.text),
+    )
+    return replace(note, verdict=verdict)
 
 
 def checked_note(

@@ -7,7 +7,9 @@ profile URL when both files have one, else by full name, and each invitation say
 invitation is accepted once its invitee is a connection; a received one is pending while its
 inviter is not. Then one short transaction merges the staged rows into the history, so a `draft`
 meanwhile waits a moment instead of failing to record, and an import stopped before it (Ctrl-C, a
-full disk) changes nothing: all or nothing.
+full disk) changes nothing: all or nothing. Then the notes it brought are linted once, and their
+verdicts stored (`verdicts`), for `inbox` and `stats` to read: stopped there, the import stands and
+the rest are linted when a command needs them.
 
 Both states are sticky across imports (once connected, always answered), and re-importing the same
 or a newer export only updates them: every invitation has an identity (direction, time, the other
@@ -31,6 +33,7 @@ from composer import output
 from composer.errors import InputError
 from composer.history.people import profile_key, recipient_key
 from composer.history.store import BUSY_NOTICE, Account, History, OtherAccount, Staging, now, open_history
+from composer.linkedin import verdicts
 from composer.linkedin.export import export_date, open_export
 from composer.linkedin.reading import (
     Dates,
@@ -143,4 +146,6 @@ def import_file(path: Path, *, another_account: bool = False) -> ImportSummary:
     assert history is not None  # created when missing
     history.waiting = lambda attempt, attempts: output.info(BUSY_NOTICE.format(attempt=attempt, attempts=attempts))
     with history:
-        return import_export(history, path, another_account=another_account)
+        summary = import_export(history, path, another_account=another_account)
+        verdicts.judge(history, history.imported_scope(), "judging the notes imported")
+        return summary

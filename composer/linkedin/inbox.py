@@ -23,16 +23,20 @@ that count are data (`composer/data/inbox_stats.yaml`).
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from composer import output
+from composer.errors import UsageError
 from composer.history.people import is_full_name, recipient_key
 from composer.history.store import History, Invitation, Recorded, open_history
+from composer.linkedin import verdicts
 from composer.linkedin.accounts import chosen_accounts
-from composer.linkedin.settings import settings
+from composer.linkedin.settings import NOTHING_IMPORTED, settings
 from composer.lint import Finding, calibrate, language_name, not_judged_reason
 from composer.names import greeting_name
 
@@ -57,6 +61,8 @@ class Received:
     #: The strongest hook the linter found ("stated", "named" or None) and the classifier's scores.
     hook: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    #: The invitation's row in the history (0: not read from one).
+    id: int = 0
 
     def terminal_safe(self) -> tuple[str | None, str | None, str | None]:
         """(first name, name, profile URL) for the reply's draft, as `invite inbox` shows them (`output.visible`):
@@ -84,27 +90,79 @@ class Received:
         }
 
 
-def pending(history: History, profiles: Sequence[str] | None = None) -> list[Received]:
+@dataclass
+class Page:
+    """One page of a list `invite inbox` shows: its items (numbered as in the whole list), and how many there are."""
+
+    items: list[Any]
+    total: int
+    #: the page shown (1 is the newest), and its size (None: every item)
+    number: int = 1
+    size: int | None = None
+
+    @property
+    def more(self) -> bool:
+        """Whether later pages hold more."""
+        return self.size is not None and self.number * self.size < self.total
+
+
+def page_size(page: int, every: bool) -> int | None:
+    """How many a page of `invite inbox` shows: as many as fit the terminal (two lines each), else `page_size`
+    (data); None with --all. A page under 1, or one beside --all, is a usage error."""
+    if page < 1:
+        raise UsageError(f"--page must be 1 or more, got {page}")
+    if every:
+        if page != 1:
+            raise UsageError("--page and --all cannot go together: --all shows every one")
+        return None
+    if output.is_tty(sys.stdout):
+        return max(5, (shutil.get_terminal_size().lines - 6) // 2)
+    return int(settings()["inbox"]["page_size"])
+
+
+def pending(history: History, profiles: Sequence[str] | None = None, *, size: int | None = None, page: int = 1) -> Page:
     """Received invitations not answered, as the newest imported export of each account asked for (yours by
-    default, `chosen_accounts`) lists them, newest first."""
+    default, `chosen_accounts`) lists them, newest first: page `page` of `size` (None: all), read a page at a time."""
     accounts = chosen_accounts(history, profiles)
-    return [_received(number, row) for number, row in enumerate(history.pending_received(accounts), start=1)]
+    offset = 0 if size is None else (page - 1) * size
+    rows = history.pending_received(accounts, limit=size, offset=offset)
+    total = len(rows) if size is None else history.pending_count(accounts)
+    return Page([_received(offset + n, row) for n, row in enumerate(rows, start=1)], total, page, size)
 
 
 def _received(number: int, row: Invitation) -> Received:
-    return Received(number, row.sent_at, row.person, row.profile_url, row.message or "")
+    return Received(number, row.sent_at, row.person, row.profile_url, row.message or "", id=row.id)
 
 
-def inbox(*, not_looking: bool, limit: int, profiles: Sequence[str] | None = None) -> list[Received] | None:
-    """`invite inbox`: the pending invitations with suggestions; None when no export was imported."""
+def inbox(*, not_looking: bool, profiles: Sequence[str] | None = None, size: int | None = None, page: int = 1) -> Page | None:
+    """`invite inbox`: a page of the pending invitations (all, without `size`) with suggestions; None when no export
+    was imported. The notes' verdicts are the stored ones (`verdicts`): a page costs what it shows."""
     history = open_history(create=False)
     if history is None:
         return None
     with history:
-        items = pending(history, profiles)
-        if not items and not history.has_imports():
+        shown = pending(history, profiles, size=size, page=page)
+        if not shown.total and not history.has_imports():
             return None
-        return suggest(history, items, not_looking=not_looking, limit=limit)
+        judged(history, shown.items)
+        lookups = _Remembered(history)
+        for item in shown.items:
+            item.action, item.why = decide(lookups, item, not_looking=not_looking)
+        return shown
+
+
+def judged(history: History, items: list[Received]) -> None:
+    """Give each item with a note its stored verdict (the notes without one of this linter's linted first, once)."""
+    ids = [item.id for item in items if item.message.strip()]
+    if not ids:
+        return
+    verdicts.judge(history, history.invitations_scope(ids), "judging the notes")
+    stored = history.verdicts_of(ids)
+    for item in items:
+        verdict = stored.get(item.id)
+        if verdict is not None:
+            item.findings, item.language, item.judged = verdicts.findings_of(verdict), verdict.language, verdict.judged
+            item.hook, item.scores = verdict.hook, verdict.scores
 
 
 @dataclass
@@ -133,14 +191,20 @@ class Unanswered:
 
 @dataclass
 class Withdrawals:
-    """`invite inbox --sent`: the newest export's date, the weeks asked for, and the candidates, oldest first."""
+    """`invite inbox --sent`: the newest export's date, the weeks asked for, and a page of the candidates, oldest first."""
 
     export_date: date
     weeks: int
-    items: list[Unanswered]
+    page: Page
+
+    @property
+    def items(self) -> list[Unanswered]:
+        return self.page.items
 
 
-def unanswered(*, weeks: int, profiles: Sequence[str] | None = None) -> Withdrawals | None:
+def unanswered(
+    *, weeks: int, profiles: Sequence[str] | None = None, size: int | None = None, page: int = 1
+) -> Withdrawals | None:
     """Sent invitations the newest export shows as pending `weeks` or more after they were sent; None before an import.
 
     Weeks are counted up to the export's date, not today: the export is what says they are pending
@@ -154,12 +218,13 @@ def unanswered(*, weeks: int, profiles: Sequence[str] | None = None) -> Withdraw
         exported = history.newest_export_date(accounts)
         if exported is None:
             return None
-        rows = history.pending_sent(weeks, accounts)
+        offset = 0 if size is None else (page - 1) * size
+        rows, total = history.pending_sent(weeks, accounts, limit=size, offset=offset)
     items = [
         Unanswered(n, row.sent_at, row.person, row.profile_url, row.message or "", _days(row.sent_at, day))
-        for n, (row, day) in enumerate(rows, start=1)
+        for n, (row, day) in enumerate(rows, start=offset + 1)
     ]
-    return Withdrawals(date.fromisoformat(exported), weeks, items)
+    return Withdrawals(date.fromisoformat(exported), weeks, Page(items, total, page, size))
 
 
 def _days(sent_at: datetime, exported: str) -> int:
@@ -167,17 +232,24 @@ def _days(sent_at: datetime, exported: str) -> int:
     return (date.fromisoformat(exported) - sent_at.date()).days
 
 
-def pending_if_imported(profiles: Sequence[str] | None = None) -> list[Received] | None:
-    """The pending invitations, numbered as `invite inbox` lists them; None when there is no history yet."""
+def reply_to(number: int, profiles: Sequence[str] | None = None) -> tuple[str | None, str | None, str | None]:
+    """`invite inbox reply N`: (first name, name, profile URL) of the N-th pending invitation as `invite inbox` numbers
+    them, terminal-safe (read alone, not the whole list); a usage error naming what there is otherwise."""
     history = open_history(create=False)
     if history is None:
-        return None
+        raise UsageError(NOTHING_IMPORTED)
     with history:
-        return pending(history, profiles)
+        found = pending(history, profiles, size=1, page=number) if number >= 1 else None
+        total = found.total if found is not None else history.pending_count(chosen_accounts(history, profiles))
+    if not total:
+        raise UsageError("no pending invitations to reply to; see `invite inbox`")
+    if found is None or not found.items:
+        raise UsageError(f"no invitation {number}: `invite inbox` lists 1 to {total}")
+    return found.items[0].terminal_safe()
 
 
 def suggest(history: History, items: list[Received], *, not_looking: bool, limit: int) -> list[Received]:
-    """Lint every note (one batch through the linter) and decide each suggestion."""
+    """Lint every note (one batch through the linter) and decide each suggestion (`inbox` reads stored verdicts)."""
     from composer.lint import lint_results
 
     with_notes = [(i, item.message, None) for i, item in enumerate(items) if item.message.strip()]

@@ -15,6 +15,9 @@ from typing import Any
 
 from composer.resources import load_data
 
+#: What `inbox`, `inbox reply` and `stats` say before any export was imported.
+NOTHING_IMPORTED = "no LinkedIn export imported yet: download yours ('Get a copy of your data') and run `invite import EXPORT`"
+
 
 @cache
 def settings() -> dict[str, Any]:

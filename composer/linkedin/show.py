@@ -14,16 +14,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from composer import output
+from composer.linkedin.settings import NOTHING_IMPORTED
 
 if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
     from composer.linkedin.importer import ImportSummary
-    from composer.linkedin.inbox import Received, Withdrawals
+    from composer.linkedin.inbox import Page, Withdrawals
     from composer.linkedin.stats import Group, Report
 
-NOTHING_IMPORTED = "no LinkedIn export imported yet: download yours ('Get a copy of your data') and run `invite import EXPORT`"
 NO_REPLIES = "No reply rates after connecting: they need an export with messages.csv and invitations accepted."
 #: Characters of the widest bar (100 %).
 BAR_WIDTH = 30
@@ -75,15 +75,32 @@ def day(moment: datetime | date | None) -> str:
 # --------------------------------------------------------------------------- inbox
 
 
-def print_inbox(items: list[Received] | None, format_: str) -> None:
-    """The pending invitations as JSON lines or a table; a sentence when nothing was imported."""
-    if items is None:
+def print_inbox(shown: Page | None, format_: str) -> None:
+    """A page of the pending invitations as JSON lines or a table, and what the other pages hold; a sentence when
+    nothing was imported."""
+    if shown is None:
         output.info(NOTHING_IMPORTED)
-    elif format_ == "json":
-        for item in items:
+        return
+    if format_ == "json":
+        for item in shown.items:
             output.out(json.dumps(terminal_safe(item.to_dict()), ensure_ascii=False))
     else:
-        _inbox_table(items)
+        _inbox_table(shown)
+    _more(shown, "pending invitations", "invite inbox")
+
+
+def _more(shown: Page, what: str, command: str) -> None:
+    """On stderr, when the list has other pages: which part this is, and how to see the rest."""
+    if shown.size is None or (shown.number == 1 and not shown.more):
+        return
+    first = (shown.number - 1) * shown.size + 1
+    if not shown.items:
+        output.info(f"no {what} on page {shown.number}: there are {shown.total}, {shown.size} a page")
+        return
+    line = f"showing {first}-{first + len(shown.items) - 1} of {shown.total} {what}"
+    if shown.more:
+        line += f"; `{command} --page {shown.number + 1}` shows the next {shown.size}, `--all` every one"
+    output.info(line)
 
 
 def terminal_safe(value: Any) -> Any:
@@ -98,11 +115,13 @@ def terminal_safe(value: Any) -> Any:
     return value
 
 
-def _inbox_table(items: list[Received]) -> None:
+def _inbox_table(shown: Page) -> None:
     from rich.table import Table
 
+    items = shown.items
     if not items:
-        output.info("no pending invitations in your newest export")
+        if not shown.total:
+            output.info("no pending invitations in your newest export")
         return
     styles = {"accept": "green", "ask": "yellow", "ignore": "red"}
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -126,13 +145,15 @@ def print_unanswered(result: Withdrawals | None, format_: str) -> None:
     """`invite inbox --sent`: the sent invitations pending for weeks, oldest first, as JSON lines or a table."""
     if result is None:
         output.info(NOTHING_IMPORTED)
-    elif format_ == "json":
+        return
+    if format_ == "json":
         for item in result.items:
             output.out(json.dumps(terminal_safe(item.to_dict()), ensure_ascii=False))
-    elif not result.items:
+    elif not result.page.total:
         output.info(f"no sent invitation pending {result.weeks} weeks or more in your newest export ({result.export_date})")
-    else:
+    elif result.items:
         _unanswered_table(result)
+    _more(result.page, "sent invitations still pending", "invite inbox --sent")
 
 
 def _unanswered_table(result: Withdrawals) -> None:
@@ -150,7 +171,7 @@ def _unanswered_table(result: Withdrawals) -> None:
             f"{item.days} days",
         )
     output.console(stdout=True).print(table)
-    count, weeks = len(result.items), result.weeks
+    count, weeks = result.page.total, result.weeks
     output.info(
         f"{count} sent invitation{'s' * (count != 1)} still pending {weeks} week{'s' * (weeks != 1)} or more in your newest "
         f"export ({result.export_date}), oldest first: candidates to withdraw on LinkedIn"

@@ -15,23 +15,28 @@ Every rate comes with its count and a 95 % Wilson score interval; two groups of 
 compared by the difference of their rates with Newcombe's interval (`intervals`). A group smaller
 than `min_group` gets a plain sentence instead of a rate. Invitations still pending count as not
 (yet) accepted.
+
+It costs what it shows, not the history's size: the groups are counted in SQL (`GROUP BY`) from the
+verdicts stored when the notes were imported (`verdicts`; a note without one of this linter's is
+linted once, then stored), and from each sent note's match among the recorded notes, stored once
+and brought up to date with the notes recorded since (`match`), comparing only the sent and
+recorded notes that may be the same note, never every note against every other.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from composer.history.people import is_full_name
-from composer.history.store import History, Invitation, Recorded, open_history
-from composer.length import note_length
+from composer.history.checks import fill_signatures
+from composer.history.store import Counted, History, Scope, open_history
+from composer.linkedin import verdicts
 from composer.linkedin.accounts import chosen_accounts
 from composer.linkedin.intervals import difference, wilson
 from composer.linkedin.settings import settings
-from composer.similarity import Index, shingles, skeleton
+from composer.similarity import Shingles, jaccard, shingles, skeleton
 
 #: The row of notes in a language the linter does not judge (`judged` in the linter's languages.yaml).
 NOT_JUDGED = "notes not judged (other languages)"
@@ -53,19 +58,6 @@ class Measure:
 
 ACCEPTANCE = Measure("acceptance", "sent", "accepted", "all sent invitations")
 REPLIES = Measure("replies after connecting", "accepted", "replied", "all accepted invitations")
-
-
-@dataclass(frozen=True)
-class Sent:
-    """One sent invitation from the export: its note, whether it was accepted and answered, and who it went to."""
-
-    sent_at: datetime
-    message: str
-    accepted: bool
-    person_key: str | None
-    profile_key: str | None
-    #: a message from them after connecting; None when unknown (no messages.csv, or not accepted)
-    replied: bool | None = None
 
 
 @dataclass
@@ -160,17 +152,7 @@ class Report:
         }
 
 
-def sent_invitations(history: History, since: datetime | None, profiles: Sequence[str] | None = None) -> list[Sent]:
-    """The sent invitations the imported exports of the accounts asked for (yours by default) list, oldest first
-    (naive local times, as exported)."""
-    return [_sent(row) for row in history.sent_invitations(since, chosen_accounts(history, profiles))]
-
-
-def _sent(row: Invitation) -> Sent:
-    return Sent(row.sent_at, row.message or "", row.connected, row.person_key, row.profile_key, row.replied)
-
-
-def stats(since: datetime | None, *, limit: int, profiles: Sequence[str] | None = None) -> Report | None:
+def stats(since: datetime | None, *, profiles: Sequence[str] | None = None) -> Report | None:
     """`invite stats`: acceptance by group since a moment (as local time, which exports give); None when there is no
     history yet."""
     history = open_history(create=False)
@@ -178,28 +160,60 @@ def stats(since: datetime | None, *, limit: int, profiles: Sequence[str] | None 
         return None
     with history:
         local = since.astimezone().replace(tzinfo=None) if since else None
-        return report(history, local, limit=limit, profiles=profiles)
+        return report(history, local, profiles=profiles)
 
 
-def report(history: History, since: datetime | None, *, limit: int, profiles: Sequence[str] | None = None) -> Report:
-    """Acceptance (and replies) by group over the sent invitations since a date; notes are linted in one batch."""
-    sent = sent_invitations(history, since, profiles)
-    result = Report(first=sent[0].sent_at if sent else None, last=sent[-1].sent_at if sent else None)
-    result.pending = sum(not s.accepted for s in sent)
-    notes = [s for s in sent if s.message.strip()]
-    result.notes = len(notes)
-    labels: dict[int, list[Label]] = {
-        id(s): [("all", ""), ("note", "with a note" if s.message.strip() else "without a note")] for s in sent
-    }
-    matched = _by_template(history, notes)
-    for item, found in _by_length(notes) + _by_verdict(notes, limit) + matched:
-        labels[id(item)] += found
-    result.matched = len(matched)
-    result.groups = _grouped(ACCEPTANCE, [(s.accepted, labels[id(s)]) for s in sent])
-    answered = [(bool(s.replied), labels[id(s)]) for s in sent if s.accepted and s.replied is not None]
+def report(history: History, since: datetime | None, *, profiles: Sequence[str] | None = None) -> Report:
+    """Acceptance (and replies) by group over the sent invitations since a date, counted in SQL from the stored
+    verdicts (the notes without one of this linter's are linted first, once)."""
+    scope = history.sent_scope(since, chosen_accounts(history, profiles))
+    counted, first, last = _counted(history, scope)
+    result = Report(first=datetime.fromisoformat(first) if first else None, last=datetime.fromisoformat(last) if last else None)
+    accepted: list[tuple[bool, int, list[Label]]] = []
+    answered: list[tuple[bool, int, list[Label]]] = []
+    for hit, replied, noted, band, judged, generic, pitch, count in counted:
+        labels = _labels(noted, band, judged, generic, pitch)
+        result.pending += 0 if hit else count
+        result.notes += count if noted else 0
+        accepted.append((hit, count, labels))
+        if hit and replied is not None:
+            answered.append((replied, count, labels))
+    for template, relationship, hit, replied, count in _by_template(history, scope):
+        labels = [("template", f"template {template}"), ("relationship", f"relationship {relationship or '?'}")]
+        result.matched += count
+        accepted.append((hit, count, labels))
+        if hit and replied is not None:
+            answered.append((replied, count, labels))
+    result.groups = _grouped(ACCEPTANCE, accepted)
     if answered:
         result.replies = [g for g in _grouped(REPLIES, answered) if g.dimension in REPLY_DIMENSIONS]
     return result
+
+
+def _counted(history: History, scope: Scope) -> tuple[list[Counted], str | None, str | None]:
+    """The sent invitations counted by what the groups are made of (`History.acceptance`), every note judged."""
+    data = settings()
+    short, long_ = data["stats"]["length_bands"]
+    rules = {"generic": data["inbox"]["generic_rules"], "pitch": data["inbox"]["pitch_rules"]}
+    current = verdicts.version()
+    counted, stale, first, last = history.acceptance(scope, bands=(short, long_), version=current, **rules)
+    if stale:  # notes imported before this linter: judged once, then stored
+        verdicts.judge(history, scope, "judging your sent notes (once)")
+        counted, _, first, last = history.acceptance(scope, bands=(short, long_), version=current, **rules)
+    return counted, first, last
+
+
+def _labels(noted: bool, band: int | None, judged: bool | None, generic: bool, pitch: bool) -> list[Label]:
+    """The groups one kind of sent invitation is counted in: all, with a note or not; and for a note, its length band
+    and the linter's verdict (generic or specific; a pitch or not), or "not judged" in a language it does not judge."""
+    labels: list[Label] = [("all", ""), ("note", "with a note" if noted else "without a note")]
+    if not noted:
+        return labels
+    labels.append(("length", _seeds(ACCEPTANCE)["length"][band or 0]))
+    if not judged:
+        return [*labels, ("verdict", NOT_JUDGED), ("pitch", NOT_JUDGED)]
+    verdict = "generic notes" if generic else "specific notes"
+    return [*labels, ("verdict", verdict), ("pitch", "sales pitches" if pitch else "notes without a pitch")]
 
 
 def _seeds(measure: Measure) -> dict[str, tuple[str, ...]]:
@@ -214,130 +228,60 @@ def _seeds(measure: Measure) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _grouped(measure: Measure, items: Iterable[tuple[bool, list[Label]]]) -> list[Group]:
-    """Groups by dimension, each counting the items labelled with it; a "not judged" row last in its dimension."""
+def _grouped(measure: Measure, items: Iterable[tuple[bool, int, list[Label]]]) -> list[Group]:
+    """Groups by dimension, each counting the (hit, how many, labels) items labelled with it; a "not judged" row last
+    in its dimension, the template and relationship rows in the order their first invitation was sent."""
     seeds = _seeds(measure)
     groups = {(name, label): Group(name, label, measure) for name, labels in seeds.items() for label in labels}
-    for hit, labels in items:
+    for hit, count, labels in items:
         for name, label in labels:
             key = (name, measure.everyone if name == "all" else label)
             group = groups.setdefault(key, Group(name, key[1], measure, judged=key[1] != NOT_JUDGED))
-            group.total += 1
-            group.hits += hit
+            group.total += count
+            group.hits += count if hit else 0
     order = [*seeds, "template", "relationship"]
     return sorted(groups.values(), key=lambda g: (order.index(g.dimension), not g.judged))
 
 
-def _by_length(notes: list[Sent]) -> list[tuple[Sent, list[Label]]]:
-    labels = _seeds(ACCEPTANCE)["length"]
-    short, long_ = settings()["stats"]["length_bands"]
-
-    def band(text: str) -> str:
-        length = note_length(text)
-        return labels[0] if length < short else labels[1] if length <= long_ else labels[2]
-
-    return [(s, [("length", band(s.message))]) for s in notes]
-
-
-def _by_verdict(notes: list[Sent], limit: int) -> list[tuple[Sent, list[Label]]]:
-    """The linter's judgement: generic (canned or nothing specific) or specific; a sales pitch or not.
-
-    A note in a language the linter does not judge is neither: it goes to a separate "not judged"
-    row in both dimensions (only when there is one), not counted as specific or as without a pitch.
-    """
-    from composer.lint import lint_results
-
-    generic_rules = set(settings()["inbox"]["generic_rules"])
-    pitch_rules = set(settings()["inbox"]["pitch_rules"])
-    labelled: list[tuple[Sent, list[Label]]] = []
-    for result in lint_results(((i, s.message, None) for i, s in enumerate(notes)), limit=limit):
-        item, rules = notes[result.id], {f.rule for f in result.findings}
-        if not result.judged:
-            labelled.append((item, [("verdict", NOT_JUDGED), ("pitch", NOT_JUDGED)]))
-            continue
-        verdict = "generic notes" if rules & generic_rules else "specific notes"
-        pitch = "sales pitches" if rules & pitch_rules else "notes without a pitch"
-        labelled.append((item, [("verdict", verdict), ("pitch", pitch)]))
-    return labelled
-
-
-def _by_template(history: History, notes: list[Sent]) -> list[tuple[Sent, list[Label]]]:
-    """Sent notes matched to the notes `draft`/`merge` recorded, labelled with their template and relationship.
-
-    Only the recorded notes that may be to these people are read (`History.templated_notes_for`), and each
-    sent note is compared with its own person's notes and the notes to nobody known, never with the rest.
-    """
-    if not notes:
+def _by_template(history: History, scope: Scope) -> list[tuple[str, str | None, bool, bool | None, int]]:
+    """(template, relationship, accepted, replied, how many) of the sent notes matched to a note `draft`/`merge`
+    recorded, in the order the first of each was sent (`match`, brought up to date first)."""
+    if not history.has_templated_notes():
         return []
-    records = history.templated_notes_for(
-        (s.profile_key for s in notes if s.profile_key),
-        (s.person_key for s in notes if s.person_key and is_full_name(s.person_key)),
-        any_profile=any(not s.profile_key for s in notes),
-        any_name=any(not is_full_name(s.person_key) for s in notes),
-    )
-    if not records:
-        return []
-    candidates = _Candidates(records, float(settings()["stats"]["match_similarity"]), notes)
-    labelled: list[tuple[Sent, list[Label]]] = []
-    for item in notes:
-        chosen = candidates.best(item)
-        if chosen is not None:
-            labels = [("template", f"template {chosen.template}"), ("relationship", f"relationship {chosen.relationship or '?'}")]
-            labelled.append((item, labels))
-    return labelled
+    match(history, scope)
+    counted = sorted(history.template_counts(scope), key=lambda row: row[5])
+    return [row[:5] for row in counted]
 
 
-class _Candidates:
-    """Recorded notes (newest first) pooled by who they are to, so a sent note meets only those that may be its own.
+def match(history: History, scope: Scope) -> None:
+    """Store the best recorded note of each sent note of `scope` that has none of this matching yet, or has one from
+    before the newest notes were recorded: the most similar at or above `match_similarity`, the newest of equals.
 
-    A sent note may be a recorded one unless they are known to be to different people: both have
-    profile keys and they differ, or (without that) both have full names and they differ. So its
-    candidates are its profile's notes, its full name's notes (without a profile key, where it has
-    one), and a pool of notes whose person is unknown, which may be large: that one gets an `Index`.
+    Only the pairs that may be the same note are read (`History.match_candidates`: the same person's
+    notes, and the others' only when they share a band key), and only those are compared; a sent note
+    matched before is compared only with the notes recorded since.
     """
+    threshold = float(settings()["stats"]["match_similarity"])
+    version = f"similarity {threshold}"
+    fill_signatures(history, history.templated_notes(), "reading your recorded notes (once)")
+    newest = history.newest_note()
+    seen: dict[str, Shingles] = {}
 
-    def __init__(self, records: list[Recorded], threshold: float, notes: list[Sent]) -> None:
-        self.records, self.threshold = records, threshold
-        self.shingles = [shingles(skeleton(r.text)) for r in records]
-        self.by_profile: dict[str, list[int]] = defaultdict(list)
-        self.by_name: dict[str, list[int]] = defaultdict(list)
-        for k, r in enumerate(records):
-            if r.profile_key:
-                self.by_profile[r.profile_key].append(k)
-            if r.recipient_key and is_full_name(r.recipient_key):
-                self.by_name[r.recipient_key].append(k)
-        self.queries = Counter(self._pool(item) for item in notes)
-        self.indexes: dict[str, tuple[list[int], Index]] = {}
+    def shingled(text: str) -> Shingles:
+        if text not in seen:
+            seen[text] = shingles(skeleton(text))
+        return seen[text]
 
-    @staticmethod
-    def _pool(item: Sent) -> str:
-        """Which notes of unknown person a sent note may be: without a profile key (it has one), without a full
-        name (it has one), or any."""
-        full = is_full_name(item.person_key)
-        return ("unprofiled unnamed" if full else "unprofiled") if item.profile_key else ("unnamed" if full else "any")
-
-    def _in_pool(self, pool: str, record: Recorded) -> bool:
-        unprofiled = "unprofiled" not in pool or not record.profile_key
-        return unprofiled and ("unnamed" not in pool or not is_full_name(record.recipient_key))
-
-    def _keyed(self, item: Sent) -> list[int]:
-        """The notes to this sent note's person by key, outside its pool."""
-        named = self.by_name.get(item.person_key or "", []) if is_full_name(item.person_key) else []
-        if not item.profile_key:
-            return named
-        return self.by_profile.get(item.profile_key, []) + [k for k in named if not self.records[k].profile_key]
-
-    def _index(self, pool: str) -> tuple[list[int], Index]:
-        if pool not in self.indexes:
-            members = [k for k, r in enumerate(self.records) if self._in_pool(pool, r)]
-            self.indexes[pool] = members, Index([self.shingles[k] for k in members], self.threshold, queries=self.queries[pool])
-        return self.indexes[pool]
-
-    def best(self, item: Sent) -> Recorded | None:
-        """The most similar candidate at or above the threshold (the newest of equals), or None."""
-        note = shingles(skeleton(item.message))
-        keyed = self._keyed(item)
-        found = [(keyed[k], score) for k, score in Index([self.shingles[k] for k in keyed], self.threshold).matches(note)]
-        members, index = self._index(self._pool(item))
-        found += [(members[k], score) for k, score in index.matches(note)]
-        return self.records[min(found, key=lambda m: (-m[1], m[0]))[0]] if found else None
+    for upto in history.match_work(scope, version, newest):
+        best: dict[int, tuple[float, str, int]] = {}
+        for sent_id, message, note_id, text, note_sent_at, stored, stored_score, stored_sent_at in history.match_candidates(
+            scope, version, upto
+        ):
+            if upto is not None and stored is not None and sent_id not in best:
+                best[sent_id] = (stored_score, stored_sent_at, stored)  # what the notes recorded since must beat
+            score = jaccard(shingled(message), shingled(text))
+            rank = (score, note_sent_at, note_id)
+            if score >= threshold and (sent_id not in best or rank > best[sent_id]):
+                best[sent_id] = rank
+        found = [(sent_id, rank[2], rank[0]) for sent_id, rank in best.items()]
+        history.store_matches(scope, version, upto, newest, found)

@@ -29,7 +29,9 @@ The package's modules, leaf first:
 * `autofix`: `invite lint --fix`, the fixes applied to note files in place;
 * `report`: the one formatter of text and JSON; `github` and `sarif`: the CI formats (GitHub Actions
   workflow commands, a SARIF 2.1.0 log); `results`: `invite lint`'s results printed in any of them;
-* `workers`: the `--jobs` worker processes (raw notes in, finished results out) and stopping them.
+* `workers`: the `--jobs` worker processes (raw notes in, finished results out) and stopping them;
+* `version`: `lint_version`, the one string that changes when a note's verdict could (code, data, model),
+  stored beside every verdict the history keeps.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from composer.lint.rules.history import Invitation, NoteHistory, Quota, Similar
     from composer.lint.rules.registry import sorted_findings
     from composer.lint.sarif import SarifLog
+    from composer.lint.version import lint_version
 
 __all__ = [
     "BY_ROW",
@@ -101,6 +104,7 @@ __all__ = [
     "lint_many",
     "lint_results",
     "lint_text",
+    "lint_version",
     "load_rules",
     "not_judged_reason",
     "print_findings",
@@ -134,6 +138,7 @@ _LAZY = {
     "Batch": "rules.batch",
     **dict.fromkeys(("Invitation", "NoteHistory", "Quota", "Similar"), "rules.history"),
     "sorted_findings": "rules.registry",
+    "lint_version": "version",
 }
 
 

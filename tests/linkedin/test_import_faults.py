@@ -19,6 +19,7 @@ from composer.history.store.merging import ImportTable
 from composer.linkedin import importer
 from composer.linkedin.settings import import_limits
 from composer.linkedin.show import day
+from composer.lint import lint_text
 from tests.helpers import one_line_error, run_cli
 from tests.linkedin.exports import EXPECTED, connections_csv, invitations_csv, write_export
 
@@ -99,6 +100,7 @@ def test_one_line_of_any_length_is_read_in_bounded_memory(tmp_path: Path, monkey
     rows = invitations_csv(True).splitlines(keepends=True)
     huge = 'Sam Lee,Nobody,"1/29/26, 2:37 PM",' + "x," * 10_000_000 + "OUTGOING\n"
     export = write_export(tmp_path, invitations="".join([rows[0], huge, *rows[1:]]), as_zip=False)
+    lint_text("Hi Ana")  # the linter's model, which the import then judges the notes with, loads once per process
     tracemalloc.start()
     try:
         result = run_cli("import", str(export))

@@ -226,3 +226,66 @@ def test_the_inbox_asks_the_history_once_per_person(history_file: Path):
         suggest(counting, items, not_looking=False, limit=300)  # type: ignore[arg-type]
     assert [item.action for item in items] == [ACCEPT] * 6  # a note to Ana Lima without a URL: any Ana Lima
     assert max(counting.asked.values()) == 1 and len(counting.asked) == 3  # by name, by URL, by name without a URL
+
+
+# --------------------------------------------------------------------------- a page at a time
+
+
+def _many_pending(folder: Path, count: int) -> Path:
+    """`count` pending received invitations, one a minute (the last the newest), every other one with a note."""
+    rows = [
+        (
+            "INCOMING",
+            f"Person{i} Example",
+            f"person-{i}",
+            f"2/1/26, 10:{i:02d} AM",
+            "Hi Sam, we met at the Oslo Go meetup." * (i % 2),
+        )
+        for i in range(count)
+    ]
+    return write_export(folder, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, []))
+
+
+@pytest.mark.slow  # a draft of a reply too (~1 s)
+def test_inbox_shows_a_page_at_a_time_numbered_as_the_whole_list(tmp_path: Path):
+    assert run_cli("import", str(_many_pending(tmp_path, 45))).exit_code == 0
+    first = run_cli("inbox", "--format", "json")
+    items = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [i["number"] for i in items] == list(range(1, 21)) and items[0]["from"] == "Person44 Example"
+    assert "showing 1-20 of 45 pending invitations; `invite inbox --page 2` shows the next 20, `--all` every one" in first.stderr
+    last = run_cli("inbox", "--page", "3")
+    assert "Person0 Example" in last.stdout and "Person5 Example" not in last.stdout
+    assert "showing 41-45 of 45 pending invitations" in last.stderr and "--page 4" not in last.stderr
+    assert len(run_cli("inbox", "--all", "--format", "json").stdout.splitlines()) == 45
+    assert "no pending invitations on page 4: there are 45, 20 a page" in run_cli("inbox", "--page", "4").stderr
+    for bad in (("--page", "0"), ("--page", "2", "--all")):
+        result = run_cli("inbox", *bad)
+        assert result.exit_code == 2 and "--page" in result.stderr and "Traceback" not in result.output
+    oldest = run_cli("inbox", "reply", "45", "--no-input", "--no-record")
+    assert oldest.exit_code == 0 and oldest.stdout.startswith("Hi Person0,")
+    beyond = run_cli("inbox", "reply", "46", "--no-input")
+    assert beyond.exit_code == 2 and "no invitation 46: `invite inbox` lists 1 to 45" in beyond.stderr
+
+
+def test_inbox_sent_pages_too(tmp_path: Path):
+    rows = [("OUTGOING", f"Person{i} Example", f"person-{i}", f"1/1/26, 10:{i:02d} AM", "") for i in range(25)]
+    export = write_export(tmp_path, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, []))
+    run_cli("import", str(export))
+    result = run_cli("inbox", "--sent", "--page", "2")
+    assert "Person24 Example" in result.stdout and "Person4 Example" not in result.stdout
+    assert "25 sent invitations still pending 3 weeks or more" in result.stderr
+    assert "showing 21-25 of 25 sent invitations still pending" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_page_judges_only_its_own_notes_after_the_linter_changed(tmp_path: Path, history_file: Path, monkeypatch):
+    """Verdicts are stored at import; after an upgrade, a page lints again only the notes it shows."""
+    from composer.linkedin import verdicts
+
+    assert run_cli("import", str(_many_pending(tmp_path, 45))).exit_code == 0
+    monkeypatch.setattr(verdicts, "version", lambda: "a newer linter")
+    assert run_cli("inbox", "--format", "json").exit_code == 0
+    with open_history(history_file) as history:
+        sql = "SELECT lint_version = 'a newer linter', COUNT(*) FROM invitations WHERE message != '' GROUP BY 1"
+        versions = history.query(sql)
+    assert versions == [(0, 12), (1, 10)]  # the 20 newest: 10 with a note, judged again; the other 12 notes untouched

@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import random
 import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from composer.history.people import is_full_name, profile_key, recipient_key
+from composer.history.people import is_full_name
 from composer.history.store import Note, open_history
 from composer.linkedin.intervals import difference, newcombe, wilson
-from composer.linkedin.stats import Group, Sent, _by_template, compare
+from composer.linkedin.stats import Group, compare, match
 from composer.similarity import jaccard, shingles, skeleton
 from tests.helpers import run_cli
-from tests.linkedin.exports import ME, messages_csv, sent_export, url
+from tests.linkedin.exports import ME, connections_csv, invitations_csv, messages_csv, sent_export, url, write_export
 
 
 @pytest.fixture(autouse=True)
@@ -201,53 +200,44 @@ def test_stats_reads_only_the_recorded_notes_that_could_be_the_sent_ones(tmp_pat
     assert groups[("template", "template content-brief")] == (1, 0)
     assert not any(label == "template mass" for _, label in groups)  # the same text to others is not theirs
     with open_history(history_file) as history:
-        read = history.templated_notes_for({"linkedin.com/in/person-0", "linkedin.com/in/person-1"}, {"person1 example"})
-        assert sorted(r.template for r in read) == ["content-brief", "event-brief"]  # never the 300 others
-        assert len(history.templated_notes_for({"linkedin.com/in/person-0"}, [], any_profile=True)) == 2
-        assert len(history.templated_notes_for([], [], any_name=True)) == 1 + 150  # Person1 and the others without a URL
-        assert len(history.templated_notes_for([], [], any_profile=True, any_name=True)) == 302
+        pairs = history.match_candidates(history.sent_scope(None, None), "another matching", None)
+    assert sorted({row[2] for row in pairs}) == [1, 2]  # the two notes recorded first: never one of the 300 others
 
 
-def test_stats_keys_beyond_one_query_are_all_read(tmp_path: Path, history_file: Path):
-    with open_history(history_file) as history:
-        history.record(
-            [
-                (Note(f"Hi, note {i}.", f"P{i} Example", url(f"p-{i}" if i % 2 == 0 else None), "event", "t"), [], "")
-                for i in range(1200)
-            ],
-            command="merge",
-        )
-        keys = {f"linkedin.com/in/p-{i}" for i in range(0, 1200, 2)} | {"linkedin.com/in/nobody"}
-        names = {f"p{i} example" for i in range(1200)}  # a full name counts only where the note has no profile key
-        assert len(history.templated_notes_for(keys, names)) == 1200
-        assert len(history.templated_notes_for([], names)) == 600
-        assert len(history.templated_notes_for([], names, any_profile=True)) == 1200
-
-
-def _same_person(item: Sent, profile: str | None, name: str | None) -> bool:
+def _same_person(item: tuple, profile: str | None, name: str | None) -> bool:
     """The rule: not known to be someone else (profiles equal when both have one, else full names when both have one)."""
-    if item.profile_key and profile:
-        return item.profile_key == profile
-    if is_full_name(item.person_key) and is_full_name(name):
-        return item.person_key == name
+    person_key, profile_key_ = item
+    if profile_key_ and profile:
+        return profile_key_ == profile
+    if is_full_name(person_key) and is_full_name(name):
+        return person_key == name
     return True
 
 
-def _matched_as_before(history, notes: list) -> dict[int, str]:
+def _matched_as_before(history, sent: dict[int, tuple[str, str | None, str | None]]) -> dict[int, str]:
+    """The templates `_records_as_before` gives."""
+    return {n: record.template for n, record in _records_as_before(history, sent).items()}
+
+
+def _records_as_before(history, sent: dict[int, tuple[str, str | None, str | None]]) -> dict:
     """What `invite stats` matched before it narrowed: every recorded note, newest first, the best same-person one."""
     records = [r for r in history.notes() if r.template]
     found = {}
-    for n, item in enumerate(notes):
-        note = shingles(skeleton(item.message))
+    for n, (message, person_key, profile_key_) in sent.items():
+        note = shingles(skeleton(message))
         scored = [(jaccard(note, shingles(skeleton(r.text))), -k, r) for k, r in enumerate(records)]
-        same = [m for m in scored if m[0] >= 0.8 and _same_person(item, m[2].profile_key, m[2].recipient_key)]
+        same = [
+            m for m in scored if m[0] >= 0.8 and _same_person((person_key, profile_key_), m[2].profile_key, m[2].recipient_key)
+        ]
         if same:
-            found[n] = max(same, key=lambda m: m[:2])[2].template
+            found[n] = max(same, key=lambda m: m[:2])[2]
     return found
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_narrowed_matching_picks_what_matching_against_everything_picked(tmp_path: Path, history_file: Path, seed: int):
+    """Candidates come from SQL (the same person's notes, the others' by band key): the same answer as comparing the
+    sent notes with every recorded note."""
     rng = random.Random(seed)
     texts = [
         f"Hi {{}}, great meeting you at {event} and talking about {topic}."
@@ -259,24 +249,177 @@ def test_narrowed_matching_picks_what_matching_against_everything_picked(tmp_pat
         ("Ana Lima", None),
         ("Ben Ortiz", "ben"),
         ("Ben", None),
-        (None, None),
+        ("Someone", None),
         ("Chloé Dubois", "chloe"),
     ]
     recorded = []
     for i in range(60):
         name, slug = rng.choice(people)
         text = rng.choice(texts).format(rng.choice(["Ana", "Ben", "there"])) + rng.choice(["", " Thanks!"])
-        recorded.append((Note(text, name, url(slug), "event", f"t{i}"), [], ""))
+        recorded.append((Note(text, None if name == "Someone" else name, url(slug) or None, "event", f"t{i}"), [], ""))
     with open_history(history_file) as history:
         history.record(recorded, command="merge")
-        notes = []
-        for _ in range(12):
-            name, slug = rng.choice([*people, ("Dan Wu", "dan"), ("Dan Wu", None)])
-            source = rng.choice(recorded)[0].text
-            notes.append(
-                Sent(datetime(2026, 1, 5), source.replace(" ", "  ", 1), False, recipient_key(name), profile_key(url(slug)))
-            )
-        expected = _matched_as_before(history, notes)
-        position = {id(item): n for n, item in enumerate(notes)}
-        got = {position[id(item)]: labels[0][1].removeprefix("template ") for item, labels in _by_template(history, notes)}
-    assert got == expected and expected
+    rows = []
+    for i in range(12):
+        name, slug = rng.choice([*people, ("Dan Wu", "dan"), ("Dan Wu", None)])
+        source = rng.choice(recorded)[0].text
+        rows.append(("OUTGOING", name, slug, f"1/{1 + i}/26, 10:00 AM", source.replace(" ", "  ", 1)))
+    export = write_export(tmp_path, invitations=invitations_csv(True, rows), connections=connections_csv(True, True, []))
+    assert run_cli("import", str(export)).exit_code == 0
+    with open_history(history_file) as history:
+        assert _matched(history) == _matched_as_before(history, _sent(history)) != {}
+
+
+def _sent(history) -> dict[int, tuple[str, str | None, str | None]]:
+    return {i.id: (i.message, i.person_key, i.profile_key) for i in history.sent_invitations() if i.message.strip()}
+
+
+def _matched(history) -> dict[int, str]:
+    """The template of each sent note's match, brought up to date as `invite stats` does."""
+    match(history, history.sent_scope(None, None))
+    return dict(history.query("SELECT i.id, n.template FROM invitations i JOIN notes n ON n.id = i.match_note"))
+
+
+def test_matches_follow_the_notes_recorded_and_forgotten_since(tmp_path: Path, history_file: Path):
+    """A sent note matched once is compared only with the notes recorded since, and matched again when its note goes."""
+    _recorded_history(history_file, others=20)
+    run_cli("import", str(sent_export(tmp_path, TWO_NOTES, lambda i: i == 0)))
+    with open_history(history_file) as history:
+        assert _matched(history) == _matched_as_before(history, _sent(history))
+        history.record([(Note(TWO_NOTES[0], "Person0 Example", url("person-0"), "event", "newer"), [], "")], command="draft")
+        assert _matched(history) == _matched_as_before(history, _sent(history))
+        assert sorted(_matched(history).values()) == ["content-brief", "newer"]  # the newest of two equal matches
+    assert run_cli("history", "forget", "--last").exit_code == 0
+    with open_history(history_file) as history:
+        assert sorted(_matched(history).values()) == ["content-brief", "event-brief"]
+    report = json.loads(run_cli("stats", "--format", "json").stdout)
+    templates = [g["group"] for g in report["groups"] if g["dimension"] == "template"]
+    assert templates == ["template event-brief", "template content-brief"]
+
+
+# --------------------------------------------------------------------------- stored verdicts, counted in SQL
+
+KINDS = [
+    "I'd like to add you to my professional network on LinkedIn.",
+    "Hi {n}, great meeting you at PyCon US in Pittsburgh and talking about packaging, topic {i}.",
+    "Hi {n}, we help B2B SaaS teams book 30 qualified meetings a month. Open to a quick call next week?",
+    "Cześć {n}, poznaliśmy się na konferencji w Krakowie. Chętnie zostanę w kontakcie.",
+    "Hi {n}, your talk on boring Postgres at FOSDEM was the best of the day. " * 4,
+    "Hi {n},\r\nwe met at the Lyon data meetup; your talk on dbt tests was great.",
+    " \u00a0 ",  # only whitespace: no note
+    "",
+]
+
+
+def _generated_export(folder: Path, count: int = 90) -> Path:
+    """Sent notes of every kind the groups tell apart; every third accepted; replies from some who accepted."""
+    notes = [KINDS[i % len(KINDS)].format(n=f"Person{i}", i=i) for i in range(count)]
+    replies = [(f"Person{i} Example", f"person-{i}", "2026-02-03 09:15:00 UTC", "Thanks!") for i in range(0, count, 6)]
+    return sent_export(folder, notes, lambda i: i % 3 == 0, inbox=messages_csv(replies))
+
+
+def _groups_as_before(history) -> list[tuple[str, str, int, int]]:
+    """What `invite stats` counted before verdicts were stored: every sent note linted, grouped in Python, in the order
+    the groups were made (template rows by first sent)."""
+    from composer.length import note_length
+    from composer.linkedin.settings import settings
+    from composer.lint import lint_results
+
+    data = settings()
+    short, long_ = data["stats"]["length_bands"]
+    sent = history.sent_invitations()
+    noted = [s for s in sent if s.message.strip()]
+    linted = {noted[r.id].id: r for r in lint_results(((k, s.message, None) for k, s in enumerate(noted)), limit=300)}
+    matched = _records_as_before(history, {s.id: (s.message, s.person_key, s.profile_key) for s in noted})
+    groups: dict[tuple[str, str], list[int]] = {}
+    for s in sent:
+        labels = [("all", "all sent invitations"), ("note", "with a note" if s.message.strip() else "without a note")]
+        if s.message.strip():
+            length = note_length(s.message)
+            band = "under 100" if length < short else "of 100-200" if length <= long_ else "over 200"
+            labels.append(("length", f"notes {band} characters"))
+            result, rules = linted[s.id], {f.rule for f in linted[s.id].findings}
+            if not result.judged:
+                labels += [("verdict", "notes not judged (other languages)"), ("pitch", "notes not judged (other languages)")]
+            else:
+                labels.append(("verdict", "generic notes" if rules & set(data["inbox"]["generic_rules"]) else "specific notes"))
+                labels.append(
+                    ("pitch", "sales pitches" if rules & set(data["inbox"]["pitch_rules"]) else "notes without a pitch")
+                )
+            if s.id in matched:
+                record = matched[s.id]
+                labels += [("template", f"template {record.template}"), ("relationship", f"relationship {record.relationship}")]
+        for label in labels:
+            counts = groups.setdefault(label, [0, 0])
+            counts[0] += 1
+            counts[1] += s.connected
+    return [(dimension, group, total, hits) for (dimension, group), (total, hits) in groups.items()]
+
+
+@pytest.mark.slow
+def test_stats_from_stored_verdicts_count_what_linting_every_note_counted(tmp_path: Path, history_file: Path):
+    export = _generated_export(tmp_path)
+    with open_history(history_file) as history:
+        history.record(
+            [
+                (Note(KINDS[1].format(n="Person1", i=1), "Person1 Example", url("person-1"), "event", "event-brief"), [], ""),
+                (Note(KINDS[2].format(n="Person2", i=2), "Person2", None, "event", "pitchy"), [], ""),
+                (Note(KINDS[5].format(n="Person13", i=13), None, None, "event", "meetup"), [], ""),
+                (Note(KINDS[1].format(n="Person9", i=9), "Other Person", url("other"), "event", "mass"), [], ""),
+            ],
+            command="merge",
+        )
+    assert run_cli("import", str(export)).exit_code == 0
+    report = json.loads(run_cli("stats", "--format", "json").stdout)
+    with open_history(history_file) as history:
+        expected = _groups_as_before(history)
+    got = [(g["dimension"], g["group"], g["sent"], g["accepted"]) for g in report["groups"]]
+    assert sorted(got) == sorted(expected + [(d, g, 0, 0) for d, g in _empty_seeds(expected)])
+    for dimension in ("template", "relationship"):  # in the order their first invitation was sent
+        assert [row for row in got if row[0] == dimension] == [row for row in expected if row[0] == dimension]
+    totals = {(dimension, group): total for dimension, group, total, _ in expected}
+    assert report["matched_to_history"] == sum(t for (d, _), t in totals.items() if d == "template") > 3
+    assert report["notes"] == totals[("note", "with a note")]
+    assert run_cli("stats").stdout.startswith("Sent invitations from 2026-01-01 to 2026-01-28: 90,")
+
+
+def _empty_seeds(expected: list[tuple[str, str, int, int]]) -> list[tuple[str, str]]:
+    """The fixed rows shown even when empty, that the counted invitations did not fill."""
+    seeds = [
+        ("note", "with a note"), ("note", "without a note"), ("length", "notes under 100 characters"),
+        ("length", "notes of 100-200 characters"), ("length", "notes over 200 characters"), ("verdict", "specific notes"),
+        ("verdict", "generic notes"), ("pitch", "notes without a pitch"), ("pitch", "sales pitches"),
+    ]  # fmt: skip
+    return [seed for seed in seeds if seed not in {(d, g) for d, g, _, _ in expected}]
+
+
+def test_stats_lints_nothing_once_the_import_stored_the_verdicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import composer.lint
+
+    assert run_cli("import", str(_generated_export(tmp_path, 24))).exit_code == 0
+    before = run_cli("stats", "--format", "json").stdout
+
+    def no_lint(*args, **kwargs):
+        raise AssertionError("stats linted a note")
+
+    monkeypatch.setattr(composer.lint, "lint_results", no_lint)
+    assert run_cli("stats", "--format", "json").stdout == before
+
+
+def test_a_new_linter_version_lints_again_only_the_notes_a_command_needs(
+    tmp_path: Path, history_file: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from composer.linkedin import verdicts
+
+    assert run_cli("import", str(_generated_export(tmp_path, 24))).exit_code == 0
+    before = run_cli("stats", "--format", "json").stdout
+    with open_history(history_file) as history:
+        [(old,)] = history.query("SELECT DISTINCT lint_version FROM invitations WHERE lint_version IS NOT NULL")
+    monkeypatch.setattr(verdicts, "version", lambda: "a newer linter")
+    assert run_cli("inbox", "--format", "json").exit_code == 0  # no received invitation: nothing of the sent ones
+    with open_history(history_file) as history:
+        assert history.query("SELECT DISTINCT lint_version FROM invitations WHERE lint_version IS NOT NULL") == [(old,)]
+    assert run_cli("stats", "--format", "json").stdout == before  # judged again, the same verdicts
+    with open_history(history_file) as history:
+        versions = history.query("SELECT lint_version, COUNT(*) FROM invitations WHERE message != '' GROUP BY 1")
+    assert versions == [("a newer linter", 18)]  # every note (3 of the 24 have none)

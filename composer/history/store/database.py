@@ -20,7 +20,7 @@ import errno
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,7 +60,10 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    """A stored moment read back (`fromisoformat`: ten times `strptime`'s speed, for the thousands a check may read)."""
+    if not text.endswith("Z"):
+        raise ValueError(f"not a stored moment: {text!r}")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def escape_like(text: str) -> str:
@@ -121,7 +124,7 @@ class Database:
                 self.waiting(attempt + 1, WRITE_ATTEMPTS)
             time.sleep(RETRY_PAUSE_S)
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         with self.guard():
             return self.connection.execute(sql, params).fetchall()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from composer.history.store.accounts import mine
 from composer.history.store.database import connect, history_path, import_lock, retry_while_busy, to_text, use_wal
 from composer.history.store.invitations import visible
+from composer.history.store.matches import MatchTable
 from composer.history.store.merging import ImportTable
 from composer.history.store.notes import COUNTED, NoteTable
 from composer.history.store.rows import Invitation, Recorded, to_minutes
@@ -21,7 +22,7 @@ from composer.history.store.schema import migrate
 from composer.length import note_length
 
 
-class History(NoteTable, ImportTable):
+class History(NoteTable, MatchTable, ImportTable):
     """An open history database. Use `open_history()`; close it (or use `with`)."""
 
     def __enter__(self) -> History:
@@ -62,6 +63,8 @@ class History(NoteTable, ImportTable):
             if everything:
                 db.execute("DELETE FROM imports")
                 db.execute("DELETE FROM accounts")
+            self.forget_bands(db)
+            self.forget_matches(db)
         self.checkpoint()
         return count
 

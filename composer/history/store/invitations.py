@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from composer.history.store.accounts import AccountTable, mine, of_accounts
+from composer.history.store.bands import FORGET_BANDS
 from composer.history.store.database import escape_like, import_lock
 from composer.history.store.rows import Invitation, column_names, from_row, to_minutes
 
@@ -39,6 +40,11 @@ def marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
+def _pending(newest: Sequence[int]) -> str:
+    """SQL: a received invitation not answered, as one of these imports (each account's newest) lists it."""
+    return f"direction = 'incoming' AND connected = 0 AND {visible()} AND {listed_in()} IN ({marks(newest)})"
+
+
 class InvitationTable(AccountTable):
     """Reading the imported invitations for `inbox`, `stats` and `already-invited`."""
 
@@ -58,17 +64,23 @@ class InvitationTable(AccountTable):
             newest += [row[0] for row in self.query(f"SELECT id FROM imports WHERE complete = 1 AND {where}{order}", params)]
         return newest
 
-    def pending_received(self, accounts: Sequence[int] | None = None) -> list[Invitation]:
-        """Received invitations not answered, as each account's newest imported export lists them, newest first."""
+    def pending_received(
+        self, accounts: Sequence[int] | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[Invitation]:
+        """Received invitations not answered, as each account's newest imported export lists them, newest first: all,
+        or `limit` of them after the first `offset` (a page: read along the time index, stopping there)."""
         newest = self.newest_imports(accounts)
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return [
             from_row(Invitation, row)
-            for row in self.query(
-                f"{_SELECT} WHERE direction = 'incoming' AND connected = 0 AND {visible()}"
-                f" AND {listed_in()} IN ({marks(newest)}) ORDER BY sent_at DESC, id DESC",
-                newest,
-            )
+            for row in self.query(f"{_SELECT} WHERE {_pending(newest)} ORDER BY sent_at DESC, id DESC{page}", newest)
         ]
+
+    def pending_count(self, accounts: Sequence[int] | None = None) -> int:
+        """How many received invitations `pending_received` lists in all."""
+        newest = self.newest_imports(accounts)
+        [(count,)] = self.query(f"SELECT COUNT(*) FROM invitations WHERE {_pending(newest)}", newest)
+        return int(count)
 
     def newest_export_date(self, accounts: Sequence[int] | None = None) -> str | None:
         """The date (YYYY-MM-DD) of the newest imported export of those accounts, or None when nothing was imported."""
@@ -76,17 +88,23 @@ class InvitationTable(AccountTable):
         rows = self.query(f"SELECT MAX(export_date) FROM imports WHERE id IN ({marks(newest)})", newest)
         return str(rows[0][0]) if rows and rows[0][0] else None
 
-    def pending_sent(self, weeks: int, accounts: Sequence[int] | None = None) -> list[tuple[Invitation, str]]:
+    def pending_sent(
+        self, weeks: int, accounts: Sequence[int] | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[tuple[Invitation, str]], int]:
         """Sent invitations each account's newest export lists as not accepted `weeks` or more after sending, counted
-        to that export's date (the day of sending counts as a whole week's end), with that date; oldest first."""
+        to that export's date (the day of sending counts as a whole week's end), with that date; oldest first: all, or
+        `limit` after the first `offset`; and how many there are in all."""
         newest = self.newest_imports(accounts)
-        rows = self.query(
-            f"{_SELECT_I}, m.export_date FROM invitations i JOIN imports m ON m.id = {listed_in('i')}"
+        where = (
+            f"FROM invitations i JOIN imports m ON m.id = {listed_in('i')}"
             f" WHERE i.direction = 'outgoing' AND i.connected = 0 AND {visible('i')} AND m.id IN ({marks(newest)})"
-            " AND i.sent_at < date(m.export_date, ?) ORDER BY i.sent_at, i.id",
-            [*newest, f"{1 - 7 * weeks:+d} days"],
+            " AND i.sent_at < date(m.export_date, ?)"
         )
-        return [(from_row(Invitation, row[:-1]), str(row[-1])) for row in rows]
+        params = [*newest, f"{1 - 7 * weeks:+d} days"]
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        rows = self.query(f"{_SELECT_I}, m.export_date {where} ORDER BY i.sent_at, i.id{page}", params)
+        total = len(rows) if limit is None else int(self.query(f"SELECT COUNT(*) {where}", params)[0][0])
+        return [(from_row(Invitation, row[:-1]), str(row[-1])) for row in rows], total
 
     def sent_invitations(self, since: datetime | None = None, accounts: Sequence[int] | None = None) -> list[Invitation]:
         """The sent invitations the imported exports of those accounts list (from a naive local time), oldest first."""
@@ -140,5 +158,6 @@ class InvitationTable(AccountTable):
             count: int = db.execute("DELETE FROM invitations WHERE source = 'export'").rowcount
             db.execute("DELETE FROM imports")
             db.execute("DELETE FROM accounts")
+            db.execute(FORGET_BANDS)
         self.checkpoint()
         return count

@@ -77,8 +77,11 @@ SELECT id, {", ".join(_CHANGED)} FROM (
     WHERE i.added_in IS NOT :run
 ) WHERE {" OR ".join(f"{name} IS NOT was_{name}" for name in _CHANGED)}
 """
+#: A note that changes loses its stored verdict and match (made again when a command needs them).
 _APPLY_CHANGES = (
-    f"UPDATE invitations SET {', '.join(f'{name} = c.{name}' for name in _CHANGED)}"
+    f"UPDATE invitations SET {', '.join(f'{name} = c.{name}' for name in _CHANGED)},"
+    " lint_version = CASE WHEN invitations.message IS c.message THEN invitations.lint_version END,"
+    " match_version = CASE WHEN invitations.message IS c.message THEN invitations.match_version END"
     " FROM temp.staged_changes c WHERE invitations.id = c.id"
 )
 _APPLY_FLIPS = (

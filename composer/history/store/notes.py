@@ -2,11 +2,14 @@
 
 Columns come from `Recorded`'s fields (`rows`); the SQL here only says which rows. A run of notes is
 recorded in one transaction, so it is in the history whole or not at all: its rows are made first
-(`prepare`, `extend`; no lock held), then written (`pending`) with the commit left to the caller,
-who publishes what the notes went into just before committing (`invite merge`'s output file).
-A big run's rows wait in a TEMP table of this connection (`temp.staged_notes`, in SQLite's
+(`prepare`, `extend`; no lock held; with each note's verdict, skeleton keys and the band keys of its
+skeletons), then written (`pending`) with the commit left to the caller, who publishes what the
+notes went into just before committing (`invite merge`'s output file). A big run's rows and band
+keys wait in TEMP tables of this connection (`temp.staged_notes`, `temp.staged_bands`, in SQLite's
 temporary file: no lock on the history, seen by no one, gone with the connection) rather than in
-memory, `RUN_ROWS` at a time, and `pending` moves them into `notes` in its one transaction.
+memory, `RUN_ROWS` notes at a time, and `pending` moves them into `notes` and `bands` in its one
+transaction. `repeat_candidates` reads only the recent notes whose skeleton shares a band key with a
+note's (`bands`), so a draft's repeat check costs what it finds.
 """
 
 from __future__ import annotations
@@ -19,15 +22,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from composer.history.store.database import Database, escape_like, from_text, now, to_text
+from composer.history.store.bands import BandTable, chunks, marks, signatures
+from composer.history.store.database import escape_like, from_text, now, to_text
 from composer.history.store.rows import Note, Recorded, column_names, from_row, stored_values
 from composer.length import note_length
+from composer.similarity import skeleton, skeleton_key
 
 _WRITTEN = column_names(Recorded, written=True)
 _INSERT = f"INSERT INTO notes ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
 _SELECT = f"SELECT {', '.join(column_names(Recorded))} FROM notes"
-#: Keys per `IN (...)` list: well under SQLite's limit on a statement's parameters.
-KEYS_PER_QUERY = 500
 #: The notes the monthly quota counts, since a moment (`n` is the notes table): invitation notes with text.
 COUNTED = "n.sent_at >= ? AND n.length > 0 AND n.kind = 'invitation'"
 #: Rows of a run held in memory; past this many they wait in `temp.staged_notes` (a merge of any size).
@@ -35,9 +38,16 @@ RUN_ROWS = 1000
 _STAGED_COLUMNS = ", ".join(_WRITTEN)
 
 
+#: A recent note as the repeat check reads it: (recipient, recipient key, profile key, sent at, skeleton).
+RecentNote = tuple[str | None, str | None, str | None, datetime, str]
+_RECENT = "SELECT recipient, recipient_key, profile_key, sent_at, skeleton, id FROM notes"
+_RECENT_WHERE = "sent_at >= ? AND length > 0 AND kind = 'invitation'"
+
+
 @dataclass
 class Run:
-    """Notes about to be recorded together: the run's id and each note's row, made before any lock is taken."""
+    """Notes about to be recorded together: the run's id, each note's row and the band keys of their skeletons,
+    made before any lock is taken."""
 
     id: str
     rows: list[tuple[Any, ...]]
@@ -45,13 +55,15 @@ class Run:
     moment: datetime = field(default_factory=now)
     #: rows already waiting in `temp.staged_notes`
     staged: int = 0
+    #: (skeleton key, band key) of the run's skeletons not staged yet (`temp.staged_bands` holds the others)
+    bands: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return self.staged + len(self.rows)
 
 
-class NoteTable(Database):
+class NoteTable(BandTable):
     """Recording and reading the notes `draft` and `merge` delivered."""
 
     def prepare(
@@ -63,29 +75,42 @@ class NoteTable(Database):
         return run
 
     def extend(self, run: Run, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]]) -> None:
-        """Add notes to a run; past `RUN_ROWS` in memory they move to `temp.staged_notes` (no lock on the history)."""
+        """Add notes to a run, with the band keys of their skeletons (computed here, `RUN_ROWS` notes at once, without
+        reading the history); past `RUN_ROWS` in memory they move to the TEMP tables (no lock on the history)."""
+        skeletons: dict[int, str] = {}
         for note, findings, skel in items:
-            run.rows.append(stored_values(_recorded(note, list(findings), skel, run.id, run.command, run.moment)))
+            plain = skeleton(note.text)
+            hashes = skeleton_key(skel), skeleton_key(plain)
+            skeletons.update(zip(hashes, (skel, plain), strict=True))
+            run.rows.append(stored_values(_recorded(note, list(findings), skel, run.id, run.command, run.moment, hashes)))
             if len(run.rows) >= RUN_ROWS:
+                run.bands += signatures(skeletons)
+                skeletons = {}
                 self._stage(run)
+        run.bands += signatures(skeletons)
 
     def _stage(self, run: Run) -> None:
-        """Move the run's rows in memory to its TEMP table (made on first use), in one transaction on it alone."""
+        """Move the run's rows and band keys in memory to its TEMP tables (made on first use), in one transaction on
+        them alone."""
         with self.guard():
             connection = self.connection
             if not run.staged:
                 connection.execute("PRAGMA temp_store = FILE")  # on disk, not in memory, however big the run
                 connection.execute("DROP TABLE IF EXISTS temp.staged_notes")
                 connection.execute(f"CREATE TEMP TABLE staged_notes ({_STAGED_COLUMNS})")
+                connection.execute("DROP TABLE IF EXISTS temp.staged_bands")
+                connection.execute("CREATE TEMP TABLE staged_bands (skel INTEGER, key INTEGER)")
             connection.execute("BEGIN")
             try:
                 connection.executemany(f"INSERT INTO temp.staged_notes VALUES ({', '.join('?' * len(_WRITTEN))})", run.rows)
+                connection.executemany("INSERT INTO temp.staged_bands VALUES (?, ?)", run.bands)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
         run.staged += len(run.rows)
         run.rows.clear()
+        run.bands.clear()
 
     @contextmanager
     def pending(self, run: Run) -> Iterator[Callable[[], None]]:
@@ -107,7 +132,9 @@ class NoteTable(Database):
                     self.connection.execute(
                         f"INSERT INTO notes ({_STAGED_COLUMNS}) SELECT {_STAGED_COLUMNS} FROM temp.staged_notes ORDER BY rowid"
                     )
+                    self.connection.execute("INSERT OR IGNORE INTO bands (skel, key) SELECT skel, key FROM temp.staged_bands")
                 self.connection.executemany(_INSERT, run.rows)
+                self.sign(self.connection, run.bands)
             yield commit
         finally:
             if not committed and self.connection.in_transaction:
@@ -116,6 +143,7 @@ class NoteTable(Database):
             if run.staged:
                 with suppress(sqlite3.Error):  # the run is over either way
                     self.connection.execute("DROP TABLE IF EXISTS temp.staged_notes")
+                    self.connection.execute("DROP TABLE IF EXISTS temp.staged_bands")
 
     def record(
         self, items: Iterable[tuple[Note, Sequence[dict[str, Any]], str]], *, command: str, at: datetime | None = None
@@ -161,53 +189,34 @@ class NoteTable(Database):
         )
         return from_row(Recorded, rows[0]) if rows else None
 
-    def templated_notes_for(
-        self, profiles: Iterable[str], names: Iterable[str], *, any_profile: bool = False, any_name: bool = False
-    ) -> list[Recorded]:
-        """Notes made from a template that may be to one of some people, newest first: what `invite stats`
-        matches a few sent notes against, without reading every recorded note.
-
-        Two profile keys that differ are two people, and so are two full names (name keys of two words
-        or more) where neither note has a profile key. So: the notes to one of the profile keys; the
-        notes to one of the full names without a profile key (with any, when `any_profile`: someone
-        has no URL); and the notes whose person is not known well enough to rule anyone out: no
-        profile key (any, when `any_profile`) and no full name (any, when `any_name`).
-        """
-        found: dict[int, Recorded] = {}
-        unprofiled = "" if any_profile else " AND profile_key IS NULL"
-        for column, keys, extra in (("profile_key", profiles, ""), ("recipient_key", names, unprofiled)):
-            ordered = sorted(set(keys))
-            for start in range(0, len(ordered), KEYS_PER_QUERY):
-                chunk = ordered[start : start + KEYS_PER_QUERY]
-                found.update((r.id, r) for r in self._templated(f"{column} IN ({', '.join('?' * len(chunk))}){extra}", chunk))
-        unknown = ["1"]
-        unknown += [] if any_profile else ["profile_key IS NULL"]
-        unknown += [] if any_name else ["(recipient_key IS NULL OR instr(recipient_key, ' ') = 0)"]
-        found.update((r.id, r) for r in self._templated(" AND ".join(unknown), []))
-        return sorted(found.values(), key=lambda r: (r.sent_at, r.id), reverse=True)
-
-    def _templated(self, where: str, params: Sequence[Any]) -> list[Recorded]:
-        rows = self.query(f"{_SELECT} WHERE template IS NOT NULL AND template != '' AND {where}", params)
-        return [from_row(Recorded, row) for row in rows]
-
     def count_since(self, moment: datetime) -> int:
         """Invitation notes with text recorded at or after a moment (replies are messages, not counted)."""
         [(count,)] = self.query(f"SELECT COUNT(*) FROM notes n WHERE {COUNTED}", [to_text(moment)])
         return int(count)
 
-    def recent(self, since: datetime) -> list[tuple[str | None, str | None, str | None, datetime, str]]:
+    def recent(self, since: datetime) -> list[RecentNote]:
         """(recipient, recipient key, profile key, sent at, skeleton) of the notes since a moment, newest first."""
-        rows = self.query(
-            "SELECT recipient, recipient_key, profile_key, sent_at, skeleton FROM notes"
-            " WHERE sent_at >= ? AND length > 0 AND kind = 'invitation' ORDER BY sent_at DESC, id DESC",
-            [to_text(since)],
-        )
-        return [(r, rk, pk, from_text(at), skel) for r, rk, pk, at, skel in rows]
+        rows = self.query(f"{_RECENT} WHERE {_RECENT_WHERE} ORDER BY sent_at DESC, id DESC", [to_text(since)])
+        return [(r, rk, pk, from_text(at), skel) for r, rk, pk, at, skel, _ in rows]
+
+    def repeat_candidates(self, since: datetime, keys: Sequence[int]) -> list[RecentNote]:
+        """`recent`, narrowed to the notes whose skeleton shares one of these band keys: what may be near-identical.
+
+        Every note of such a skeleton is read (the repeat check needs who got it), none of the others."""
+        rows = []
+        for chunk in chunks(self.sharing(keys)):
+            rows += self.query(f"{_RECENT} WHERE skel_hash IN ({marks(chunk)}) AND {_RECENT_WHERE}", [*chunk, to_text(since)])
+        rows.sort(key=lambda row: (row[3], row[5]), reverse=True)
+        return [(r, rk, pk, from_text(at), skel) for r, rk, pk, at, skel, _ in rows]
 
 
-def _recorded(note: Note, findings: list[dict[str, Any]], skel: str, run: str, command: str, moment: datetime) -> Recorded:
+def _recorded(
+    note: Note, findings: list[dict[str, Any]], skel: str, run: str, command: str, moment: datetime, hashes: tuple[int, int]
+) -> Recorded:
     """The row a delivered note becomes: its text and who it is for, with the keys the checks match on."""
     from composer.history.people import profile_key, recipient_key
+
+    verdict = note.verdict
 
     return Recorded(
         sent_at=moment,
@@ -225,4 +234,10 @@ def _recorded(note: Note, findings: list[dict[str, Any]], skel: str, run: str, c
         profile_key=profile_key(note.profile_url),
         skeleton=skel,
         kind=note.kind,
+        lint_version=verdict.version if verdict else None,
+        verdict={"judged": verdict.judged, "language": verdict.language, "hook": verdict.hook, "scores": verdict.scores}
+        if verdict
+        else None,
+        skel_hash=hashes[0],
+        text_hash=hashes[1],
     )

@@ -3,7 +3,8 @@
 The field list is the one place a table's columns are spelled: the INSERT and SELECT column lists,
 unpacking a row, `Recorded.to_dict` and `invite history --format csv` all come from it. A field's
 metadata (`column(...)`) says how its value is stored where Python and SQLite differ (a moment as
-text, findings as JSON), whether SQLite assigns it (`id`), and whether `invite history` lists it.
+text, findings as JSON), whether a new row's INSERT writes it (not `id`, which SQLite assigns, nor an
+invitation's verdict, stored once it is linted), and whether `invite history` lists it.
 To add a column: a numbered migration, and a field here.
 """
 
@@ -68,6 +69,18 @@ def _findings_json(findings: list[dict[str, Any]]) -> str:
     return json.dumps(list(findings), ensure_ascii=False)
 
 
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _from_json(text: str) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
 def _findings_from_json(text: str) -> list[dict[str, Any]]:
     try:
         parsed = json.loads(text or "[]")
@@ -82,6 +95,48 @@ def to_minutes(moment: datetime) -> str:
     `isoformat`, not `strftime("%Y")`, which writes the year 1 as `1` on Linux: years are four digits.
     """
     return moment.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A note's lint verdict as the history stores it, made once by the linter whose `version` it names.
+
+    Plain data (the store never imports the linter): `findings` as `Finding.to_dict()` gives them,
+    `scores` the classifier's raw scores, `hook` the strongest hook found, `length` as LinkedIn counts.
+    """
+
+    version: str
+    judged: bool
+    language: str
+    hook: str | None
+    scores: dict[str, float]
+    findings: list[dict[str, Any]]
+    length: int
+
+    @property
+    def rules(self) -> str:
+        """The rules that fired, as SQL groups by them: `,generic-phrase,no-specifics,` (`,` for none)."""
+        return "," + "".join(f"{rule}," for rule in sorted({str(f["rule"]) for f in self.findings}))
+
+    def details(self) -> dict[str, Any]:
+        """What is stored as JSON beside the columns: findings, scores, language and hook."""
+        return {"findings": self.findings, "scores": self.scores, "language": self.language, "hook": self.hook}
+
+    @classmethod
+    def stored(cls, version: str, judged: int, length: int, details: str | dict[str, Any]) -> Verdict | None:
+        """A verdict read back (None when its JSON is not what was stored)."""
+        parsed = _from_json(details) if isinstance(details, str) else details
+        if parsed is None:
+            return None
+        return cls(
+            version=version,
+            judged=bool(judged),
+            language=str(parsed.get("language") or "en"),
+            hook=parsed.get("hook"),
+            scores=dict(parsed.get("scores") or {}),
+            findings=list(parsed.get("findings") or []),
+            length=int(length),
+        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +155,8 @@ class Note:
     label: str | None = None
     #: "invitation" (a connection note) or "message" (a reply: not counted for the quota, never a repeat)
     kind: str = "invitation"
+    #: the linter's verdict on it, stored beside it (None: the command did not keep one)
+    verdict: Verdict | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +184,13 @@ class Recorded:
     skeleton: str = field(default="", metadata=column(listed=False))
     #: "invitation" or "message" (a reply), as `Note.kind`
     kind: str = "invitation"
+    #: the linter that made `findings` and `verdict` (`composer.lint.lint_version`); None before it was kept
+    lint_version: str | None = field(default=None, metadata=column(listed=False))
+    #: the classifier's scores, the language and whether it was judged, as JSON
+    verdict: dict[str, Any] | None = field(default=None, metadata=column(listed=False, store=_json, load=_from_json))
+    #: `composer.similarity.skeleton_key` of `skeleton`, and of the text's plain skeleton (their band keys are in `bands`)
+    skel_hash: int | None = field(default=None, metadata=column(listed=False))
+    text_hash: int | None = field(default=None, metadata=column(listed=False))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `invite history --format json`: the listed fields, a moment as stored."""
@@ -163,6 +227,26 @@ class Invitation:
     added_in: int | None = None
     #: `seen_in` before the import now being merged listed it again (read instead while that import is not complete)
     previous_seen_in: int | None = None
+    #: the note's stored lint verdict (`Verdict`; `verdicts` writes them once it is linted): the linter's version,
+    #: whether judged, the rules that fired (`,rule,rule,`), the length, the details as JSON; and its skeleton's key
+    lint_version: str | None = field(default=None, metadata=column(written=False))
+    judged: bool | None = field(default=None, metadata=column(written=False, store=int, load=bool))
+    rules: str | None = field(default=None, metadata=column(written=False))
+    length: int | None = field(default=None, metadata=column(written=False))
+    verdict: dict[str, Any] | None = field(default=None, metadata=column(written=False, store=_json, load=_from_json))
+    text_hash: int | None = field(default=None, metadata=column(written=False))
+    #: a sent note's best match among the recorded notes (`matches`): the note, its score, the matching's version and
+    #: the newest recorded note it was matched against
+    match_note: int | None = field(default=None, metadata=column(written=False))
+    match_score: float | None = field(default=None, metadata=column(written=False))
+    match_version: str | None = field(default=None, metadata=column(written=False))
+    match_upto: int | None = field(default=None, metadata=column(written=False))
+
+    def stored_verdict(self) -> Verdict | None:
+        """The verdict stored for its note (None when there is none yet)."""
+        if self.lint_version is None or self.verdict is None:
+            return None
+        return Verdict.stored(self.lint_version, int(bool(self.judged)), self.length or 0, self.verdict)
 
 
 @dataclass(frozen=True, kw_only=True)
