@@ -14,8 +14,9 @@ generalises to wordings nobody listed, but cannot point at words. So:
   that has one flagged for an unfilled field elsewhere; otherwise an unfilled field where the
   specifics go fires; a note without any hook fires unless the classifier is confident it is
   personal (`personal_veto`); a note whose only hooks are names (a capitalised word, an entity, a
-  date, a quoted title: "I see you work at Oracle"), or that has none, fires when the classifier is
-  confident it is generic (`generic_alone`). In a note judged a sales pitch, names alone are not a
+  date, a quoted title), or that has none, fires when the classifier is confident it is generic
+  (`generic_alone`; shipped at 1.01, so a named hook stands: "I see you work at Oracle" names a merge
+  field, which the hook finder sets aside before this). In a note judged a sales pitch, names alone are not a
   hook unless the classifier leans personal (`pitch_names_veto`): they are the sender's product,
   clients and places ("We at Brightpath place Java graduates in Bangalore").
 
