@@ -30,7 +30,8 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and pi
 @pytest.fixture
 def big_jsonl(tmp_path: Path) -> Path:
     path = tmp_path / "big.jsonl"
-    lines = (json.dumps({"id": n, "text": NOTE.format(n=n)}) for n in range(3000))
+    # Enough that a lint never finishes between its first result and the signal, however fast the machine
+    lines = (json.dumps({"id": n, "text": NOTE.format(n=n)}) for n in range(12_000))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
