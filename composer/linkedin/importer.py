@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from composer import output
 from composer.errors import InputError
 from composer.history.people import profile_key, recipient_key
-from composer.history.store import BUSY_NOTICE, Account, History, OtherAccount, Staging, now, open_history
+from composer.history.store import BUSY_NOTICE, Account, History, OtherAccount, Staging, Stored, now, open_history
 from composer.linkedin import verdicts
 from composer.linkedin.export import export_date, open_export
 from composer.linkedin.reading import (
@@ -60,18 +60,9 @@ class ImportSummary:
 
     path: Path
     export_date: str
-    sent: int = 0
-    received: int = 0
-    sent_notes: int = 0
-    received_notes: int = 0
-    accepted: int = 0
-    pending: int = 0
-    first: datetime | None = None
-    last: datetime | None = None
-    new: int = 0
+    #: the invitations it listed and changed, as the merge counted them (sent, accepted, new, by_url, ...)
+    stored: Stored = field(default_factory=Stored)
     connections: int = 0
-    by_url: int = 0
-    by_name: int = 0
     #: (replied after connecting, accepted) from messages.csv; None when the export has no messages
     replies: tuple[int, int] | None = None
     problems: Problems = field(default_factory=lambda: Problems(MAX_PROBLEMS))
@@ -80,7 +71,7 @@ class ImportSummary:
 
     @property
     def total(self) -> int:
-        return self.sent + self.received
+        return self.stored.sent + self.stored.received
 
 
 def import_export(history: History, path: Path, *, another_account: bool = False, today: date | None = None) -> ImportSummary:
@@ -120,10 +111,8 @@ def import_export(history: History, path: Path, *, another_account: bool = False
         export.close()
     first_account = history.accounts()[0].id
     summary = ImportSummary(
-        path=path, export_date=exported.isoformat(), connections=connections, problems=problems, new=stored.new
+        path=path, export_date=exported.isoformat(), stored=stored, connections=connections, problems=problems
     )
-    for name in ("sent", "received", "sent_notes", "received_notes", "accepted", "pending", "by_url", "by_name", "first", "last"):
-        setattr(summary, name, getattr(stored, name))
     if messages:
         summary.replies = (stored.replied, stored.answered)
     if stored.account != first_account:

@@ -41,18 +41,19 @@ def print_import(summary: ImportSummary) -> None:
 
 def summary_lines(summary: ImportSummary) -> list[str]:
     """The import's summary: counts by direction, notes, accepted, pending, the dates covered, and how people matched."""
-    span = f" from {day(summary.first)} to {day(summary.last)}" if summary.first and summary.last else ""
-    new = f"{summary.new} new" if summary.new != summary.total else "all new"
+    stored = summary.stored
+    span = f" from {day(stored.first)} to {day(stored.last)}" if stored.first and stored.last else ""
+    new = f"{stored.new} new" if stored.new != summary.total else "all new"
     lines = [
         f"imported {summary.path} (export of {summary.export_date}): {summary.total} invitations{span} ({new})",
-        f"  sent:     {summary.sent}, {summary.sent_notes} with a note; {summary.accepted} accepted, "
-        f"{summary.sent - summary.accepted} not (yet)",
-        f"  received: {summary.received}, {summary.received_notes} with a note; {summary.pending} pending",
+        f"  sent:     {stored.sent}, {stored.sent_notes} with a note; {stored.accepted} accepted, "
+        f"{stored.sent - stored.accepted} not (yet)",
+        f"  received: {stored.received}, {stored.received_notes} with a note; {stored.pending} pending",
     ]
     if summary.connections:
         lines.append(
-            f"  {summary.connections} connections; invitations matched to them by profile URL: {summary.by_url}, "
-            f"by name: {summary.by_name}"
+            f"  {summary.connections} connections; invitations matched to them by profile URL: {stored.by_url}, "
+            f"by name: {stored.by_name}"
         )
     if summary.replies is not None:
         replied, accepted = summary.replies

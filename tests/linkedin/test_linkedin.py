@@ -367,7 +367,8 @@ def test_already_invited_reads_the_imported_export(tmp_path: Path):
 def test_import_api_summary(tmp_path: Path, history_file: Path):
     with open_history(history_file) as history:
         summary = import_export(history, write_export(tmp_path))
-    assert (summary.sent, summary.received, summary.accepted, summary.pending, summary.new) == (4, 6, 3, 5, 10)
+    stored = summary.stored
+    assert (stored.sent, stored.received, stored.accepted, stored.pending, stored.new) == (4, 6, 3, 5, 10)
     assert summary.export_date == "2026-02-08" and summary.connections == 5
 
 
