@@ -54,8 +54,13 @@ def with_verdict(note: Note, linted: Linted) -> Note:
     """The note with the linter's verdict on it (findings, scores, language, hook), recorded beside it once."""
     from composer.lint import lint_version
 
-    verdict = Verdict(
-        version=lint_version(),
+    return replace(note, verdict=verdict_of(linted, lint_version()))
+
+
+def verdict_of(linted: Linted, version: str) -> Verdict:
+    """A lint result as the history stores it, made by the linter of `version` (`composer.lint.lint_version`)."""
+    return Verdict(
+        version=version,
         judged=linted.judged,
         language=linted.language,
         hook=linted.hook,
@@ -63,7 +68,6 @@ def with_verdict(note: Note, linted: Linted) -> Note:
         findings=[finding.to_dict() for finding in linted.findings],
         length=note_length(linted.text),
     )
-    return replace(note, verdict=verdict)
 
 
 def checked_note(

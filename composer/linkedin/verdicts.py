@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from composer import output
+from composer.history.log import verdict_of
 from composer.history.store import History, Scope, Verdict
-from composer.length import note_length
 from composer.linkedin_limits import LONGEST_NOTE
-from composer.lint import Finding, Fix, Linted
+from composer.lint import Finding, Fix
 
 #: Received and sent notes are linted against the longest limit: the length was the sender's business.
 NOTE_LIMIT = LONGEST_NOTE
@@ -60,19 +60,6 @@ def _verdicts(
         found.append((id_, verdict_of(linted[message], current), skeleton(message) if direction == "outgoing" else None))
         advance()
     return found
-
-
-def verdict_of(result: Linted, current: str) -> Verdict:
-    """A lint result as the history stores it."""
-    return Verdict(
-        version=current,
-        judged=result.judged,
-        language=result.language,
-        hook=result.hook,
-        scores=dict(result.scores),
-        findings=[finding.to_dict() for finding in result.findings],
-        length=note_length(result.text),
-    )
 
 
 def findings_of(verdict: Verdict) -> list[Finding]:
