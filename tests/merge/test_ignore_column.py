@@ -20,11 +20,6 @@ PEOPLE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def own_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INVITE_COMPOSER_HISTORY", str(tmp_path / "history.sqlite3"))
-
-
 @pytest.fixture
 def people(tmp_path: Path) -> Path:
     path = tmp_path / "people.csv"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import os
 import signal
 import sqlite3
@@ -24,15 +23,9 @@ import pytest
 from composer import fileio
 from composer.history.store.notes import NoteTable
 from tests.helpers import INVITE, REPO, run_cli
+from tests.merge.support import leftovers, output_rows, signal_once_published, wait_for
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-
-
-@pytest.fixture(autouse=True)
-def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "history" / "history.sqlite3"
-    monkeypatch.setenv("INVITE_COMPOSER_HISTORY", str(path))
-    return path
 
 
 def people(path: Path, rows: int) -> Path:
@@ -53,14 +46,6 @@ def recorded(history: Path) -> int:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'").fetchone() is None:
             return 0
         return int(db.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
-
-
-def output_rows(text: str) -> int:
-    return len(list(csv.DictReader(io.StringIO(text))))
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
 def merge(csv_path: Path, *extra: str):
@@ -101,13 +86,7 @@ def test_a_signal_while_the_output_is_put_in_place_waits_for_the_history(tmp_pat
     """A Ctrl-C that arrives between publishing the file and committing the notes is held until both are done."""
     source, out = people(tmp_path / "in.csv", 20), tmp_path / "out" / "notes.csv"
     out.parent.mkdir()
-    original = fileio._link_new
-
-    def publish_then_signal(tmp: Path, path: Path) -> None:
-        original(tmp, path)
-        os.kill(os.getpid(), signal.SIGINT)  # held: the commit still happens
-
-    monkeypatch.setattr(fileio, "_link_new", publish_then_signal)
+    signal_once_published(monkeypatch)  # held: the commit still happens
     result = merge(source, "-o", str(out))
     assert result.exit_code == 130, result.output
     assert output_rows(out.read_text(encoding="utf-8")) == recorded(history) == 20
@@ -155,13 +134,6 @@ def test_a_merge_records_all_its_notes_as_one_run(tmp_path, history):
 def start(args: list[str], history: Path, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "INVITE_COMPOSER_HISTORY": str(history), "NO_COLOR": "1"}
     return subprocess.Popen([INVITE, *args], env=env, stderr=subprocess.PIPE, cwd=REPO, **kwargs)
-
-
-def wait_for(condition, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and process.poll() is None:
-        assert time.monotonic() < deadline, "the merge never got there"
-        time.sleep(0.002)
 
 
 def check_outcome(process: subprocess.Popen, stderr: str, rows: int, history: Path) -> bool:

@@ -35,13 +35,6 @@ def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-@pytest.fixture(autouse=True)
-def own_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "history" / "history.sqlite3"
-    monkeypatch.setenv("INVITE_COMPOSER_HISTORY", str(path))
-    return path
-
-
 def test_sample_merges_with_one_row_failing_and_the_others_rendered():
     result = run_cli("merge", str(SAMPLES / "merge" / "attendees.csv"), "-r", "event")
     assert result.exit_code == 1  # one row has no event, and two notes are near-identical
@@ -115,13 +108,13 @@ def test_output_file_is_written_and_never_overwritten_without_force(tmp_path: Pa
     assert forced.exit_code == 1 and len(csv_rows(target.read_text(encoding="utf-8"))) == 5
 
 
-def test_dry_run_shows_notes_and_writes_nothing(tmp_path: Path, own_history: Path):
+def test_dry_run_shows_notes_and_writes_nothing(tmp_path: Path, history: Path):
     target = tmp_path / "out.csv"
     result = run_cli(
         "merge", str(SAMPLES / "merge" / "attendees.csv"), "-r", "event", "-o", str(target), "--dry-run", "--show", "2"
     )
     assert result.stdout == ""
-    assert not target.exists() and not own_history.exists()
+    assert not target.exists() and not history.exists()
     assert "row 1: Ana Lima (event-brief)" in result.stderr and "row 2: Ben Ortiz" in result.stderr
     assert "row 3: Mei Chen" not in result.stderr  # only the first --show notes get a panel
     assert "dry run: nothing was written or recorded" in result.stderr
@@ -229,7 +222,7 @@ def test_columns_already_named_like_the_added_ones_keep_their_values(tmp_path: P
     assert row["invite_status"] == "ok" and row["invite_note"].startswith("Hi Ana")
 
 
-def test_the_merge_runs_without_the_command_line(tmp_path: Path, own_history: Path):
+def test_the_merge_runs_without_the_command_line(tmp_path: Path, history: Path):
     """`merge_csv` is the whole merge: options in, the output written, True when a row fails --fail-on."""
     from composer.config import Config
     from composer.lint import select_rules
@@ -252,7 +245,7 @@ def test_the_merge_runs_without_the_command_line(tmp_path: Path, own_history: Pa
     rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     missing = "error: missing required answer(s) for 'event-brief': event"
     assert [row["status"] for row in rows] == ["ok", "ok", "ok", missing, "ok"]
-    assert not own_history.exists()
+    assert not history.exists()
 
 
 def test_name_cells_are_cleaned_and_each_cleaning_is_an_info_finding(tmp_path: Path):

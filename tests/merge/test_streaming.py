@@ -10,7 +10,6 @@ output and the history with every note or with none. Timing and memory live in b
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import signal
@@ -22,23 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from composer import fileio
 from composer.history.store import notes as note_table
 from composer.merge import spool
 from composer.merge.write import Writer
 from tests.helpers import REPO, run_cli
+from tests.merge.support import leftovers, output_rows, signal_once_published, wait_for
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
 EVENTS = ["PyCon US", "RustConf", "FOSDEM", "KubeCon EU", "SREcon", "JSConf", "GopherCon", "DjangoCon", "PgConf", "Strange Loop"]
 TOPICS = ["packaging", "borrow checking", "licensing", "operators", "error budgets", "bundlers", "generics", "ORMs"]
-
-
-@pytest.fixture(autouse=True)
-def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "history" / "history.sqlite3"
-    monkeypatch.setenv("INVITE_COMPOSER_HISTORY", str(path))
-    return path
 
 
 def people(path: Path, rows: int = 23) -> Path:
@@ -130,14 +122,6 @@ def test_a_dry_run_in_chunks_shows_the_first_notes_and_writes_nothing(tmp_path, 
 # ----------------------------------------------------------------------------- interrupted between chunks
 
 
-def output_rows(text: str) -> int:
-    return len(list(csv.DictReader(io.StringIO(text))))
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
-
-
 def test_ctrl_c_after_some_chunks_are_written_leaves_no_output_and_no_notes(tmp_path, history, monkeypatch):
     """Three chunks are in the temporary file and the history's run (some in its TEMP table) when Ctrl-C comes."""
     source, out = people(tmp_path / "in.csv"), tmp_path / "out" / "notes.csv"
@@ -164,13 +148,7 @@ def test_a_signal_while_a_chunked_output_is_put_in_place_waits_for_the_history(t
     source, out = people(tmp_path / "in.csv"), tmp_path / "out" / "notes.csv"
     out.parent.mkdir()
     small_chunks(monkeypatch)
-    original = fileio._link_new
-
-    def publish_then_signal(tmp: Path, path: Path) -> None:
-        original(tmp, path)
-        os.kill(os.getpid(), signal.SIGINT)  # held: the commit still happens
-
-    monkeypatch.setattr(fileio, "_link_new", publish_then_signal)
+    signal_once_published(monkeypatch)  # held: the commit still happens
     result = merge(source, "-o", str(out))
     assert result.exit_code == 130, result.output
     assert output_rows(out.read_text(encoding="utf-8")) == 23 and len(recorded(history)) == 22
@@ -186,13 +164,6 @@ SMALL_CHUNKS = (
 def start(args: list[str], history: Path, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "INVITE_COMPOSER_HISTORY": str(history), "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
     return subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, *args], env=env, stderr=subprocess.PIPE, cwd=REPO, **kwargs)
-
-
-def wait_for(condition, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and process.poll() is None:
-        assert time.monotonic() < deadline, "the merge never got there"
-        time.sleep(0.002)
 
 
 @posix_only
