@@ -133,14 +133,29 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 # --------------------------------------------------------------------------- metadata
 
 
-def key_lines(meta_text: str, first_line: int = 2) -> KeyLines:
+# libyaml's loader when PyYAML was built with it (its wheels are): the pure-Python one is most of
+# what loading the template library costs a draft.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose_metadata(meta_text: str) -> tuple[Any, KeyLines]:
+    """The front matter's value and the line of each key path, from one YAML parse."""
+    loader = _LOADER(meta_text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return data, key_lines(root)
+
+
+def key_lines(root: Any, first_line: int = 2) -> KeyLines:
     """Map each metadata key path, e.g. ('questions', 0, 'max_length'), to its line in the file.
 
     The walk is iterative and visits each node once: YAML aliases make the node graph a DAG, and
     following every alias (an "alias bomb") would take exponential time and memory.
     """
     lines: KeyLines = {}
-    root = yaml.compose(meta_text, Loader=yaml.SafeLoader)
     seen: set[int] = set()
     stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
     while stack:
@@ -163,8 +178,7 @@ def key_lines(meta_text: str, first_line: int = 2) -> KeyLines:
 def load_metadata(meta_text: str, path: Path) -> tuple[dict[str, Any], KeyLines]:
     """Parse the YAML front matter; a syntax error becomes a TemplateError at its line."""
     try:
-        data = yaml.safe_load(meta_text)
-        lines = key_lines(meta_text)
+        data, lines = compose_metadata(meta_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -123,7 +123,7 @@ def test_a_yaml_alias_bomb_is_skipped_quickly(tmp_path):
 def test_deeply_nested_front_matter_is_an_error_not_a_recursion_traceback(tmp_path):
     folder = tmp_path / "tpl"
     folder.mkdir()
-    (folder / "deep.jinja").write_text("---\nid: " + "[" * 900 + "]" * 900 + "\n---\nHi\n", encoding="utf-8")
+    (folder / "deep.jinja").write_text("---\nid: " + "[" * 5000 + "]" * 5000 + "\n---\nHi\n", encoding="utf-8")
     checked = run_cli("templates", "check", str(folder / "deep.jinja"))
     assert checked.exit_code == 1 and "Traceback" not in checked.output
     assert "deep.jinja:2: error: metadata" in checked.stdout
