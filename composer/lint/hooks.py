@@ -183,7 +183,7 @@ def excluded_tokens(ctx: Context) -> set[int]:
     """Tokens that cannot be a hook: the addressee, a signature, placeholders, the --name, self-intros."""
     doc = ctx.doc
     _, names = greeting_tokens(doc)
-    excluded = set(names) | signature_tokens(doc) | not_hook_tokens(ctx)
+    excluded = set(names) | vocative_tokens(doc, names) | signature_tokens(doc) | not_hook_tokens(ctx)
     name_parts = {p.lower() for p in re.split(r"[\s.\-]+", ctx.name or "") if len(p) >= 2}
     for token in doc:
         if token.lower_ in name_parts or ctx.in_placeholder(token.idx, token.idx + len(token.text)):
@@ -191,6 +191,31 @@ def excluded_tokens(ctx: Context) -> set[int]:
         if token.like_url or token.like_email:
             excluded.add(token.i)
     return excluded
+
+
+def vocative_tokens(doc: Doc, addressee: list[int]) -> set[int]:
+    """The addressee named again inside the note: "Congrats on the new role, Sam!", "Great to meet you, Sam."
+
+    The greeting's name wherever it recurs, and one or two capitalised words set off by a comma that
+    close a sentence: a name spoken to, not a thing named ("Congrats on the new role, Sam" names only
+    the role from the profile). A place after a comma ("in Porto, Portugal") loses only its last part;
+    an acronym ("Grad student, NLP.") is no name spoken to.
+    """
+    greeted = {doc[i].lower_ for i in addressee}
+    tokens = {t.i for t in doc if t.lower_ in greeted and is_capitalised(t)}
+    for comma in (t for t in doc if t.text == ","):
+        words = list(itertools.takewhile(_name_like, doc[comma.i + 1 : comma.i + 3]))
+        if not words:
+            continue
+        after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None
+        closes = after is None or after.text in SENTENCE_END or after.is_space or "\n" in words[-1].whitespace_
+        if closes:
+            tokens.update(t.i for t in words)
+    return tokens
+
+
+def _name_like(token: Token) -> bool:
+    return token.is_alpha and is_capitalised(token) and not token.is_upper
 
 
 def signature_tokens(doc: Doc) -> set[int]:

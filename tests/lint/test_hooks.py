@@ -104,6 +104,8 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "I saw your great projects on kagglehub and would like to connect.",
         "Spotted you on the Nordic DevDays speaker list, see you there!",
         "Hi Ida, I also work at Initech, two floors down!",
+        "Great meeting you at the Vilnius Rust meetup, Ona!",
+        "We met at the hack night in Porto, Portugal.",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
@@ -119,9 +121,12 @@ def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text:
         "hello, i am from 3rd year and want to connect",
         "Can we connect this week? Thank you. Sagar Kulkarni",
         "Always glad to meet fellow Data Scientists. Thanks in Advance.",
+        "Congrats on the new role, Marisol!",
+        "Hi Marisol, hope you are doing well. Happy to connect, Marisol.",
     ],
 )
 def test_the_addressee_a_signature_and_a_year_of_study_are_not_hooks(text: str):
-    """The addressee's name however the greeting is punctuated, a signature after "Thank you.", an
-    ordinal that is a year of study, and job words in the plural tie the note to no one."""
+    """The addressee's name however the greeting is punctuated or wherever it is spoken to again, a
+    signature after "Thank you.", an ordinal that is a year of study, and job words in the plural tie
+    the note to no one."""
     assert strongest_hook(context(text)) is None, hook_texts(text)
