@@ -115,8 +115,19 @@ def load(path: Path, split: str | None = None) -> list[dict]:
 
 def evaluate(notes: list[dict], *, blank: bool = False, signals: str = "both") -> dict[str, Confusion]:
     """Run the linter over labeled notes and fill one confusion table per check."""
+    return tables_for(notes, fired_rules(notes, blank=blank, signals=signals))
+
+
+def fired_rules(notes: list[dict], *, blank: bool = False, signals: str = "both") -> dict[str, set[str]]:
+    """The rules that fired on each note, by id: one linter run that tables for any subset can share."""
     from composer.lint import lint_results
 
+    items = ((str(n["id"]), n["text"], n.get("name")) for n in notes)
+    return {str(result.id): {f.rule for f in result.findings} for result in lint_results(items, blank=blank, signals=signals)}
+
+
+def tables_for(notes: list[dict], fired_by_id: dict[str, set[str]]) -> dict[str, Confusion]:
+    """One confusion table per check, for these notes, from the rules that fired on each (`fired_rules`)."""
     tables = {
         "generic": Confusion("generic → generic-phrase or no-specifics"),
         "no-specifics": Confusion("personal_specific → no-specifics (false alarms)"),
@@ -125,20 +136,17 @@ def evaluate(notes: list[dict], *, blank: bool = False, signals: str = "both") -
     }
     if any("lang" in n for n in notes):
         tables["not-english"] = Confusion("not English → not-english")
-    by_id = {str(n["id"]): n for n in notes}
-    items = ((str(n["id"]), n["text"], n.get("name")) for n in notes)
-    for result in lint_results(items, blank=blank, signals=signals):
-        note = by_id[result.id]
-        labels = note["labels"]
-        fired = {f.rule for f in result.findings}
-        tables["generic"].add(result.id, bool(labels["generic"]), bool(fired & {"generic-phrase", "no-specifics"}))
+    for note in notes:
+        note_id, labels = str(note["id"]), note["labels"]
+        fired = fired_by_id[note_id]
+        tables["generic"].add(note_id, bool(labels["generic"]), bool(fired & {"generic-phrase", "no-specifics"}))
         if labels["personal_specific"]:
             # Every personal note is a negative for no-specifics: firing is a false alarm.
-            tables["no-specifics"].add(result.id, False, "no-specifics" in fired)
-        tables["sales-pitch"].add(result.id, bool(labels["sales_pitch"]), "sales-pitch" in fired)
-        tables["placeholder"].add(result.id, bool(labels["placeholder"]), "placeholder" in fired)
+            tables["no-specifics"].add(note_id, False, "no-specifics" in fired)
+        tables["sales-pitch"].add(note_id, bool(labels["sales_pitch"]), "sales-pitch" in fired)
+        tables["placeholder"].add(note_id, bool(labels["placeholder"]), "placeholder" in fired)
         if "not-english" in tables:
-            tables["not-english"].add(result.id, note.get("lang", "en") != "en", "not-english" in fired)
+            tables["not-english"].add(note_id, note.get("lang", "en") != "en", "not-english" in fired)
     return tables
 
 
