@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from composer.lint.catalog import DATA_DIR, Thresholds, thresholds  # noqa: E402
 from composer.lint.combine import english_decisions, sales_decision  # noqa: E402
 from composer.lint.context import Context  # noqa: E402
-from composer.lint.hooks import strongest_hook, template_slot  # noqa: E402
+from composer.lint.hooks import sales_phrase_spans, strongest_hook, template_slot  # noqa: E402
 from composer.lint.rules.phrases import check_generic_phrase  # noqa: E402
 
 CORPUS = REPO / "corpus" / "notes.jsonl"
@@ -77,7 +77,7 @@ def gather(notes: list[dict]) -> list[Evidence]:
             if ner is not None:
                 doc = ner(doc)
             ctx = Context(text=doc.text, doc=doc, limit=10_000, name=None, trained=pipeline.trained, scores=dict(doc.cats))
-            phrase = any(not ctx.in_placeholder(s.start_char, s.end_char) for s in ctx.spans("sales-pitch"))
+            phrase = bool(sales_phrase_spans(ctx))
             slot = template_slot(ctx)
             found.append(
                 Evidence(

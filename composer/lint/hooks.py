@@ -176,6 +176,22 @@ def find_hooks(ctx: Context) -> list[Hook]:
     return sorted(hook for source in HOOK_SOURCES for hook in source(scan))
 
 
+def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
+    """The sales phrases that can count as a pitch: outside placeholders and outside a stated hook.
+
+    A phrase inside a hook phrase names where you met, not an offer ("thanks for the question at my
+    webinar on X"); the classifier's score alone (`sales_alone`) can still call such a note a pitch.
+    """
+    scan = Scan(ctx, excluded=excluded_tokens(ctx))
+    stated = [(start, end) for start, end, _ in phrase_hooks(scan) + lead_hooks(scan)]
+    return [
+        (s.start_char, s.end_char)
+        for s in ctx.spans("sales-pitch")
+        if not ctx.in_placeholder(s.start_char, s.end_char)
+        and not any(start <= s.start_char and s.end_char <= end for start, end in stated)
+    ]
+
+
 # --------------------------------------------------------------------------- what cannot be a hook
 
 

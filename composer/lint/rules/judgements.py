@@ -22,7 +22,7 @@ from composer.lint.combine import (
     sales_decision,
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed
-from composer.lint.hooks import SIGNAL_TEXT, strongest_hook, template_slot
+from composer.lint.hooks import SIGNAL_TEXT, sales_phrase_spans, strongest_hook, template_slot
 from composer.lint.keys import HOOK_KEY
 from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
@@ -33,7 +33,7 @@ def sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
     score = ctx.score("sales_pitch")
     if not ctx.english:
         return other_language_sales_decision(score, thresholds()), []
-    phrases = span_hits(ctx, ((s.start_char, s.end_char) for s in ctx.spans("sales-pitch")))
+    phrases = span_hits(ctx, sales_phrase_spans(ctx))
     return sales_decision(bool(phrases), score, ctx.signals, thresholds()), phrases
 
 
