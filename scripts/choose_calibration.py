@@ -4,8 +4,9 @@
 Real notes are for measurement, so the correction is chosen the way the linter's thresholds are: for
 each set of the real-notes file, a (slope, intercept) per label is fitted on the *other* sets and the
 held-out set's expected calibration error is reported, before and after. The numbers that ship are the
-median over the folds, so no set's notes decide them alone. Prints the report; `--write` also writes
-calibration.yaml.
+median over the folds, so no set's notes decide them alone; a label whose correction does not lower
+the held-out error in most folds ships none (slope 1, intercept 0: the raw score is already the better
+estimate). Prints the report; `--write` also writes calibration.yaml.
 
     python scripts/choose_calibration.py --real ../shared/data/real-dev.jsonl [--write]
 """
@@ -30,9 +31,14 @@ OUTPUT = REPO / "composer" / "data" / "lint" / "calibration.yaml"
 HEADER = """\
 # Platt scaling of the classifier's raw scores for the JSON output (composer/lint/calibration.py):
 # p = sigmoid(slope * logit(raw) + intercept). Written by scripts/choose_calibration.py: fitted on two of
-# the three real-dev sets at a time, and the median of the folds' numbers ships; each fold's held-out
-# expected calibration error is in docs/linter.md.
+# the three real-dev sets at a time, and the median of the folds' numbers ships (slope 1, intercept 0 for a
+# label whose correction lost on most held-out sets); each fold's held-out expected calibration error is in
+# docs/linter.md.
 """
+
+
+#: No correction: what ships for a label whose fitted correction lost on most held-out sets.
+IDENTITY = (1.0, 0.0)
 
 
 def log_loss(xs: list[float], truths: list[bool], a: float, b: float) -> float:
@@ -88,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| label | held-out set | fitted on | slope | intercept | ECE raw | ECE calibrated |")
     print("|---|---|---|---:|---:|---:|---:|")
     for label in SCORE_LABELS:
-        folds = []
+        folds, helped = [], 0
         for held in judged:
             train = [n for name, notes in judged.items() if name != held for n in notes if label in n.scores]
             test = [n for n in judged[held] if label in n.scores]
@@ -98,9 +104,12 @@ def main(argv: list[str] | None = None) -> int:
             truths = [n.labels[label] for n in test]
             after = [platt(s, a, b) for s in raw]
             others = "+".join(name for name in judged if name != held)
+            helped += ece(after, truths) < ece(raw, truths)
             print(f"| {label} | {held} | {others} | {a:.2f} | {b:.2f} | {ece(raw, truths):.3f} | {ece(after, truths):.3f} |")
-        chosen[label] = (statistics.median(a for a, _ in folds), statistics.median(b for _, b in folds))
-    print("\nshipped (median over folds): " + "; ".join(f"{k} slope {a:.3f} intercept {b:.3f}" for k, (a, b) in chosen.items()))
+        median = (statistics.median(a for a, _ in folds), statistics.median(b for _, b in folds))
+        chosen[label] = median if 2 * helped > len(folds) else IDENTITY
+    shipped = "; ".join(f"{k} slope {a:.3f} intercept {b:.3f}" for k, (a, b) in chosen.items())
+    print(f"\nshipped (median over folds; 1/0 where the correction lost on most held-out sets): {shipped}")
     if args.write:
         body = "labels:\n" + "".join(f"  {k}: {{slope: {a:.3f}, intercept: {b:.3f}}}\n" for k, (a, b) in chosen.items())
         OUTPUT.write_text(HEADER + body, encoding="utf-8")
