@@ -182,14 +182,12 @@ def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
     A phrase inside a hook phrase names where you met, not an offer ("thanks for the question at my
     webinar on X"); the classifier's score alone (`sales_alone`) can still call such a note a pitch.
     """
+    spans = [(s.start_char, s.end_char) for s in ctx.spans("sales-pitch") if not ctx.in_placeholder(s.start_char, s.end_char)]
+    if not spans:
+        return []  # most notes: no need to look for hooks
     scan = Scan(ctx, excluded=excluded_tokens(ctx))
     stated = [(start, end) for start, end, _ in phrase_hooks(scan) + lead_hooks(scan)]
-    return [
-        (s.start_char, s.end_char)
-        for s in ctx.spans("sales-pitch")
-        if not ctx.in_placeholder(s.start_char, s.end_char)
-        and not any(start <= s.start_char and s.end_char <= end for start, end in stated)
-    ]
+    return [(s, e) for s, e in spans if not any(start <= s and e <= end for start, end in stated)]
 
 
 # --------------------------------------------------------------------------- what cannot be a hook
