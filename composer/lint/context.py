@@ -47,6 +47,8 @@ class Context:
     signals: str = "both"
     _placeholders: list[tuple[int, int]] | None = None
     _starts: list[int] | None = None
+    #: What a check computes once per note for the others (the hook finder's excluded tokens).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def english(self) -> bool:

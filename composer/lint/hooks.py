@@ -194,7 +194,17 @@ def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
 
 
 def excluded_tokens(ctx: Context) -> set[int]:
-    """Tokens that cannot be a hook: the addressee, a signature, placeholders, the --name, self-intros."""
+    """Tokens that cannot be a hook: the addressee, a signature, placeholders, the --name, self-intros.
+
+    Computed once per note (the hook finder and the sales phrases both ask).
+    """
+    if "excluded" not in ctx.memo:
+        ctx.memo["excluded"] = _excluded_tokens(ctx)
+    excluded: set[int] = ctx.memo["excluded"]
+    return excluded
+
+
+def _excluded_tokens(ctx: Context) -> set[int]:
     doc = ctx.doc
     _, names = greeting_tokens(doc)
     excluded = set(names) | vocative_tokens(doc, names) | signature_tokens(doc) | not_hook_tokens(ctx)

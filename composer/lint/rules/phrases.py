@@ -55,8 +55,9 @@ def check_no_greeting(ctx: Context) -> list[Hit]:
 @register("self-focus")
 def check_self_focus(ctx: Context) -> list[Hit]:
     focus = lexicon().self_focus
-    first = sum(1 for t in ctx.doc if t.lower_ in focus.first_person)
-    second = sum(1 for t in ctx.doc if t.lower_ in focus.second_person)
+    words = [t.lower_ for t in ctx.doc]
+    first = sum(1 for w in words if w in focus.first_person)
+    second = sum(1 for w in words if w in focus.second_person)
     if first >= focus.min_first and first >= focus.ratio * max(second, 1) and first > second:
         start, end = trimmed(ctx.text)
         return [Hit(start, end, {"first": first, "second": second})]
