@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from composer.lint.catalog import lexicon
-from composer.lint.keys import SPANS_KEY
+from composer.lint.keys import GREETING_KEY, SPANS_KEY
 from composer.lint.language import ENGLISH, is_judged
 
 if TYPE_CHECKING:
@@ -158,7 +158,15 @@ def greeting_tokens(doc: Doc) -> tuple[int | None, list[int]]:
     """(index of the greeting word or None, indices of the addressee's name tokens).
 
     "Hi Dr. Ana Souza," -> the greeting and [Ana, Souza]; "Ana - loved your talk" -> (None, [Ana]).
+    Found once per Doc (several checks ask), kept in its `user_data`.
     """
+    found: tuple[int | None, list[int]] | None = doc.user_data.get(GREETING_KEY)
+    if found is None:
+        found = doc.user_data[GREETING_KEY] = _greeting_tokens(doc)
+    return found[0], list(found[1])
+
+
+def _greeting_tokens(doc: Doc) -> tuple[int | None, list[int]]:
     greeting = lexicon().greeting
     first = next((t for t in doc if not t.is_space and is_word(t)), None)  # only the first word is needed
     if first is None:

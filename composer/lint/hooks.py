@@ -226,9 +226,15 @@ def vocative_tokens(doc: Doc, addressee: list[int]) -> set[int]:
     an acronym ("Grad student, NLP.") is no name spoken to.
     """
     greeted = {doc[i].lower_ for i in addressee}
-    tokens = {t.i for t in doc if t.lower_ in greeted and is_capitalised(t)}
-    for comma in (t for t in doc if t.text == ","):
-        words = list(itertools.takewhile(_name_like, doc[comma.i + 1 : comma.i + 3]))
+    tokens: set[int] = set()
+    commas: list[int] = []
+    for token in doc:  # one pass: iterating a Doc builds every Token anew
+        if token.text == ",":
+            commas.append(token.i)
+        elif greeted and token.lower_ in greeted and is_capitalised(token):
+            tokens.add(token.i)
+    for comma in commas:
+        words = list(itertools.takewhile(_name_like, doc[comma + 1 : comma + 3]))
         if not words:
             continue
         after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None

