@@ -30,6 +30,15 @@ def wait_for(condition, process: subprocess.Popen, timeout: float = 120) -> None
         time.sleep(0.002)
 
 
+def signal_once_staged(process: subprocess.Popen, folder: Path, signum: int, delay: float) -> str:
+    """Send `signum` `delay` seconds after the merge's temporary output file appears in `folder`; its stderr."""
+    wait_for(lambda: leftovers(folder) != [], process)
+    time.sleep(delay)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    return str(stderr)
+
+
 def signal_once_published(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C sent to this process right after the output file is put in place (held: the commit still happens)."""
     original = fileio._link_new

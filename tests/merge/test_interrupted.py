@@ -23,7 +23,7 @@ import pytest
 from composer import fileio
 from composer.history.store.notes import NoteTable
 from tests.helpers import INVITE, REPO, run_cli
-from tests.merge.support import leftovers, output_rows, signal_once_published, wait_for
+from tests.merge.support import leftovers, output_rows, signal_once_published, signal_once_staged
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
@@ -160,10 +160,7 @@ def test_a_signal_while_recording_leaves_every_note_in_both_or_in_neither(tmp_pa
     out.parent.mkdir()
     args = ["merge", str(source), "-r", "event", "--select", "already-invited", "-o", str(out)]
     process = start(args, history, stdout=subprocess.DEVNULL, text=True)
-    wait_for(lambda: leftovers(out.parent) != [], process)
-    time.sleep(delay)
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
+    stderr = signal_once_staged(process, out.parent, signum, delay)
     rows = output_rows(out.read_text(encoding="utf-8")) if out.exists() else 0
     assert rows == recorded(history), (rows, recorded(history), stderr)
     assert leftovers(out.parent) == []

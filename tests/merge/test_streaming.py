@@ -16,7 +16,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from composer.history.store import notes as note_table
 from composer.merge import spool
 from composer.merge.write import Writer
 from tests.helpers import REPO, run_cli
-from tests.merge.support import leftovers, output_rows, signal_once_published, wait_for
+from tests.merge.support import leftovers, output_rows, signal_once_published, signal_once_staged, wait_for
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
@@ -175,10 +174,7 @@ def test_sigterm_while_chunks_are_written_leaves_every_note_in_both_or_in_neithe
     out.parent.mkdir()
     args = ["merge", str(source), "-t", "event-brief", "--select", "already-invited", "-o", str(out)]
     process = start(args, history, stdout=subprocess.DEVNULL, text=True)
-    wait_for(lambda: leftovers(out.parent) != [], process)
-    time.sleep(delay)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
+    stderr = signal_once_staged(process, out.parent, signal.SIGTERM, delay)
     assert "Traceback" not in stderr, stderr
     rows = output_rows(out.read_text(encoding="utf-8")) if out.exists() else 0
     notes = len(recorded(history))
