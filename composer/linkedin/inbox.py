@@ -349,11 +349,18 @@ def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = Fa
 
 
 def recruiter_phrase(text: str) -> str | None:
-    """The first recruiter phrase in a note (whole words, any case), or None."""
-    folded = text.casefold()
-    for phrase in settings()["inbox"]["recruiter_phrases"]:
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
-            return str(phrase)
+    """The first recruiter phrase in a note (whole words, any case), or None.
+
+    A phrase right after "you" or "your" is the reader's job, not the sender's: "I saw you recruit
+    for data teams", "are you currently hiring?", "I spoke with your recruiter".
+    """
+    folded = text.casefold().replace("\u2019", "'")
+    data = settings()["inbox"]
+    for phrase in data["recruiter_phrases"]:
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
+            before = re.findall(r"[\w']+", folded[max(0, match.start() - 40) : match.start()])[-1:]
+            if not (before and before[0] in data["recruiter_not_after"]):
+                return str(phrase)
     return None
 
 

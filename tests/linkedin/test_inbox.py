@@ -142,6 +142,22 @@ def test_a_recruiters_company_and_city_are_not_a_shared_context(history_file: Pa
         assert decide(history, item, not_looking=True)[0] == IGNORE
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Kim, I saw you recruit for platform teams. I'm a backend developer and would like to be on your list.",
+        "Hi Kim, are you currently hiring? I finish my statistics degree in June.",
+        "Hi Kim, could your recruiter tell me if the data team takes interns?",
+    ],
+)
+def test_a_recruiting_phrase_about_the_reader_is_no_recruiters_pitch(history_file: Path, note: str):
+    """"You recruit", "are you hiring", "your recruiter": the reader's job, so --not-looking does not turn it away."""
+    item = received(note)
+    item.findings = []
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=True)[0] == ASK
+
+
 def test_a_note_in_a_language_not_judged_is_ask_with_the_reason(tmp_path: Path):
     run_cli("import", str(received_export(tmp_path, {"Ola Nowak": "Cześć, poznaliśmy się na konferencji w Krakowie."})))
     item = inbox_json()["Ola Nowak"]
