@@ -151,7 +151,7 @@ def test_a_recruiters_company_and_city_are_not_a_shared_context(history_file: Pa
     ],
 )
 def test_a_recruiting_phrase_about_the_reader_is_no_recruiters_pitch(history_file: Path, note: str):
-    """"You recruit", "are you hiring", "your recruiter": the reader's job, so --not-looking does not turn it away."""
+    """A recruiting phrase about the reader ("you recruit", "your recruiter") is their job: --not-looking keeps it."""
     item = received(note)
     item.findings = []
     with open_history(history_file) as history:
