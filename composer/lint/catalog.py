@@ -216,6 +216,8 @@ class Specifics:
     shared_markers: frozenset[str]
     #: What makes the recipient's employer or role shared with the sender ("you also worked at Globex").
     merge_shared_markers: frozenset[str]
+    #: People a name after a comma can stand beside ("our mutual friend, Ana Ruiz."): a name, not the addressee.
+    appositive_people: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -285,5 +287,6 @@ def lexicon() -> Lexicon:
             clause_end=frozenset(spec["clause_end"]),
             shared_markers=frozenset(spec["shared_markers"]),
             merge_shared_markers=frozenset(spec["merge_shared_markers"]),
+            appositive_people=_lower(spec["appositive_people"]),
         ),
     )

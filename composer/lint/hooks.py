@@ -223,7 +223,8 @@ def vocative_tokens(doc: Doc, addressee: list[int]) -> set[int]:
     The greeting's name wherever it recurs, and one or two capitalised words set off by a comma that
     close a sentence: a name spoken to, not a thing named ("Congrats on the new role, Sam" names only
     the role from the profile). A place after a comma ("in Porto, Portugal") loses only its last part;
-    an acronym ("Grad student, NLP.") is no name spoken to.
+    an acronym ("Grad student, NLP.") is no name spoken to, nor is a name beside a person it says who
+    that is ("our mutual friend, Ana Ruiz.").
     """
     greeted = {doc[i].lower_ for i in addressee}
     tokens: set[int] = set()
@@ -233,10 +234,11 @@ def vocative_tokens(doc: Doc, addressee: list[int]) -> set[int]:
             commas.append(token.i)
         elif greeted and token.lower_ in greeted and is_capitalised(token):
             tokens.add(token.i)
+    people = lexicon().specifics.appositive_people
     for comma in commas:
         words = list(itertools.takewhile(_name_like, doc[comma + 1 : comma + 3]))
-        if not words:
-            continue
+        if not words or (comma > 0 and doc[comma - 1].lower_ in people):
+            continue  # no name, or one that says who a person is: "our mutual friend, Ana Ruiz."
         after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None
         closes = after is None or after.text in SENTENCE_END or after.is_space or "\n" in words[-1].whitespace_
         if closes:

@@ -130,3 +130,10 @@ def test_the_addressee_a_signature_and_a_year_of_study_are_not_hooks(text: str):
     signature after "Thank you.", an ordinal that is a year of study, and job words in the plural tie
     the note to no one."""
     assert strongest_hook(context(text)) is None, hook_texts(text)
+
+
+@pytest.mark.parametrize("text", ["We have a mutual friend, Tomasz Wolny.", "I think you know my cousin, Ines."])
+def test_a_name_that_says_who_a_person_is_is_not_the_addressee_spoken_to(text: str):
+    """A name after a comma closing the note is the addressee ("Congrats on the new role, Marisol!")
+    unless it stands beside a person it names: then it is the person both know."""
+    assert strongest_hook(context(text)) == NAMED, hook_texts(text)
