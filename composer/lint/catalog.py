@@ -211,6 +211,8 @@ class Specifics:
     specific_date: re.Pattern[str]
     not_hooks: frozenset[str]
     vague: frozenset[str]
+    #: What they made ("your post about ..."): after these, a field word is the topic ("ai", "hiring").
+    content_nouns: frozenset[str]
     lead_window: int
     clause_end: frozenset[str]
     shared_markers: frozenset[str]
@@ -283,6 +285,7 @@ def lexicon() -> Lexicon:
             specific_date=re.compile(spec["specific_date"], re.IGNORECASE),
             not_hooks=_lower(spec["not_hooks"]),
             vague=_lower(spec["vague"]),
+            content_nouns=_lower(spec["content_nouns"]),
             lead_window=spec["lead_window"],
             clause_end=frozenset(spec["clause_end"]),
             shared_markers=frozenset(spec["shared_markers"]),

@@ -144,6 +144,7 @@ def lead_hooks(scan: Scan) -> list[Hook]:
     spec = lexicon().specifics
     hooks = []
     for span in ctx.spans("hook-lead"):
+        made = any(token.lower_ in spec.content_nouns for token in span)  # "your post about ..."
         for token in doc[span.end : span.end + spec.lead_window]:
             clause_ends = token.lower_ in spec.clause_end and (token.is_alpha or token.text == ";")
             if token.text in SENTENCE_END or "\n" in token.text or clause_ends:
@@ -152,8 +153,8 @@ def lead_hooks(scan: Scan) -> list[Hook]:
                 break  # the slot is an unfilled field: "we met at [Event]"
             if token.i in scan.excluded or token.is_punct or token.is_space or token.is_stop:
                 continue
-            if token.lower_ in spec.vague or token.lower_ in spec.not_hooks:
-                continue
+            if token.lower_ in spec.vague or (token.lower_ in spec.not_hooks and not made):
+                continue  # "your post about ai" names a topic; "your work in ai" reads the profile
             if is_word(token) or token.like_num:
                 hooks.append((span.start_char, token.idx + len(token.text), "hook phrase"))
                 break

@@ -106,6 +106,8 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "Hi Ida, I also work at Initech, two floors down!",
         "Great meeting you at the Vilnius Rust meetup, Ona!",
         "We met at the hack night in Porto, Portugal.",
+        "I finished reading your article on digital marketing last night.",
+        "Saw your post about AI hiring, thanks for writing it.",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
@@ -122,6 +124,7 @@ def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text:
         "Can we connect this week? Thank you. Sagar Kulkarni",
         "Always glad to meet fellow Data Scientists. Thanks in Advance.",
         "Congrats on the new role, Marisol!",
+        "Impressed by your work in sales and marketing.",
         "Hi Marisol, hope you are doing well. Happy to connect, Marisol.",
     ],
 )
