@@ -108,6 +108,10 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "We met at the hack night in Porto, Portugal.",
         "I finished reading your article on digital marketing last night.",
         "Saw your post about AI hiring, thanks for writing it.",
+        "Our mutual friend Ines Duarte says hello.",
+        "I see you know Tom Becker. Could you introduce me?",
+        "I work with your cousin Layla at Brightmoor.",
+        "We both know Tomasz from the climbing gym.",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
@@ -125,6 +129,7 @@ def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text:
         "Always glad to meet fellow Data Scientists. Thanks in Advance.",
         "Congrats on the new role, Marisol!",
         "Impressed by your work in sales and marketing.",
+        "I thought you may be interested in connecting.",
         "Hi Marisol, hope you are doing well. Happy to connect, Marisol.",
     ],
 )
@@ -135,8 +140,12 @@ def test_the_addressee_a_signature_and_a_year_of_study_are_not_hooks(text: str):
     assert strongest_hook(context(text)) is None, hook_texts(text)
 
 
-@pytest.mark.parametrize("text", ["We have a mutual friend, Tomasz Wolny.", "I think you know my cousin, Ines."])
+@pytest.mark.parametrize("text", ["I think you know my cousin, Ines.", "You may remember my flatmate, Ola Berg."])
 def test_a_name_that_says_who_a_person_is_is_not_the_addressee_spoken_to(text: str):
     """A name after a comma closing the note is the addressee ("Congrats on the new role, Marisol!")
     unless it stands beside a person it names: then it is the person both know."""
     assert strongest_hook(context(text)) == NAMED, hook_texts(text)
+
+
+def test_did_you_know_is_no_named_mutual():
+    assert strongest_hook(context("Did you know Globex is hiring again?")) != STATED
