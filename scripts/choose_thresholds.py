@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from composer.lint.catalog import DATA_DIR, Thresholds, thresholds  # noqa: E402
 from composer.lint.combine import english_decisions, sales_decision  # noqa: E402
-from composer.lint.context import Context  # noqa: E402
+from composer.lint.context import Context, word_count  # noqa: E402
 from composer.lint.hooks import sales_phrase_spans, strongest_hook, template_slot  # noqa: E402
 from composer.lint.rules.phrases import check_generic_phrase  # noqa: E402
 
@@ -60,6 +60,8 @@ class Evidence:
     slot: bool
     hook: str | None
     canned: bool
+    #: The note's length in words (composer.lint.context.word_count).
+    words: int
 
 
 def gather(notes: list[dict]) -> list[Evidence]:
@@ -87,6 +89,7 @@ def gather(notes: list[dict]) -> list[Evidence]:
                     slot,
                     strongest_hook(ctx),
                     bool(check_generic_phrase(ctx)),
+                    word_count(ctx.text),
                 )
             )
     return found
@@ -96,7 +99,7 @@ def sales_figures(evidence: list[Evidence], limits: Thresholds) -> tuple[float, 
     """(precision, recall) of sales-pitch on the notes."""
     tp = fp = fn = 0
     for e in evidence:
-        fired = sales_decision(e.phrase, e.scores["sales_pitch"], "both", limits) is not None
+        fired = sales_decision(e.phrase, e.scores["sales_pitch"], "both", limits, e.words) is not None
         truth = e.labels["sales_pitch"]
         tp, fp, fn = tp + (fired and truth), fp + (fired and not truth), fn + (truth and not fired)
     return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0)
@@ -106,7 +109,7 @@ def generic_figures(evidence: list[Evidence], limits: Thresholds) -> tuple[float
     """(generic recall, no-specifics false-alarm rate on personal notes)."""
     caught = generic = alarms = personal = 0
     for e in evidence:
-        _, fired = english_decisions(e.phrase, e.slot, e.hook, e.scores, "both", limits)
+        _, fired = english_decisions(e.phrase, e.slot, e.hook, e.scores, "both", limits, e.words)
         if e.labels["generic"]:
             generic += 1
             caught += bool(fired) or e.canned

@@ -139,7 +139,8 @@ class Thresholds:
     reaches `sales_phrase`; without a phrase, the score alone reports the note from `sales_alone`.
     `no-specifics`: with no hook found, the note is still quiet when `personal_specific` reaches
     `personal_veto`; with a hook, it fires anyway when `generic` reaches `generic_alone`; in a note
-    reported as a sales pitch, names alone count as no hook below `pitch_names_veto`.
+    reported as a sales pitch, names alone count as no hook below `pitch_names_veto`; a note of fewer
+    than `sales_alone_min_words` words is reported as a pitch only on a sales phrase.
     `classifier_alone` is the one threshold of the classifier-only mode that scripts/evaluate.py reports.
     A note in a judged language other than English has only the classifier's scores: `no-specifics`
     fires from `other_generic`, `sales-pitch` from `other_sales` (0.5 when classifier.yaml has none).
@@ -153,13 +154,17 @@ class Thresholds:
     other_generic: float = 0.5
     other_sales: float = 0.5
     pitch_names_veto: float = 0.0
+    #: A note of fewer words than this is never a pitch on its score alone ("Hi dear", "gm ☀️").
+    sales_alone_min_words: int = 0
 
 
 @cache
 def thresholds() -> Thresholds:
     """The thresholds in composer/data/lint/classifier.yaml."""
     raw = load_yaml(DATA_DIR / "classifier.yaml")
-    return Thresholds(**{name: float(raw[name]) for name in Thresholds.__dataclass_fields__ if name in raw})
+    fields = Thresholds.__dataclass_fields__
+    values: dict[str, Any] = {name: (int if fields[name].type == "int" else float)(raw[name]) for name in fields if name in raw}
+    return Thresholds(**values)
 
 
 # --------------------------------------------------------------------------- lexicon

@@ -8,7 +8,8 @@ generalises to wordings nobody listed, but cannot point at words. So:
 
 * `sales-pitch`: a sales phrase is reported (pointing at its words) when the classifier does not
   clearly disagree (`sales_phrase`); a note with no listed phrase is reported as a whole when the
-  classifier is confident (`sales_alone`), with its score in the message.
+  classifier is confident (`sales_alone`), with its score in the message, unless it is only a few
+  words (`sales_alone_min_words`: "Hi dear" scored 0.48 on the model's bias alone).
 * `no-specifics`: a hook the rules state outright (a hook phrase: "we met at ...", "fellow GDSC
   member", "I got your reference from ...", "thanks for the call") is never overruled, nor is a note
   that has one flagged for an unfilled field elsewhere; otherwise an unfilled field where the
@@ -36,14 +37,21 @@ PHRASE, SCORE, NO_HOOK, SLOT = "phrase", "score", "no hook", "slot"
 NAMED, STATED = "named", "stated"
 
 
-def sales_decision(phrase: bool, score: float | None, signals: str, limits: Thresholds) -> str | None:
-    """PHRASE (report the sales phrases), SCORE (report the note) or None."""
+def sales_decision(phrase: bool, score: float | None, signals: str, limits: Thresholds, words: int | None = None) -> str | None:
+    """PHRASE (report the sales phrases), SCORE (report the note) or None.
+
+    `words` is the note's length in words (`word_count`): a greeting alone ("Hi dear", "gm") gives the
+    classifier nothing to read but its bias, so a note shorter than `sales_alone_min_words` is never
+    a pitch on its score alone.
+    """
     if score is None:
         return PHRASE if phrase else None
     if signals == "classifier":
         return SCORE if score >= limits.classifier_alone else None
     if phrase and score >= limits.sales_phrase:
         return PHRASE
+    if words is not None and words < limits.sales_alone_min_words:
+        return None
     return SCORE if score >= limits.sales_alone else None
 
 
@@ -81,7 +89,13 @@ def no_specifics_decision(
 
 
 def english_decisions(
-    phrase: bool, slot: bool, hook: str | None, scores: dict[str, float] | None, signals: str, limits: Thresholds
+    phrase: bool,
+    slot: bool,
+    hook: str | None,
+    scores: dict[str, float] | None,
+    signals: str,
+    limits: Thresholds,
+    words: int | None = None,
 ) -> tuple[str | None, str | None]:
     """(sales-pitch decision, no-specifics decision) for an English note, as the linter makes them.
 
@@ -89,16 +103,19 @@ def english_decisions(
     evaluate.py); `scores` None means the rules decide alone.
     """
     get = (lambda label: None) if scores is None else scores.get
-    pitch = sales_decision(phrase, get("sales_pitch"), signals, limits)
+    pitch = sales_decision(phrase, get("sales_pitch"), signals, limits, words)
     specifics = no_specifics_decision(
         slot, hook, get("generic"), get("personal_specific"), signals, limits, pitched=pitch is not None
     )
     return pitch, specifics
 
 
-def other_language_sales_decision(score: float | None, limits: Thresholds) -> str | None:
+def other_language_sales_decision(score: float | None, limits: Thresholds, words: int | None = None) -> str | None:
     """SCORE or None, for a note in a judged language other than English: the sales phrases are English,
-    so the classifier's score alone decides (`other_sales`); without a score the note is not reported."""
+    so the classifier's score alone decides (`other_sales`), as in English never on a note shorter than
+    `sales_alone_min_words`; without a score the note is not reported."""
+    if words is not None and words < limits.sales_alone_min_words:
+        return None
     return SCORE if score is not None and score >= limits.other_sales else None
 
 

@@ -122,6 +122,13 @@ def span_hits(ctx: Context, spans: Iterable[tuple[int, int]]) -> list[Hit]:
 # --------------------------------------------------------------------------- placeholders
 
 _WORDS = re.compile(r"[A-Za-z']+")
+#: A word in any script: letters only, no digits or underscores.
+_ANY_WORD = re.compile(r"[^\W\d_]+")
+
+
+def word_count(text: str) -> int:
+    """How many words a note has (letters in any script; "Hi [Name] 😊" has two)."""
+    return len(_ANY_WORD.findall(text))
 
 
 def find_placeholders(text: str) -> list[tuple[int, int]]:

@@ -120,6 +120,7 @@ def test_thresholds_are_the_data_file():
         ({"sales_alone": 1.01, "sales_phrase": 1.01}, "sales-pitch", False),
         ({"personal_veto": 0.0, "generic_alone": 1.01}, "no-specifics", False),
         ({"personal_veto": 1.01}, "no-specifics", True),
+        ({"sales_alone": 0.0, "sales_phrase": 1.01, "sales_alone_min_words": 100}, "sales-pitch", False),
     ],
 )
 def test_the_checks_follow_the_thresholds_they_are_given(monkeypatch, limits: dict, rule: str, fires: bool):
@@ -137,6 +138,10 @@ def test_decisions():
     assert sales_decision(True, 0.3, "both", limits) == PHRASE
     assert sales_decision(False, 0.65, "both", limits) == SCORE
     assert sales_decision(True, 0.55, "classifier", limits) == SCORE
+    short = replace(limits, sales_alone_min_words=4)
+    assert sales_decision(False, 0.65, "both", short, words=3) is None  # "Hi dear": the model's bias, no pitch
+    assert sales_decision(True, 0.3, "both", short, words=3) == PHRASE  # a listed phrase still counts
+    assert sales_decision(False, 0.65, "both", short, words=4) == SCORE
     assert no_specifics_decision(True, None, 0.0, 1.0, "both", limits) == SLOT
     assert no_specifics_decision(False, None, 0.5, 0.6, "both", limits) == NO_HOOK
     assert no_specifics_decision(False, None, 0.5, 0.75, "both", limits) is None  # classifier: personal
@@ -189,7 +194,7 @@ def test_note_level_findings_say_which_signal_decided():
 def test_choose_thresholds_meets_its_bounds_on_synthetic_evidence():
     choose = load_script("choose_thresholds")
     evidence = [
-        choose.Evidence({"generic": g, "sales_pitch": s, "personal_specific": p}, scores, phrase, False, hook, False)
+        choose.Evidence({"generic": g, "sales_pitch": s, "personal_specific": p}, scores, phrase, False, hook, False, 12)
         for g, s, p, scores, phrase, hook in [
             (True, True, False, {"generic": 0.9, "sales_pitch": 0.9, "personal_specific": 0.1}, False, NAMED),
             (True, False, False, {"generic": 0.8, "sales_pitch": 0.2, "personal_specific": 0.2}, False, None),

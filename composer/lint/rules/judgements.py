@@ -21,7 +21,7 @@ from composer.lint.combine import (
     other_language_sales_decision,
     sales_decision,
 )
-from composer.lint.context import Context, Hit, span_hits, trimmed
+from composer.lint.context import Context, Hit, span_hits, trimmed, word_count
 from composer.lint.hooks import SIGNAL_TEXT, sales_phrase_spans, strongest_hook, template_slot
 from composer.lint.keys import HOOK_KEY
 from composer.lint.language import language_data, language_name
@@ -31,10 +31,11 @@ from composer.lint.rules.registry import register
 def sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
     """What decided `sales-pitch` for this note (`combine`), and the sales phrases found in it."""
     score = ctx.score("sales_pitch")
+    words = word_count(ctx.text)
     if not ctx.english:
-        return other_language_sales_decision(score, thresholds()), []
+        return other_language_sales_decision(score, thresholds(), words), []
     phrases = span_hits(ctx, sales_phrase_spans(ctx))
-    return sales_decision(bool(phrases), score, ctx.signals, thresholds()), phrases
+    return sales_decision(bool(phrases), score, ctx.signals, thresholds(), words), phrases
 
 
 @register("sales-pitch")
