@@ -112,6 +112,8 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "I see you know Tom Becker. Could you introduce me?",
         "I work with your cousin Layla at Brightmoor.",
         "We both know Tomasz from the climbing gym.",
+        "Thanks so much for all your support over these months!",
+        "Thank you for your time yesterday, it helped a lot.",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
@@ -130,6 +132,8 @@ def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text:
         "Congrats on the new role, Marisol!",
         "Impressed by your work in sales and marketing.",
         "I thought you may be interested in connecting.",
+        "I would like to join your network. Thank you for your time.",
+        "Looking to connect. Thank you so much for your support.",
         "Hi Marisol, hope you are doing well. Happy to connect, Marisol.",
     ],
 )
@@ -149,3 +153,9 @@ def test_a_name_that_says_who_a_person_is_is_not_the_addressee_spoken_to(text: s
 
 def test_did_you_know_is_no_named_mutual():
     assert strongest_hook(context("Did you know Globex is hiring again?")) != STATED
+
+
+def test_an_incoming_student_names_the_school_they_will_share():
+    """A self-introduction hides the sender's school ("I'm a student at Ridgeview") unless it says it is shared."""
+    assert strongest_hook(context("I'm a student at Ridgeview and want to connect.")) is None
+    assert strongest_hook(context("I'm an incoming student at Ridgeview this fall, could I ask about the program?")) == NAMED
