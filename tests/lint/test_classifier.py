@@ -268,3 +268,10 @@ def test_choose_calibration_recovers_a_known_correction():
     assert choose.log_loss([logit(s) for s in scores], truths, slope, intercept) <= choose.log_loss(
         [logit(s) for s in scores], truths, 1.0, 0.0
     )
+
+
+@pytest.mark.parametrize("text", ["Hi!", "Hi dear", "gm ☀️", "Yo yo 🤙", "Hola, ¿qué tal?"])
+def test_a_greeting_alone_is_never_a_sales_pitch(text: str):
+    """Three words give the classifier nothing but its bias to read: only a sales phrase makes them a pitch."""
+    assert thresholds().sales_alone_min_words > len(text.split())
+    assert "sales-pitch" not in {f.rule for f in lint_text(text)}
