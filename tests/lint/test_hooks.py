@@ -114,6 +114,7 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "We both know Tomasz from the climbing gym.",
         "Thanks so much for all your support over these months!",
         "Thank you for your time yesterday, it helped a lot.",
+        "loved ur talk on rust at the meetup",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
@@ -159,3 +160,8 @@ def test_an_incoming_student_names_the_school_they_will_share():
     """A self-introduction hides the sender's school ("I'm a student at Ridgeview") unless it says it is shared."""
     assert strongest_hook(context("I'm a student at Ridgeview and want to connect.")) is None
     assert strongest_hook(context("I'm an incoming student at Ridgeview this fall, could I ask about the program?")) == NAMED
+
+
+def test_a_job_someone_applied_for_is_no_shared_context():
+    """ "I applied for the Data Analyst role at Corvid": the company is a merge field, the role no shared thing."""
+    assert strongest_hook(context("Hi Lena, I recently applied for the Data Analyst role at Corvid.")) != STATED
