@@ -162,7 +162,7 @@ class Thresholds:
 def thresholds() -> Thresholds:
     """The thresholds in composer/data/lint/classifier.yaml."""
     raw = load_yaml(DATA_DIR / "classifier.yaml")
-    fields = Thresholds.__dataclass_fields__
+    fields = Thresholds.__dataclass_fields__  # annotations are strings here (`from __future__ import annotations`)
     values: dict[str, Any] = {name: (int if fields[name].type == "int" else float)(raw[name]) for name in fields if name in raw}
     return Thresholds(**values)
 

@@ -119,9 +119,6 @@ def span_hits(ctx: Context, spans: Iterable[tuple[int, int]]) -> list[Hit]:
     return [Hit(s, e) for s, e in merge((s, e) for s, e in spans if not ctx.in_placeholder(s, e))]
 
 
-# --------------------------------------------------------------------------- placeholders
-
-_WORDS = re.compile(r"[A-Za-z']+")
 #: A word in any script: letters only, no digits or underscores.
 _ANY_WORD = re.compile(r"[^\W\d_]+")
 
@@ -129,6 +126,11 @@ _ANY_WORD = re.compile(r"[^\W\d_]+")
 def word_count(text: str) -> int:
     """How many words a note has (letters in any script; "Hi [Name] 😊" has two)."""
     return len(_ANY_WORD.findall(text))
+
+
+# --------------------------------------------------------------------------- placeholders
+
+_WORDS = re.compile(r"[A-Za-z']+")
 
 
 def find_placeholders(text: str) -> list[tuple[int, int]]:
