@@ -315,6 +315,9 @@ def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str,
     if not item.judged:  # no finding means nothing here: unknown, never accepted as specific
         return ASK, [*generic, not_judged_reason(item.language)]
     hook = shared_context(item, data, recruiter=recruiter is not None)
+    pitchy = calibrate(item.scores).get("sales_pitch", 0.0)
+    if hook and pitchy >= data["accept_max_pitch"]:  # a real hook, and an offer the linter was not sure of
+        return ASK, [hook, f"but it reads a little like a pitch ({pitchy:.2f})"]
     if hook:
         return ACCEPT, [hook]
     if recruiter:

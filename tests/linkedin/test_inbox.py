@@ -135,6 +135,18 @@ def test_names_alone_accept_only_a_note_that_reads_as_personal(history_file: Pat
         assert decide(history, item, not_looking=False)[0] == action
 
 
+@pytest.mark.parametrize(("pitch", "action"), [(0.1, ACCEPT), (0.38, ASK)])
+def test_a_hook_that_may_be_selling_is_ask_not_accept(history_file: Path, pitch: float, action: str):
+    """A real hook beside a sales score under the linter's threshold: the reader decides, with the reason said."""
+    item = received("Hi Kim, thanks for liking my post on Arrow. We build tooling for Arrow pipelines.")
+    item.findings, item.hook = [], "stated"
+    item.scores = {**item.scores, "sales_pitch": pitch}  # sales_pitch ships uncalibrated (calibration.yaml)
+    with open_history(history_file) as history:
+        suggested, why = decide(history, item, not_looking=False)
+    assert suggested == action
+    assert ("reads a little like a pitch" in " ".join(why)) is (action == ASK)
+
+
 def test_a_recruiters_company_and_city_are_not_a_shared_context(history_file: Path):
     item = received("Hi Kim, I'm hiring a Head of Data for a Series B startup in Berlin. Would love to tell you more.")
     with open_history(history_file) as history:
