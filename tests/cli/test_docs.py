@@ -19,6 +19,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,13 +111,28 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return bool(actual) and expected[0].rstrip() == actual[0].rstrip() and matches(expected[1:], actual[1:])
 
 
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[list[str]]]]:
+    """Every example's outputs, run two at a time: each is a shell with its own home and scratch folder
+    (nothing is shared), and most of each is `invite` loading spaCy, so two cores halve the wait."""
+    pool = ThreadPoolExecutor(max_workers=2)
+
+    def run(example: Example) -> list[str]:
+        where = tmp_path_factory.mktemp("example")
+        return run_block(example, where / "home", scratch_folder(where / "work"))
+
+    futures = {e.id: pool.submit(run, e) for e in EXAMPLES if not e.directive.startswith("skip")}
+    yield futures
+    pool.shutdown(cancel_futures=True)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bash") is None, reason="the examples are shell sessions")
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
-def test_console_example_shows_what_a_person_sees(example: Example, tmp_path: Path):
+def test_console_example_shows_what_a_person_sees(example: Example, ran: dict[str, Future[list[str]]]):
     if example.directive.startswith("skip"):
         pytest.skip(example.directive)
-    outputs = run_block(example, tmp_path / "home", scratch_folder(tmp_path / "work"))
+    outputs = ran[example.id].result()
     assert len(outputs) == len(example.commands), outputs
     for (command, shown), actual in zip(example.commands, outputs, strict=True):
         expected = list(shown)
