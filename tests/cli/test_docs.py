@@ -117,11 +117,13 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[l
     (nothing is shared), and most of each is `invite` loading spaCy, so two cores halve the wait."""
     pool = ThreadPoolExecutor(max_workers=2)
 
-    def run(example: Example) -> list[str]:
-        where = tmp_path_factory.mktemp("example")
+    def run(example: Example, where: Path) -> list[str]:
         return run_block(example, where / "home", scratch_folder(where / "work"))
 
-    futures = {e.id: pool.submit(run, e) for e in EXAMPLES if not e.directive.startswith("skip")}
+    # The folders are made here, in one thread: pytest's temporary-folder factory is not thread-safe.
+    futures = {
+        e.id: pool.submit(run, e, tmp_path_factory.mktemp("example")) for e in EXAMPLES if not e.directive.startswith("skip")
+    }
     yield futures
     pool.shutdown(cancel_futures=True)
 
