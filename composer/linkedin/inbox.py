@@ -314,8 +314,9 @@ def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str,
     generic = [f.message for f in item.findings if f.rule in data["generic_rules"]]
     if not item.judged:  # no finding means nothing here: unknown, never accepted as specific
         return ASK, [*generic, not_judged_reason(item.language)]
-    hook = shared_context(item, data, recruiter=recruiter is not None)
-    pitchy = calibrate(item.scores).get("sales_pitch", 0.0)
+    scores = calibrate(item.scores)
+    hook = shared_context(item, data, scores, recruiter=recruiter is not None)
+    pitchy = scores.get("sales_pitch", 0.0)
     if hook and pitchy >= data["accept_max_pitch"]:  # a real hook, and an offer the linter was not sure of
         return ASK, [hook, f"but it reads a little like a pitch ({pitchy:.2f})"]
     if hook:
@@ -325,7 +326,7 @@ def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str,
     return ASK, generic or ["nothing in the note ties it to you (no name, event or shared context found)"]
 
 
-def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = False) -> str | None:
+def shared_context(item: Received, data: dict[str, Any], scores: dict[str, float], *, recruiter: bool = False) -> str | None:
     """Why the note names a context you share, or None: the positive evidence "accept" needs.
 
     A note with an unfilled template field never counts (it went to many people). A hook phrase
@@ -334,7 +335,7 @@ def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = Fa
     is as often the sender's company or the recipient's own employer), except in a recruiter's pitch,
     whose names are the job's (a company, a city), not something you share. The hook finder reads
     English: a note in another judged language counts when the classifier is confident it is personal
-    and `no-specifics` did not fire.
+    and `no-specifics` did not fire. `scores` are the note's calibrated scores (`calibrate`).
     """
     rules = {f.rule for f in item.findings}
     if "placeholder" in rules:
@@ -343,7 +344,7 @@ def shared_context(item: Received, data: dict[str, Any], *, recruiter: bool = Fa
         return "the note says how you are connected (a hook phrase)"
     if recruiter or "no-specifics" in rules:
         return None
-    personal = calibrate(item.scores).get("personal_specific", 0.0)
+    personal = scores.get("personal_specific", 0.0)
     if item.hook == "named" and personal >= data["named_personal"]:
         return f"the note names something specific to you (reads as personal, {personal:.2f})"
     if item.language != "en" and personal >= data["other_language_personal"]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, get_type_hints
 
 from composer.lint.findings import SEVERITIES
 from composer.resources import data_path, load_yaml
@@ -162,8 +162,8 @@ class Thresholds:
 def thresholds() -> Thresholds:
     """The thresholds in composer/data/lint/classifier.yaml."""
     raw = load_yaml(DATA_DIR / "classifier.yaml")
-    fields = Thresholds.__dataclass_fields__  # annotations are strings here (`from __future__ import annotations`)
-    values: dict[str, Any] = {name: (int if fields[name].type == "int" else float)(raw[name]) for name in fields if name in raw}
+    types = get_type_hints(Thresholds)  # int or float, whatever YAML made of the number
+    values: dict[str, Any] = {name: types[name](raw[name]) for name in types if name in raw}
     return Thresholds(**values)
 
 
