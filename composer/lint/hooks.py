@@ -299,7 +299,7 @@ def not_hook_tokens(ctx: Context) -> set[int]:
         for token in doc[span.end : span.end + 2 * spec.lead_window]:
             hyphen = token.text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "high-converting"
             if not clause and token.is_punct and token.text not in SENTENCE_END:
-                continue  # "Carlos here, cofounder at Wagmind": the clause starts after the comma
+                continue  # "Marco here, cofounder at Quillbase": the clause starts after the comma
             if token.text in SENTENCE_END or (token.lower_ in spec.clause_end and not hyphen) or "\n" in token.text:
                 break
             clause.append(token.i)
@@ -327,7 +327,7 @@ def pitch_sentences(ctx: Context) -> list[tuple[int, int]]:
 def sentence_start(doc: Doc, i: int) -> bool:
     """Whether token i opens a sentence, on any pipeline (no parser needed).
 
-    The first word after the greeting ("Hi Emre, Big fan of ...") opens one too: its capital is the
+    The first word after the greeting ("Hi Tomasz, Huge admirer of ...") opens one too: its capital is the
     sentence's, not a name's.
     """
     honorifics = lexicon().greeting.honorifics
@@ -357,7 +357,7 @@ def sentence_start(doc: Doc, i: int) -> bool:
 
 
 def after_greeting(doc: Doc) -> int | None:
-    """The index of the first word after "Hi Emre," (the greeting, the name, then punctuation), or None."""
+    """The index of the first word after "Hi Tomasz," (the greeting, the name, then punctuation), or None."""
     greet, names = greeting_tokens(doc)
     last = max(names) if names else greet
     if last is None:

@@ -157,7 +157,7 @@ def test_a_recruiters_company_and_city_are_not_a_shared_context(history_file: Pa
 @pytest.mark.parametrize(
     "note",
     [
-        "Hi Kim, I saw you recruit for platform teams. I'm a backend developer and would like to be on your list.",
+        "Hi Kim, I know you recruit for platform teams. I'm a backend developer and would like to be on your list.",
         "Hi Kim, are you currently hiring? I finish my statistics degree in June.",
         "Hi Kim, could your recruiter tell me if the data team takes interns?",
     ],

@@ -127,7 +127,7 @@ def test_the_checks_follow_the_thresholds_they_are_given(monkeypatch, limits: di
     """The same note fires or not as the data says: no threshold is hidden in code."""
     changed = replace(thresholds(), **limits)
     monkeypatch.setattr(judgements, "thresholds", lambda: changed)
-    text = "so happy to find you here after all these years! Can I send you our price list?"
+    text = "so happy to finally find you on here, it has been ages! Can I send you our price list?"
     assert bool([f for f in lint_text(text) if f.rule == rule]) is fires
 
 
@@ -187,7 +187,7 @@ def test_note_level_findings_say_which_signal_decided():
     pitch = "We just published a free 40-page guide on ERP migration. Want a copy?"
     [sales] = [f for f in lint_text(pitch) if f.rule == "sales-pitch"]
     assert re.fullmatch(r"reads as a sales pitch \((0\.\d\d|1\.00)\)", sales.message) and sales.start == 0
-    [generic] = [f for f in lint_text("Judging from your profile you have achieved a lot.") if f.rule == "no-specifics"]
+    [generic] = [f for f in lint_text("Looking at your profile, you have clearly done a lot.") if f.rule == "no-specifics"]
     assert "no name, date or hook phrase found" in generic.message
 
 
