@@ -115,6 +115,9 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "Thanks so much for all your support over these months!",
         "Thank you for your time yesterday, it helped a lot.",
         "ur keynote on wasm at the meetup was great",
+        "Your newsletter issue on SQL window functions was my favourite.",
+        "It was a pleasure interviewing you for the analyst role.",
+        "We sang in the same choir in Porto!",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
