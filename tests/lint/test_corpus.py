@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -130,3 +131,49 @@ def test_different_notes_in_the_same_script_are_not_near_duplicates():
     ]
     assert NEAR.find_pairs(arabic) == []
     assert NEAR.main([str(CORPUS)]) == 0
+
+
+#: Where the project's own writing lives (the corpus has its own near-duplicate check above).
+WRITTEN = ["README.md", "composer", "docs", "message_templates", "samples", "scripts", "bench", "tests"]
+#: Eight words in a row: shorter runs are everyone's phrases ("great meeting you at the ...").
+RUN = 8
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    words = _words(text)
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_DEV.is_file(), reason="the real notes (../shared/data/real-dev.jsonl) are not beside this checkout")
+def test_no_file_in_the_repository_repeats_a_real_notes_wording(notes: list[dict]):
+    """REAL-DEV.md: no note or phrase of a real note goes into code, tests, fixtures or docs.
+
+    Error analysis reads real notes; a test example written just after can echo one. A run of eight
+    words that one real note has counts, unless two real notes share it (LinkedIn's own lines, "I'd
+    like to connect with you on LinkedIn") or the project's notes already had it (the corpus and the
+    older labeled sets in tests/data, which predate the real notes).
+    """
+    per_note = [_runs(json.loads(line)["text"]) for line in REAL_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seen = Counter(run for runs in per_note for run in runs)
+    ours = set().union(*(_runs(n["text"]) for n in notes))
+    for path in (REPO / "tests" / "data").glob("*.jsonl"):
+        ours |= set().union(
+            *(_runs(json.loads(line)["text"]) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        )
+    copied = {run for run, count in seen.items() if count == 1} - ours
+    files = [REPO / name for name in WRITTEN if (REPO / name).is_file()]
+    files += [p for name in WRITTEN if (REPO / name).is_dir() for p in (REPO / name).rglob("*") if p.is_file()]
+    echoes = []
+    for path in files:
+        if path.suffix not in {".py", ".md", ".yaml", ".jsonl", ".json", ".txt", ".toml", ".csv", ".jinja", ".cfg"}:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            found = _runs(line) & copied
+            if found:
+                echoes.append(f"{path.relative_to(REPO)}:{number}: {' '.join(min(found))}")
+    assert echoes == []
