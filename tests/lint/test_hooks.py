@@ -118,6 +118,7 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "Your newsletter issue on SQL window functions was my favourite.",
         "It was a pleasure interviewing you for the analyst role.",
         "We sang in the same choir in Porto!",
+        "I understand you're evaluating Dagster for the data team.",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
@@ -136,6 +137,7 @@ def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text:
         "Congrats on the new role, Marisol!",
         "Really impressed by your work in finance and operations.",
         "I thought you may be interested in connecting.",
+        "I heard you are interested in new technologies.",
         "I would like to join your network. Thank you for your time.",
         "Looking to connect. Thank you so much for your support.",
         "Hi Marisol, hope you are doing well. Happy to connect, Marisol.",
