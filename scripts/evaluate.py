@@ -341,7 +341,7 @@ def leave_one_writer_out(workdir: Path) -> dict[str, Any]:
     found = gather(english)
     agree = sum(rejudge(j, e, thresholds()).fired == j.fired for j, e in zip(shipped, found, strict=True))
     result: dict[str, Any] = {"reproduced": [agree, len(english)], "rows": [], "reference": [], "thresholds": {}}
-    pipe = get_pipeline().nlp.get_pipe(CLASSIFIER_PIPE)
+    pipe: Any = get_pipeline().nlp.get_pipe(CLASSIFIER_PIPE)  # a trained TextCategorizer (from_disk), typed as a callable
     try:
         for writer in sorted({n["writer"] for n in english}):
             folder = workdir / writer
