@@ -119,6 +119,7 @@ def test_a_shared_job_title_or_a_thank_you_for_connecting_is_not_a_hook(text: st
         "It was a pleasure interviewing you for the analyst role.",
         "We sang in the same choir in Porto!",
         "I understand you're evaluating Dagster for the data team.",
+        "We share a few mutual contacts, including Dana Whitfield.",
     ],
 )
 def test_a_named_community_or_a_thank_you_for_something_they_did_is_a_hook(text: str):
