@@ -49,6 +49,9 @@ class LanguageData:
     ukrainian_letters: frozenset[str]
     script_share: float
     default_invitations: re.Pattern[str]
+    #: Stock phrases in other languages ("ampliar mi red"): canned like the default text, but not
+    #: LinkedIn's own sentence, so `invite lint --fix` leaves them alone.
+    canned: re.Pattern[str]
     #: The languages whose notes are judged for generic wording and pitches (English among them).
     judged: tuple[str, ...]
     #: What `not-english` says of a judged note ("judged") and of any other ("not_judged").
@@ -76,15 +79,19 @@ def _spacy_stop_words(code: str) -> frozenset[str]:
     return frozenset(w.lower() for w in getattr(module, "STOP_WORDS", ()))
 
 
-def _phrases(entries: dict[str, list[str]]) -> re.Pattern[str]:
-    """One case-insensitive regex for every default invitation; spaces match any whitespace, quotes either kind."""
+def _phrases(entries: dict[str, list[str]], *, whole_words: bool = False) -> re.Pattern[str]:
+    """One case-insensitive regex for every phrase; spaces match any whitespace, quotes either kind.
+
+    `whole_words`: a phrase may not start or end inside a word (the stock phrases are short; the default
+    texts are long, and some are in scripts written without spaces)."""
     alternatives = []
     for phrases in entries.values():
         for phrase in phrases:
             words = [re.sub("['’]", "['’]", re.escape(w)) for w in phrase.split()]  # one pass: either quote matches
             alternatives.append(r"\s+".join(words))
     alternatives.sort(key=len, reverse=True)  # the longest variant wins at a position
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    joined = "|".join(alternatives)
+    return re.compile(rf"(?<!\w)(?:{joined})(?!\w)" if whole_words else joined, re.IGNORECASE)
 
 
 def _index(vocabularies: dict[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
@@ -108,6 +115,7 @@ def language_data() -> LanguageData:
         ukrainian_letters=frozenset(raw["ukrainian_letters"]),
         script_share=raw["script_share"],
         default_invitations=_phrases(raw["default_invitations"]),
+        canned=_phrases(raw["canned_phrases"], whole_words=True),
         judged=tuple(raw["judged"]),
         judgement=dict(raw["judgement"]),
         names=dict(raw["names"]),
@@ -200,6 +208,11 @@ def detect_language(text: str) -> str:
 def default_invitations(text: str) -> list[tuple[int, int]]:
     """(start, end) of LinkedIn's default invitation text, in any of the languages listed."""
     return [(m.start(), m.end()) for m in language_data().default_invitations.finditer(text)]
+
+
+def canned_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the stock phrases listed for other languages ("élargir mon réseau")."""
+    return [(m.start(), m.end()) for m in language_data().canned.finditer(text)]
 
 
 def is_judged(language: str) -> bool:

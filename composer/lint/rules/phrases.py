@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from composer.lint.catalog import lexicon
 from composer.lint.context import Context, Hit, greeting_tokens, span_hits, trimmed
-from composer.lint.language import default_invitations
+from composer.lint.language import canned_phrases, default_invitations
 from composer.lint.rules.registry import register
 
 if TYPE_CHECKING:
@@ -26,11 +26,12 @@ def _said_by_sender(span: Span) -> bool:
 
 @register("generic-phrase")
 def check_generic_phrase(ctx: Context) -> list[Hit]:
-    """Canned phrases from the patterns (English) and LinkedIn's default text in any language."""
+    """Canned phrases from the patterns (English), LinkedIn's default text in any language, and the
+    stock phrases listed for other languages."""
     if ctx.signals == "classifier":
         return []
     spans = [(s.start_char, s.end_char) for s in ctx.spans("generic-phrase") if _said_by_sender(s)]
-    return span_hits(ctx, [*spans, *default_invitations(ctx.text)])
+    return span_hits(ctx, [*spans, *default_invitations(ctx.text), *canned_phrases(ctx.text)])
 
 
 @register("no-greeting")
