@@ -269,12 +269,14 @@ DECIDED = {None: "quiet", "phrase": "on the phrase", "score": "by score", "no ho
 def add_evidence(judged: list[Judged], signals: str) -> None:
     """Fill in `evidence` for the notes with an error (the rules re-run on them, NER on every one)."""
     from composer.lint.catalog import thresholds
+    from composer.lint.language import is_judged
 
     wrong = [j for j in judged if error_kinds(j)]
     limits = thresholds()
     for note, found in zip(wrong, gather_evidence(wrong), strict=True):
-        if note.language != "en":
-            note.evidence = {key: f"not judged ({note.language})" for key in ("specifics", "pitch")}
+        if note.language != "en":  # the rules read English: the classifier alone judged it, or nothing did
+            how = "classifier alone" if is_judged(note.language) else "not judged"
+            note.evidence = {key: f"{how} ({note.language})" for key in ("specifics", "pitch")}
         else:
             note.evidence = describe(found, limits, signals)
 
