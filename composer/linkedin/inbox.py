@@ -323,7 +323,22 @@ def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str,
         return ACCEPT, [hook]
     if recruiter:
         return ASK, [f"a recruiter's pitch ({recruiter!r}): accept if you are looking", *generic]
-    return ASK, generic or ["nothing in the note ties it to you (no name, event or shared context found)"]
+    return ASK, generic or [no_context_reason(item, scores, data)]
+
+
+def no_context_reason(item: Received, scores: dict[str, float], data: dict[str, Any]) -> str:
+    """Why a note with no finding is still "ask": it names nothing, or its names did not read as shared.
+
+    Names alone ("Acme", "Berlin") need the classifier to agree the note is personal (`named_personal`);
+    saying "no name found" beside a note that names a conference would read as a bug.
+    """
+    if item.hook == "named":
+        personal = scores.get("personal_specific", 0.0)
+        return (
+            f"it names something, but not clearly something you share (reads as personal {personal:.2f}, "
+            f"{data['named_personal']:.2f} needed)"
+        )
+    return "nothing in the note ties it to you (no name, event or shared context found)"
 
 
 def shared_context(item: Received, data: dict[str, Any], scores: dict[str, float], *, recruiter: bool = False) -> str | None:

@@ -17,6 +17,7 @@ import pytest
 
 from composer.history.store import Note, open_history
 from composer.linkedin.inbox import ACCEPT, ASK, IGNORE, Received, decide, suggest
+from composer.linkedin.settings import settings
 from composer.lint import lint_results
 from tests.helpers import load_script, run_cli
 from tests.linkedin.exports import connections_csv, invitations_csv, write_export
@@ -132,7 +133,13 @@ def test_names_alone_accept_only_a_note_that_reads_as_personal(history_file: Pat
     raw = 1 / (1 + pow(2.718281828459045, -((logit(personal) - intercept) / slope)))  # the raw score printed as `personal`
     item.scores = {**item.scores, "personal_specific": raw}
     with open_history(history_file) as history:
-        assert decide(history, item, not_looking=False)[0] == action
+        suggested, why = decide(history, item, not_looking=False)
+    assert suggested == action
+    needed = settings()["inbox"]["named_personal"]
+    if action == ASK:  # the reason says what was found, not "no name found"
+        assert why == [
+            f"it names something, but not clearly something you share (reads as personal {personal:.2f}, {needed:.2f} needed)"
+        ]
 
 
 @pytest.mark.parametrize(("pitch", "action"), [(0.1, ACCEPT), (0.38, ASK)])
