@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from composer.lint.catalog import DATA_DIR, Thresholds, thresholds  # noqa: E402
 from composer.lint.combine import english_decisions, sales_decision  # noqa: E402
 from composer.lint.context import Context, word_count  # noqa: E402
-from composer.lint.hooks import sales_phrase_spans, strongest_hook, template_slot  # noqa: E402
+from composer.lint.hooks import job_seeking, sales_phrase_spans, strongest_hook, template_slot  # noqa: E402
 from composer.lint.rules.phrases import check_generic_phrase  # noqa: E402
 
 CORPUS = REPO / "corpus" / "notes.jsonl"
@@ -62,6 +62,8 @@ class Evidence:
     canned: bool
     #: The note's length in words (composer.lint.context.word_count).
     words: int
+    #: The sender asks for a job for themselves (composer.lint.hooks.job_seeking).
+    seeking: bool = False
 
 
 def gather(notes: list[dict]) -> list[Evidence]:
@@ -90,6 +92,7 @@ def gather(notes: list[dict]) -> list[Evidence]:
                     strongest_hook(ctx),
                     bool(check_generic_phrase(ctx)),
                     word_count(ctx.text),
+                    job_seeking(ctx),
                 )
             )
     return found
@@ -99,7 +102,7 @@ def sales_figures(evidence: list[Evidence], limits: Thresholds) -> tuple[float, 
     """(precision, recall) of sales-pitch on the notes."""
     tp = fp = fn = 0
     for e in evidence:
-        fired = sales_decision(e.phrase, e.scores["sales_pitch"], "both", limits, e.words) is not None
+        fired = sales_decision(e.phrase, e.scores["sales_pitch"], "both", limits, e.words, e.seeking) is not None
         truth = e.labels["sales_pitch"]
         tp, fp, fn = tp + (fired and truth), fp + (fired and not truth), fn + (truth and not fired)
     return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0)
@@ -109,7 +112,7 @@ def generic_figures(evidence: list[Evidence], limits: Thresholds) -> tuple[float
     """(generic recall, no-specifics false-alarm rate on personal notes)."""
     caught = generic = alarms = personal = 0
     for e in evidence:
-        _, fired = english_decisions(e.phrase, e.slot, e.hook, e.scores, "both", limits, e.words)
+        _, fired = english_decisions(e.phrase, e.slot, e.hook, e.scores, "both", limits, e.words, e.seeking)
         if e.labels["generic"]:
             generic += 1
             caught += bool(fired) or e.canned

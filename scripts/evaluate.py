@@ -255,7 +255,7 @@ def describe(found: Evidence, limits: Thresholds, signals: str) -> dict[str, str
     scores = None if signals == "rules" else found.scores
     hook = "slot" if found.slot else f"{found.hook or 'no'} hook"
     canned = ", canned phrase" if found.canned else ""
-    pitch, decision = english_decisions(found.phrase, found.slot, found.hook, scores, signals, limits, found.words)
+    pitch, decision = english_decisions(found.phrase, found.slot, found.hook, scores, signals, limits, found.words, found.seeking)
     return {
         "specifics": f"{hook}{canned} -> no-specifics {DECIDED[decision]}",
         "pitch": f"{'a' if found.phrase else 'no'} sales phrase -> sales-pitch {DECIDED[pitch]}",
@@ -312,7 +312,7 @@ def rejudge(note: Judged, found: Evidence, limits: Thresholds) -> Judged:
         return note
     fired = set(note.fired - {"no-specifics", "sales-pitch"})
     scores = found.scores
-    pitch, specifics = english_decisions(found.phrase, found.slot, found.hook, scores, "both", limits, found.words)
+    pitch, specifics = english_decisions(found.phrase, found.slot, found.hook, scores, "both", limits, found.words, found.seeking)
     if specifics:
         fired.add("no-specifics")
     if pitch:

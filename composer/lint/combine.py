@@ -9,7 +9,8 @@ generalises to wordings nobody listed, but cannot point at words. So:
 * `sales-pitch`: a sales phrase is reported (pointing at its words) when the classifier does not
   clearly disagree (`sales_phrase`); a note with no listed phrase is reported as a whole when the
   classifier is confident (`sales_alone`), with its score in the message, unless it is only a few
-  words (`sales_alone_min_words`: "Hi dear" scored 0.48 on the model's bias alone).
+  words (`sales_alone_min_words`: "Hi dear" scored 0.48 on the model's bias alone) or a job seeker
+  asking for a job for themselves (the `seeking` patterns: they ask, they do not offer).
 * `no-specifics`: a hook the rules state outright (a hook phrase: "we met at ...", "fellow GDSC
   member", "I got your reference from ...", "thanks for the call") is never overruled, nor is a note
   that has one flagged for an unfilled field elsewhere; otherwise an unfilled field where the
@@ -37,12 +38,22 @@ PHRASE, SCORE, NO_HOOK, SLOT = "phrase", "score", "no hook", "slot"
 NAMED, STATED = "named", "stated"
 
 
-def sales_decision(phrase: bool, score: float | None, signals: str, limits: Thresholds, words: int | None = None) -> str | None:
+def sales_decision(
+    phrase: bool,
+    score: float | None,
+    signals: str,
+    limits: Thresholds,
+    words: int | None = None,
+    seeking: bool = False,
+) -> str | None:
     """PHRASE (report the sales phrases), SCORE (report the note) or None.
 
     `words` is the note's length in words (`word_count`): a greeting alone ("Hi dear", "gm") gives the
     classifier nothing to read but its bias, so a note shorter than `sales_alone_min_words` is never
-    a pitch on its score alone.
+    a pitch on its score alone. `seeking`: the sender asks for a job for themselves ("I'm exploring
+    data roles", "how I might fit", "I applied for"); a job seeker asks rather than offers
+    (docs/labeling.md), and the classifier confuses their "roles" and "opportunities" with a
+    recruiter's, so such a note is a pitch only by a listed sales phrase, never by its score alone.
     """
     if score is None:
         return PHRASE if phrase else None
@@ -50,7 +61,7 @@ def sales_decision(phrase: bool, score: float | None, signals: str, limits: Thre
         return SCORE if score >= limits.classifier_alone else None
     if phrase and score >= limits.sales_phrase:
         return PHRASE
-    if words is not None and words < limits.sales_alone_min_words:
+    if seeking or (words is not None and words < limits.sales_alone_min_words):
         return None
     return SCORE if score >= limits.sales_alone else None
 
@@ -96,6 +107,7 @@ def english_decisions(
     signals: str,
     limits: Thresholds,
     words: int | None = None,
+    seeking: bool = False,
 ) -> tuple[str | None, str | None]:
     """(sales-pitch decision, no-specifics decision) for an English note, as the linter makes them.
 
@@ -103,7 +115,7 @@ def english_decisions(
     evaluate.py); `scores` None means the rules decide alone.
     """
     get = (lambda label: None) if scores is None else scores.get
-    pitch = sales_decision(phrase, get("sales_pitch"), signals, limits, words)
+    pitch = sales_decision(phrase, get("sales_pitch"), signals, limits, words, seeking)
     specifics = no_specifics_decision(
         slot, hook, get("generic"), get("personal_specific"), signals, limits, pitched=pitch is not None
     )

@@ -191,6 +191,12 @@ def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if not any(start <= s and e <= end for start, end in stated)]
 
 
+def job_seeking(ctx: Context) -> bool:
+    """Whether the sender asks for a job for themselves ("I'm exploring data roles", "I applied for"):
+    the `seeking` patterns, outside placeholders (`combine.sales_decision` says what it changes)."""
+    return any(not ctx.in_placeholder(s.start_char, s.end_char) for s in ctx.spans("seeking"))
+
+
 # --------------------------------------------------------------------------- what cannot be a hook
 
 

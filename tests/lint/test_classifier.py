@@ -150,6 +150,31 @@ def test_decisions():
     assert no_specifics_decision(False, NAMED, None, None, "rules", limits) is None
 
 
+def test_a_job_seeker_is_a_pitch_only_by_a_listed_phrase():
+    """A job seeker asks rather than offers: the score alone never makes the note a pitch, a listed phrase still does."""
+    limits = Thresholds(sales_phrase=0.2, sales_alone=0.6, personal_veto=0.7, generic_alone=0.8, classifier_alone=0.5)
+    assert sales_decision(False, 0.95, "both", limits, words=20, seeking=True) is None
+    assert sales_decision(True, 0.95, "both", limits, words=20, seeking=True) == PHRASE
+
+
+@pytest.mark.parametrize(
+    ("text", "seeker"),
+    [
+        ("Hi Ken, I'm exploring full-time UX research roles in Toronto after five years at an agency. Open to connecting?", True),
+        ("Hi Ana, I recently applied for the analyst opening on your team and would love to hear how I might fit.", True),
+        ("Hello Priya, I am seeking an internship in supply chain this summer. Could I send you my CV?", True),
+        # a recruiter's "looking for ... roles" is someone else's job: the note stays a pitch
+        ("Hi Sam, I'm looking for Java developers for roles in Berlin. Open to a chat?", False),
+        ("Hi Sam, we are exploring partnerships with clinics like yours. Worth a call?", False),
+    ],
+)
+def test_a_job_seekers_note_is_not_a_pitch_on_its_score_alone(monkeypatch, text: str, seeker: bool):
+    """End to end, with `sales_alone` at 0 so that any note is a pitch by its score unless it is a job seeker's."""
+    changed = replace(thresholds(), sales_alone=0.0)
+    monkeypatch.setattr(judgements, "thresholds", lambda: changed)
+    assert ("sales-pitch" in {f.rule for f in lint_text(text)}) is not seeker
+
+
 def test_names_in_a_pitch_are_no_hook_unless_the_note_reads_personal():
     """A pitch's names are the sender's product, clients and places (`pitch_names_veto`)."""
     limits = Thresholds(0.2, 0.6, 0.7, 0.8, 0.5, pitch_names_veto=0.3)

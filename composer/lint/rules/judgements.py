@@ -22,7 +22,7 @@ from composer.lint.combine import (
     sales_decision,
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed, word_count
-from composer.lint.hooks import SIGNAL_TEXT, sales_phrase_spans, strongest_hook, template_slot
+from composer.lint.hooks import SIGNAL_TEXT, job_seeking, sales_phrase_spans, strongest_hook, template_slot
 from composer.lint.keys import HOOK_KEY
 from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
@@ -35,7 +35,7 @@ def sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
     if not ctx.english:
         return other_language_sales_decision(score, thresholds(), words), []
     phrases = span_hits(ctx, sales_phrase_spans(ctx))
-    return sales_decision(bool(phrases), score, ctx.signals, thresholds(), words), phrases
+    return sales_decision(bool(phrases), score, ctx.signals, thresholds(), words, job_seeking(ctx)), phrases
 
 
 @register("sales-pitch")
