@@ -47,6 +47,26 @@ def test_plain_hooks_are_stated(text: str):
 
 
 @pytest.mark.parametrize(
+    ("text", "hook"),
+    [
+        # where the sender found them, when it is a named or shared place
+        ("Hi Noor, I found your name on the Leeds Data Week speaker lineup and wanted to say hello.", STATED),
+        ("Hi Tom, I came across your profile through our alumni directory; I'm a 2019 grad as well.", STATED),
+        ("hey, spotted your profile in the Rustaceans Discord, small world!", STATED),
+        ("Hi Ana, I've been following your newsletter since its third issue on seed pricing.", STATED),
+        # where anyone finds anyone: no hook
+        ("Hi Tom, I came across your profile through a search and would welcome a connection.", None),
+        ("I found your profile on LinkedIn and would like to connect.", None),
+        ("Hello, I saw your profile in my feed, please connect.", None),
+        ("I've been following you since the beginning, would love to connect.", None),
+    ],
+)
+def test_where_they_were_found_is_a_hook_only_when_it_names_a_place(text: str, hook: str | None):
+    """ "Found your name on the <named> list" says where you cross paths; "found your profile in search" does not."""
+    assert strongest_hook(context(text)) == hook
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Hello there! This is Priyanka from Zentrox Labs. We build dashboards for retailers.",
