@@ -62,8 +62,21 @@ def test_plain_hooks_are_stated(text: str):
     ],
 )
 def test_where_they_were_found_is_a_hook_only_when_it_names_a_place(text: str, hook: str | None):
-    """ "Found your name on the <named> list" says where you cross paths; "found your profile in search" does not."""
+    """A named list or group says where your paths crossed; "found your profile in search" does not."""
     assert strongest_hook(context(text)) == hook
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Ana, I found your profile on Sales Navigator and wanted to connect.",
+        "I came across your profile on Upwork and thought we should talk.",
+        "Found your name in People You May Know, so here I am.",
+    ],
+)
+def test_a_platform_where_anyone_finds_anyone_is_no_stated_hook(text: str):
+    """A prospecting tool or a marketplace is where a mass sender finds everyone: not a place you share."""
+    assert strongest_hook(context(text)) != STATED
 
 
 @pytest.mark.parametrize(
