@@ -243,6 +243,7 @@ def test_pty_note_copied_then_interrupted_is_still_recorded(env, tmp_path):
     child.send(Keyboard.Enter)
     child.expect("What next")
     child.send(Keyboard.Enter)  # Copy to clipboard (without a clipboard tool: OSC 52 or printed to copy by hand)
+    child.expect("(copied to the|no) clipboard")  # the copy's outcome, not the menu drawn again before it ran
     child.expect("What next")
     child.send(Keyboard.CtrlC)
     assert finish(child) == 130
