@@ -9,7 +9,7 @@ import pytest
 
 from composer.lint.combine import NAMED, STATED
 from composer.lint.context import Context
-from composer.lint.hooks import find_hooks, strongest_hook
+from composer.lint.hooks import find_hooks, sales_phrase_spans, strongest_hook
 from composer.lint.keys import LINT_PIPE
 from composer.lint.pipeline import get_pipeline
 
@@ -54,6 +54,7 @@ def test_plain_hooks_are_stated(text: str):
         ("Hi Tom, I came across your profile through our alumni directory; I'm a 2019 grad as well.", STATED),
         ("hey, spotted your profile in the Rustaceans Discord, small world!", STATED),
         ("Hi Ana, I've been following your newsletter since its third issue on seed pricing.", STATED),
+        ("hi, found your LinkedIn profile on Priya's thread about Airflow retries, thanks for the tips", STATED),
         # where anyone finds anyone: no hook
         ("Hi Tom, I came across your profile through a search and would welcome a connection.", None),
         ("I found your profile on LinkedIn and would like to connect.", None),
@@ -63,6 +64,25 @@ def test_plain_hooks_are_stated(text: str):
 )
 def test_where_they_were_found_is_a_hook_only_when_it_names_a_place(text: str, hook: str | None):
     """A named list or group says where your paths crossed; "found your profile in search" does not."""
+    assert strongest_hook(context(text)) == hook
+
+
+@pytest.mark.parametrize(
+    ("text", "hook"),
+    [
+        ("Really liked your breakdown of the Basel IV capital rules, so wanted to connect.", STATED),
+        ("Your coverage of the Porto transit strike was the clearest I read.", STATED),
+        ("Not sure we managed to connect at Data Council Austin, so I'm saying hi here.", STATED),
+        ("Looking forward to connecting at the Nairobi Fintech Week dinner!", STATED),
+        # no named occasion, and the sender's own work: no stated hook
+        ("Would love to connect at some point.", None),
+        ("Looking forward to connecting at your earliest convenience.", None),
+        ("Please find the summary of our recent report on the Global Cocoa Market attached.", NAMED),
+    ],
+)
+def test_their_named_work_or_a_named_occasion_is_a_stated_hook(text: str, hook: str | None):
+    """A breakdown or coverage of something named is their work, like a post; "connect at" a named event is
+    where paths crossed. "connect at some point" names nothing, and "the report on" is the sender's."""
     assert strongest_hook(context(text)) == hook
 
 
@@ -204,3 +224,25 @@ def test_an_incoming_student_names_the_school_they_will_share():
 def test_a_job_someone_applied_for_is_no_shared_context():
     """ "I applied for the Data Analyst role at Corvid": the company is a merge field, the role no shared thing."""
     assert strongest_hook(context("Hi Lena, I recently applied for the Data Analyst role at Corvid.")) != STATED
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Hi Dana, I work with dental clinics like yours on patient no-shows.", "work with dental clinics like yours"),
+        ("Hi Lea, at Brightdesk, we focus on rota planning for care homes.", "at Brightdesk, we focus"),
+        ("Hi Omar, you'd be a great fit for a senior data role with our client.", "you'd be a great fit"),
+        ("I'm putting together a founders' circle and you came up as a strong candidate.", "came up as a strong candidate"),
+        ("Thanks for registering for our cloud cost clinic! Happy to connect here too.", "Thanks for registering"),
+        # the sender's wish, the reader's fit and a met-at: no sales phrase
+        ("I'm a graduate hoping to work at companies like yours one day.", None),
+        ("I believe I'd be a strong fit for the analyst opening on your team.", None),
+        ("At DevFest, we talked about typed Python; great to connect.", None),
+    ],
+)
+def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
+    """Serving "companies like yours", "At <company>, we focus on", telling the reader they would fit, thanking
+    them for a sign-up: offers without sales words. A seeker's own fit or wish, and a met-at, are not offers."""
+    ctx = context(text)
+    found = [text[start:end] for start, end in sales_phrase_spans(ctx)]
+    assert (phrase in found) if phrase else found == []
