@@ -64,6 +64,7 @@ def verdict_of(linted: Linted, version: str) -> Verdict:
         judged=linted.judged,
         language=linted.language,
         hook=linted.hook,
+        seeking=linted.seeking,
         scores=dict(linted.scores),
         findings=[finding.to_dict() for finding in linted.findings],
         length=note_length(linted.text),

@@ -61,6 +61,8 @@ class Received:
     #: The strongest hook the linter found ("stated", "named" or None) and the classifier's scores.
     hook: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    #: Whether the sender asks for a job for themselves (`Linted.seeking`): their "roles" are no recruiter's.
+    seeking: bool = False
     #: The invitation's row in the history (0: not read from one).
     id: int = 0
 
@@ -162,7 +164,7 @@ def judged(history: History, items: list[Received]) -> None:
         verdict = stored.get(item.id)
         if verdict is not None:
             item.findings, item.language, item.judged = verdicts.findings_of(verdict), verdict.language, verdict.judged
-            item.hook, item.scores = verdict.hook, verdict.scores
+            item.hook, item.scores, item.seeking = verdict.hook, verdict.scores, verdict.seeking
 
 
 @dataclass
@@ -256,7 +258,7 @@ def suggest(history: History, items: list[Received], *, not_looking: bool, limit
     for result in lint_results(with_notes, limit=limit):
         item = items[result.id]
         item.findings, item.language, item.judged = result.findings, result.language, result.judged
-        item.hook, item.scores = result.hook, result.scores
+        item.hook, item.scores, item.seeking = result.hook, result.scores, result.seeking
     lookups = _Remembered(history)
     for item in items:
         item.action, item.why = decide(lookups, item, not_looking=not_looking)
@@ -297,11 +299,13 @@ def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str,
 
     "accept" needs positive evidence, never just the absence of findings: a relationship in the
     history, or a shared context the note names. A canned phrase beside a named hook does not demote
-    the note (the hook decides); a note with neither hook nor pitch is "ask".
+    the note (the hook decides); a note with neither hook nor pitch is "ask". A job seeker's note
+    (`seeking`) asks rather than offers, as the linter reads it: its "hiring for a ..." quotes your
+    opening, not a recruiter's, and the classifier's pitch score alone does not hold back "accept".
     """
     data = settings()["inbox"]
     pitches = [f.message for f in item.findings if f.rule in data["pitch_rules"]]
-    recruiter = recruiter_phrase(item.message)
+    recruiter = None if item.seeking else recruiter_phrase(item.message)
     if recruiter and not_looking:
         return IGNORE, [f"a recruiter's pitch ({recruiter!r}), and you are not looking"]
     if pitches and not recruiter:  # the linter counts a job opening as a pitch; the inbox lets you choose
@@ -317,7 +321,7 @@ def decide(history: Lookups, item: Received, *, not_looking: bool) -> tuple[str,
     scores = calibrate(item.scores)
     hook = shared_context(item, data, scores, recruiter=recruiter is not None)
     pitchy = scores.get("sales_pitch", 0.0)
-    if hook and pitchy >= data["accept_max_pitch"]:  # a real hook, and an offer the linter was not sure of
+    if hook and pitchy >= data["accept_max_pitch"] and not item.seeking:  # a real hook, and an offer the linter was not sure of
         return ASK, [hook, f"but it reads a little like a pitch ({pitchy:.2f})"]
     if hook:
         return ACCEPT, [hook]

@@ -75,7 +75,9 @@ class Linted(NamedTuple):
     `hook` is the strongest hook the rules found in an English note ("stated": a hook phrase such as
     "we met at ..."; "named": only names, dates or titles; None: none, or not looked for), for
     consumers that weigh the evidence themselves (`invite inbox`). `suppressed` are the findings the
-    user's settings silenced for this note (`composer.lint.suppress`), left out of `findings`.
+    user's settings silenced for this note (`composer.lint.suppress`), left out of `findings`. `seeking`
+    says the sender asks for a job for themselves ("I'm exploring data roles"; `hooks.job_seeking`): such
+    a note is a pitch only by a listed sales phrase, and the inbox reads its "roles" the same way.
     """
 
     id: Any
@@ -86,3 +88,4 @@ class Linted(NamedTuple):
     judged: bool = True
     hook: str | None = None
     suppressed: tuple[Suppressed, ...] = ()
+    seeking: bool = False

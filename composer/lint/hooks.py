@@ -178,14 +178,19 @@ def find_hooks(ctx: Context) -> list[Hook]:
 
 
 def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
-    """The sales phrases that can count as a pitch: outside placeholders and outside a stated hook.
+    """The sales phrases that can count as a pitch: outside placeholders, outside a stated hook, and not
+    sharing words with a job seeker's ask.
 
     A phrase inside a hook phrase names where you met, not an offer ("thanks for the question at my
-    webinar on X"); the classifier's score alone (`sales_alone`) can still call such a note a pitch.
+    webinar on X"); the classifier's score alone (`sales_alone`) can still call such a note a pitch. A
+    phrase that overlaps a `seeking` one is the sender's own fit ("to see how I might fit"), not a
+    vendor's ("to see how we could fit").
     """
     spans = [(s.start_char, s.end_char) for s in ctx.spans("sales-pitch") if not ctx.in_placeholder(s.start_char, s.end_char)]
     if not spans:
         return []  # most notes: no need to look for hooks
+    asks = [(s.start_char, s.end_char) for s in ctx.spans("seeking")]
+    spans = [(s, e) for s, e in spans if not any(s < end and start < e for start, end in asks)]
     scan = Scan(ctx, excluded=excluded_tokens(ctx))
     stated = [(start, end) for start, end, _ in phrase_hooks(scan) + lead_hooks(scan)]
     return [(s, e) for s, e in spans if not any(start <= s and e <= end for start, end in stated)]

