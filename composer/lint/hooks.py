@@ -145,6 +145,10 @@ def lead_hooks(scan: Scan) -> list[Hook]:
     hooks = []
     for span in ctx.spans("hook-lead"):
         made = any(token.lower_ in spec.content_nouns for token in span)  # "your post about ..."
+        named = next((t for t in span[1:] if made and _names_their_work(scan, t)), None)
+        if named is not None:  # "saw your Backend Developer job post": the name is inside the lead
+            hooks.append((span.start_char, span.end_char, "hook phrase"))
+            continue
         for token in doc[span.end : span.end + spec.lead_window]:
             clause_ends = token.lower_ in spec.clause_end and (token.is_alpha or token.text == ";")
             if token.text in SENTENCE_END or "\n" in token.text or clause_ends:
@@ -159,6 +163,13 @@ def lead_hooks(scan: Scan) -> list[Hook]:
                 hooks.append((span.start_char, token.idx + len(token.text), "hook phrase"))
                 break
     return hooks
+
+
+def _names_their_work(scan: Scan, token: Token) -> bool:
+    """Whether a word inside a lead about their work names it: capitalised, not vague, not the sender's."""
+    spec = lexicon().specifics
+    vague = token.lower_ in spec.vague or token.lower_ in spec.not_hooks or token.is_stop
+    return is_capitalised(token) and is_word(token) and not vague and token.i not in scan.excluded
 
 
 HOOK_SOURCES: tuple[Callable[[Scan], list[Hook]], ...] = (

@@ -74,6 +74,7 @@ def test_where_they_were_found_is_a_hook_only_when_it_names_a_place(text: str, h
         ("Your coverage of the Porto transit strike was the clearest I read.", STATED),
         ("Not sure we managed to connect at Data Council Austin, so I'm saying hi here.", STATED),
         ("Looking forward to connecting at the Nairobi Fintech Week dinner!", STATED),
+        ("Hi Ray, I saw your Rust Platform job post and I'm interested.", STATED),
         # no named occasion, and the sender's own work: no stated hook
         ("Would love to connect at some point.", None),
         ("Looking forward to connecting at your earliest convenience.", None),
@@ -81,8 +82,9 @@ def test_where_they_were_found_is_a_hook_only_when_it_names_a_place(text: str, h
     ],
 )
 def test_their_named_work_or_a_named_occasion_is_a_stated_hook(text: str, hook: str | None):
-    """A breakdown or coverage of something named is their work, like a post; "connect at" a named event is
-    where paths crossed. "connect at some point" names nothing, and "the report on" is the sender's."""
+    """A breakdown or coverage of something named is their work, like a post, and so is a post with its name
+    inside the phrase; "connect at" a named event is where paths crossed. "connect at some point" names
+    nothing, and "the report on" is the sender's."""
     assert strongest_hook(context(text)) == hook
 
 
@@ -238,6 +240,7 @@ def test_a_job_someone_applied_for_is_no_shared_context():
         ("I'm a graduate hoping to work at companies like yours one day.", None),
         ("I believe I'd be a strong fit for the analyst opening on your team.", None),
         ("At DevFest, we talked about typed Python; great to connect.", None),
+        ("I'm a data engineer looking for my next role and would love to be on your radar.", None),
     ],
 )
 def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
