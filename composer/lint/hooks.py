@@ -428,9 +428,18 @@ SIGNAL_TEXT = {SLOT: "an unfilled field stands where the specifics go", NO_HOOK:
 STATED_KINDS = frozenset({"hook phrase"})
 
 
+#: The hook sources that can state a hook (their kind is "hook phrase"); the others only name things.
+STATING_SOURCES = (phrase_hooks, lead_hooks)
+
+
 def strongest_hook(ctx: Context) -> str | None:
-    """None when the note has no hook, STATED when a hook phrase ties it down, else NAMED."""
-    kinds = {kind for _, _, kind in find_hooks(ctx)}
-    if not kinds:
-        return None
-    return STATED if kinds & STATED_KINDS else NAMED
+    """None when the note has no hook, STATED when a hook phrase ties it down, else NAMED.
+
+    The same answer as reading `find_hooks`' kinds, without running every source: a stated hook settles
+    it, and after that the first name, entity, date or title does (every note is asked this).
+    """
+    scan = Scan(ctx, excluded=excluded_tokens(ctx), pitched=pitch_sentences(ctx))
+    if any(kind in STATED_KINDS for source in STATING_SOURCES for _, _, kind in source(scan)):
+        return STATED
+    naming = (source for source in HOOK_SOURCES if source not in STATING_SOURCES)
+    return NAMED if any(source(scan) for source in naming) else None

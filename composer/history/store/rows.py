@@ -122,7 +122,13 @@ class Verdict:
 
     def details(self) -> dict[str, Any]:
         """What is stored as JSON beside the columns: findings, scores, language, hook and seeking."""
-        return {"findings": self.findings, "scores": self.scores, "language": self.language, "hook": self.hook, "seeking": self.seeking}
+        return {
+            "findings": self.findings,
+            "scores": self.scores,
+            "language": self.language,
+            "hook": self.hook,
+            "seeking": self.seeking,
+        }
 
     @classmethod
     def stored(cls, version: str, judged: int, length: int, details: str | dict[str, Any]) -> Verdict | None:

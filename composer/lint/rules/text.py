@@ -7,6 +7,7 @@ template field), `link`, `invisible-character`, `double-space` and `shouting`. T
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -76,12 +77,18 @@ def check_double_space(ctx: Context) -> list[Hit]:
     return [Hit(m.start(), m.end(), {"count": len(m.group())}) for m in lexicon().double_space.finditer(ctx.text)]
 
 
+#: Two letters in a row, neither an ASCII lower-case one: every all-caps word has such a pair, so a note
+#: without one (most notes) skips the walk over its tokens. Other letters only cost that walk.
+CAPS_PAIR = re.compile(r"[^\W\d_a-z]{2}")
+
+
 @register("shouting")
 def check_shouting(ctx: Context) -> list[Hit]:
     shout = lexicon().shouting
+    tokens = ctx.doc if CAPS_PAIR.search(ctx.text) else ()
     caps = [
         t
-        for t in ctx.doc
+        for t in tokens
         if t.is_alpha
         and t.is_upper
         and len(t.text) >= 2
