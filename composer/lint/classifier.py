@@ -32,7 +32,7 @@ from thinc.layers.resizable import resizable
 from thinc.types import Floats2d
 
 from composer.lint.catalog import DATA_DIR
-from composer.lint.keys import CLASSIFIER_PIPE, RULER_PIPE, SPANS_KEY
+from composer.lint.keys import CLASSIFIER_PIPE, HOOK_FEATURE_KEY, RULER_PIPE, SPANS_KEY
 
 #: The shipped component: `config.cfg` (its settings), `meta.json` (how it was trained) and its weights.
 CLASSIFIER_DIR = DATA_DIR / "classifier"
@@ -75,6 +75,8 @@ def _ngrams_forward(model: Model[list[Doc], Any], docs: list[Doc], is_train: boo
             ngrams += [g + xp.uint64((salt * _ATTR_SALT) % 2**64) if salt else g for g in grams]
         if model.attrs.get("span_labels"):
             ngrams.append(xp.asarray(span_keys(doc, model.attrs["span_labels"]), dtype="uint64"))
+        if model.attrs.get("hook_features"):
+            ngrams.append(xp.asarray(hook_keys(doc), dtype="uint64"))
         keys = xp.unique(xp.concatenate(ngrams)) if ngrams else xp.zeros((0,), dtype="uint64")
         batch_keys.append(keys)
         batch_vals.append(xp.ones(keys.shape[0], dtype="f"))
@@ -95,6 +97,21 @@ def span_keys(doc: Doc, labels: frozenset[str]) -> list[int]:
     return sorted(hash_string("span:" + name) for name in names)
 
 
+def hook_keys(doc: Doc) -> list[int]:
+    """One feature for the strongest hook the hook finder sees ("hook:stated", "hook:named", "hook:none"):
+    whether a name is the recipient's business or the sender's own is the hook finder's reading, which
+    a bag of words cannot make. Entities are not read (NER runs after the classifier), in training and
+    in the linter alike; the answer is kept in the doc (`HOOK_FEATURE_KEY`) for the lint step, which
+    would ask the same question. Needs the ruler's spans (`span_keys` first).
+    """
+    from composer.lint.context import Context
+    from composer.lint.hooks import strongest_hook
+
+    ctx = Context(text=doc.text, doc=doc, limit=1_000_000, name=None, trained=False)
+    strongest = doc.user_data[HOOK_FEATURE_KEY] = strongest_hook(ctx)
+    return [hash_string(f"hook:{strongest or 'none'}")]
+
+
 @cache
 def _training_ruler() -> Any:
     from composer.lint.ruler import AnchoredSpanRuler, load_patterns  # registers the ruler's factory too
@@ -112,6 +129,7 @@ def build_bow_classifier(
     nO: int | None = None,
     extra_attrs: list[str] | None = None,
     span_labels: list[str] | None = None,
+    hook_features: bool = False,
 ) -> Model[list[Doc], Floats2d]:
     """Multi-label bag of n-grams over token attributes (hashed into `length` rows), with a logistic output."""
     length = 2 ** (length - 1).bit_length()
@@ -122,6 +140,7 @@ def build_bow_classifier(
     )
     features = extract_ngrams(ngram_size, IDS[attr.upper()], extra)
     features.attrs["span_labels"] = frozenset(span_labels or ())
+    features.attrs["hook_features"] = hook_features
     model: Model[list[Doc], Floats2d] = chain(
         with_cpu(chain(features, resizable_layer), sparse_linear.ops),
         with_cpu(Logistic(), sparse_linear.ops),

@@ -17,11 +17,12 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from composer.lint.catalog import lexicon
 from composer.lint.combine import NAMED, NO_HOOK, SLOT, STATED
 from composer.lint.context import Context, greeting_tokens, is_capitalised, is_word
+from composer.lint.keys import HOOK_FEATURE_KEY
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -436,8 +437,12 @@ def strongest_hook(ctx: Context) -> str | None:
     """None when the note has no hook, STATED when a hook phrase ties it down, else NAMED.
 
     The same answer as reading `find_hooks`' kinds, without running every source: a stated hook settles
-    it, and after that the first name, entity, date or title does (every note is asked this).
+    it, and after that the first name, entity, date or title does (every note is asked this). The
+    classifier asked it already for its features (`classifier.hook_keys`), without a recipient's name
+    and before NER: where the note has neither, that answer is this one.
     """
+    if ctx.name is None and not ctx.doc.ents and HOOK_FEATURE_KEY in ctx.doc.user_data:
+        return cast("str | None", ctx.doc.user_data[HOOK_FEATURE_KEY])  # the classifier asked the same
     scan = Scan(ctx, excluded=excluded_tokens(ctx), pitched=pitch_sentences(ctx))
     if any(kind in STATED_KINDS for source in STATING_SOURCES for _, _, kind in source(scan)):
         return STATED

@@ -28,6 +28,9 @@ CLASSIFIER_PIPE = "invite_classifier"
 LANGUAGE_KEY = "invite_lint.language"
 #: `doc.user_data` key: the strongest hook the rules found in an English note (`combine.NAMED`, `combine.STATED` or None).
 HOOK_KEY = "invite_lint.hook"
+#: `doc.user_data` key: the strongest hook found before NER and without the recipient's name (the classifier's
+#: feature, `classifier.hook_keys`), which the lint step reuses where it would ask the same.
+HOOK_FEATURE_KEY = "invite_lint.hook_feature"
 #: `doc.user_data` key: whether the sender asks for a job for themselves (`hooks.job_seeking`, `Linted.seeking`).
 SEEKING_KEY = "invite_lint.seeking"
 #: Trained pipelines to try, in order of preference (`pipeline` loads the first installed; `version` names it).

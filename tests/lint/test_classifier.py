@@ -257,6 +257,31 @@ def test_the_pattern_kinds_reach_the_classifier_the_same_way_in_training_and_in_
     assert span_keys(spacy.blank("en").make_doc("Hello there"), labels) == []
 
 
+@pytest.mark.slow
+def test_the_hook_finders_answer_reaches_the_classifier_the_same_way_in_training_and_in_lint():
+    """The strongest hook is a feature too: read from the ruler's spans, without NER, in both."""
+    import spacy
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
+
+    from composer.lint.classifier import component_config, hook_keys, span_keys
+    from composer.lint.keys import LINT_PIPE
+    from composer.lint.pipeline import get_pipeline
+
+    assert component_config()["model"]["hook_features"]
+    labels = frozenset(component_config()["model"]["span_labels"])
+    nlp = get_pipeline().nlp
+    for text, hook in [
+        ("Hi Ana, we met at PyCon last week.", "stated"),
+        ("Hi Ana, greetings from Globex.", "named"),
+        ("Hi, let's connect.", "none"),
+    ]:
+        with nlp.select_pipes(disable=[LINT_PIPE]):
+            linted = nlp(text)
+        trained_on = spacy.blank("en").make_doc(text)
+        span_keys(trained_on, labels)  # the ruler's spans first, as in training
+        assert hook_keys(linted) == hook_keys(trained_on) == [hash_string(f"hook:{hook}")], text
+
+
 def test_json_scores_are_the_raw_scores_calibrated(invoke, tmp_path: Path):
     from composer.lint.calibration import calibrate
 
