@@ -19,6 +19,7 @@ from composer.lint.language import default_invitations, detect_language
         ("Goedemiddag, ik ben een ervaren logistiek medewerker en op zoek naar een nieuwe uitdaging.", "nl"),
         ("Cześć Kasia, pracowałyśmy razem w dziale HR w Poznaniu. Miło cię tu znaleźć!", "pl"),
         ("Merhaba, İzmir'de tekstil sektöründe ağımı genişletiyorum. Tanışmak güzel olur.", "tr"),
+        ("Hei Aino, tapasimme Tampereen data-tapaamisessa. Mukava tutustua!", "fi"),
         ("Labas, Rūta, mūsų komanda kuria naują produktą, ieškome Python programuotojo darbui su API.", "lt"),
         ("Labdien, Ilze! Vēlos ar jums sazināties par projektu vadību būvniecībā.", "lv"),
         ("Dobrý deň, pani Nováková, rád by som sa s vami spojil ohľadom logistiky v Košiciach.", "sk"),
