@@ -146,8 +146,7 @@ def lead_hooks(scan: Scan) -> list[Hook]:
     hooks = []
     for span in ctx.spans("hook-lead"):
         made = any(token.lower_ in spec.content_nouns for token in span)  # "your post about ..."
-        named = next((t for t in span[1:] if made and _names_their_work(scan, t)), None)
-        if named is not None:  # "saw your Backend Developer job post": the name is inside the lead
+        if made and any(_names_their_work(scan, t) for t in span[1:]):  # "saw your Rust Platform job post"
             hooks.append((span.start_char, span.end_char, "hook phrase"))
             continue
         for token in doc[span.end : span.end + spec.lead_window]:
