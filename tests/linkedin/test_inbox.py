@@ -190,7 +190,7 @@ def test_a_job_seeker_quoting_your_opening_is_no_recruiter(history_file: Path):
 
 def test_a_job_seekers_hook_is_accepted_whatever_the_pitch_score(history_file: Path):
     """The linter never calls a job seeker's note a pitch on its score alone; the inbox does not hold back "accept" on it."""
-    item = received("Hi Kim, I saw your post about the Leeds data internship and would love to hear how I might fit.")
+    item = received("Hi Kim, your post about the Leeds data internship caught my eye; I'd like to hear how I might fit.")
     item.findings, item.hook = [], "stated"
     item.scores = {**item.scores, "sales_pitch": 0.38}
     assert item.seeking

@@ -233,14 +233,14 @@ def test_a_job_someone_applied_for_is_no_shared_context():
     [
         ("Hi Dana, I work with dental clinics like yours on patient no-shows.", "work with dental clinics like yours"),
         ("Hi Lea, at Brightdesk, we focus on rota planning for care homes.", "at Brightdesk, we focus"),
-        ("Hi Omar, you'd be a great fit for a senior data role with our client.", "you'd be a great fit"),
+        ("Hi Omar, you would be an excellent fit for a senior data role with our client.", "you would be an excellent fit"),
         ("I'm putting together a founders' circle and you came up as a strong candidate.", "came up as a strong candidate"),
         ("Thanks for registering for our cloud cost clinic! Happy to connect here too.", "Thanks for registering"),
         # the sender's wish, the reader's fit and a met-at: no sales phrase
         ("I'm a graduate hoping to work at companies like yours one day.", None),
-        ("I believe I'd be a strong fit for the analyst opening on your team.", None),
+        ("Honestly, I'd be a strong fit for the analyst opening on your team.", None),
         ("At DevFest, we talked about typed Python; great to connect.", None),
-        ("I'm a data engineer looking for my next role and would love to be on your radar.", None),
+        ("Data engineer here, between roles; please keep me on your radar.", None),
     ],
 )
 def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
