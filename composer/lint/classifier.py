@@ -32,7 +32,7 @@ from thinc.layers.resizable import resizable
 from thinc.types import Floats2d
 
 from composer.lint.catalog import DATA_DIR
-from composer.lint.keys import CLASSIFIER_PIPE, HOOK_FEATURE_KEY, RULER_PIPE, SPANS_KEY
+from composer.lint.keys import CLASSIFIER_PIPE, HOOK_FEATURE_KEY, RULER_PIPE, SPANS_KEY, TEXT_KEY
 
 #: The shipped component: `config.cfg` (its settings), `meta.json` (how it was trained) and its weights.
 CLASSIFIER_DIR = DATA_DIR / "classifier"
@@ -107,7 +107,10 @@ def hook_keys(doc: Doc) -> list[int]:
     from composer.lint.context import Context
     from composer.lint.hooks import strongest_hook
 
-    ctx = Context(text=doc.text, doc=doc, limit=1_000_000, name=None, trained=False)
+    text = doc.user_data.get(TEXT_KEY)  # the lint pipeline keeps it: `Doc.text` joins the tokens again
+    if text is None:  # a training doc
+        text = doc.text
+    ctx = Context(text=text, doc=doc, limit=1_000_000, name=None, trained=False)
     strongest = doc.user_data[HOOK_FEATURE_KEY] = strongest_hook(ctx)
     return [hash_string(f"hook:{strongest or 'none'}")]
 

@@ -83,6 +83,10 @@ class Context:
         """The pattern ruler's spans with this label."""
         return [s for s in self.doc.spans[SPANS_KEY] if s.label_ == label] if SPANS_KEY in self.doc.spans else []
 
+    def said(self, label: str) -> list[tuple[int, int]]:
+        """(start, end) of the spans with this label outside placeholders: a field's words are the template's."""
+        return [(s.start_char, s.end_char) for s in self.spans(label) if not self.in_placeholder(s.start_char, s.end_char)]
+
 
 # --------------------------------------------------------------------------- offsets
 

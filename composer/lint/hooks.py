@@ -197,10 +197,10 @@ def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
     phrase that overlaps a `seeking` one is the sender's own fit ("to see how I might fit"), not a
     vendor's ("to see how we could fit").
     """
-    spans = [(s.start_char, s.end_char) for s in ctx.spans("sales-pitch") if not ctx.in_placeholder(s.start_char, s.end_char)]
+    spans = ctx.said("sales-pitch")
     if not spans:
         return []  # most notes: no need to look for hooks
-    asks = [(s.start_char, s.end_char) for s in ctx.spans("seeking")]
+    asks = ctx.said("seeking")
     spans = [(s, e) for s, e in spans if not any(s < end and start < e for start, end in asks)]
     scan = Scan(ctx, excluded=excluded_tokens(ctx))
     stated = [(start, end) for start, end, _ in phrase_hooks(scan) + lead_hooks(scan)]
@@ -210,7 +210,7 @@ def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
 def job_seeking(ctx: Context) -> bool:
     """Whether the sender asks for a job for themselves ("I'm exploring data roles", "I applied for"):
     the `seeking` patterns, outside placeholders (`combine.sales_decision` says what it changes)."""
-    return any(not ctx.in_placeholder(s.start_char, s.end_char) for s in ctx.spans("seeking"))
+    return bool(ctx.said("seeking"))
 
 
 # --------------------------------------------------------------------------- what cannot be a hook
