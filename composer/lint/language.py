@@ -45,6 +45,8 @@ class LanguageData:
     min_rate: float
     margin: float
     min_words: int
+    #: `no_english` in languages.yaml: when a long note with hardly an English word is another language.
+    no_english: dict[str, float]
     scripts: dict[str, str]
     ukrainian_letters: frozenset[str]
     script_share: float
@@ -111,6 +113,7 @@ def language_data() -> LanguageData:
         min_rate=raw["min_rate"],
         margin=raw["margin"],
         min_words=raw["min_words"],
+        no_english=dict(raw["no_english"]),
         scripts=dict(raw["scripts"]),
         ukrainian_letters=frozenset(raw["ukrainian_letters"]),
         script_share=raw["script_share"],
@@ -202,7 +205,16 @@ def detect_language(text: str) -> str:
     best, rate = max(rates.items(), key=lambda item: (item[1], item[0]))
     if rate >= data.min_rate and rate >= english + data.margin:
         return best
+    if _hardly_english(len(words), english, rate):
+        return best
     return ENGLISH
+
+
+def _hardly_english(words: int, english: float, best_rate: float) -> bool:
+    """Whether a note too long to be telegraphic English, with hardly an English stop word, is the best
+    other language although that language's list hit fewer words than `min_rate` asks (`no_english`)."""
+    floor = language_data().no_english
+    return words >= floor["min_words"] and english < floor["max_english"] and best_rate >= floor["min_rate"]
 
 
 def default_invitations(text: str) -> list[tuple[int, int]]:

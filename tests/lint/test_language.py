@@ -20,7 +20,7 @@ from composer.lint.language import default_invitations, detect_language
         ("Cześć Kasia, pracowałyśmy razem w dziale HR w Poznaniu. Miło cię tu znaleźć!", "pl"),
         ("Merhaba, İzmir'de tekstil sektöründe ağımı genişletiyorum. Tanışmak güzel olur.", "tr"),
         ("Hei Aino, tapasimme Tampereen data-tapaamisessa. Mukava tutustua!", "fi"),
-        ("Labas, Rūta, mūsų komanda kuria naują produktą, ieškome Python programuotojo darbui su API.", "lt"),
+        ("Sveiki, Jonai, mūsų įmonė Kaune plečia logistikos komandą, gal galėtume pasikalbėti apie bendradarbiavimą?", "lt"),
         ("Labdien, Ilze! Vēlos ar jums sazināties par projektu vadību būvniecībā.", "lv"),
         ("Dobrý deň, pani Nováková, rád by som sa s vami spojil ohľadom logistiky v Košiciach.", "sk"),
         ("Pozdravljeni, rad bi se povezal z vami, ker tudi jaz delam v energetiki.", "sl"),
@@ -40,6 +40,24 @@ from composer.lint.language import default_invitations, detect_language
     ],
 )
 def test_detects_the_main_language(text: str, language: str):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Long, no English stop word, and Turkish's list hits only a tenth of the words: still Turkish.
+        (
+            "Merhabalar Ayşe Hanım, Bursa'daki otomotiv yan sanayi firmamız kalite mühendisi arıyor: "
+            "IATF 16949, PPAP, FMEA deneyimi, İngilizce. Görüşmeye açık mısınız?",
+            "tr",
+        ),
+        # Telegraphic English has no stop words either, but no other list hits it.
+        ("Senior Java devs wanted: Pune, hybrid, 25 LPA, immediate joiners, Spring Boot, Kafka, AWS, Docker. DM.", "en"),
+        ("C2C only. Sr. Salesforce Developer, Dallas TX (hybrid 3 days), 12 months+. H1B transfer or GC. Rate 70/hr.", "en"),
+    ],
+)
+def test_a_long_note_with_hardly_an_english_word_is_not_english(text: str, language: str):
     assert detect_language(text) == language
 
 
