@@ -89,7 +89,7 @@ main()
 
 GREETINGS = ["Hi {n},", "Hello {n},", "Hey {n} -", "Dear {n},", "Hi there,", "", "Good morning {n},"]
 NAMES = ["Ana", "Ravi", "Mei", "Jordan", "Grace", "Omar", "Lena", "Carlos", "Priya", "Ben", "Aisha", "Felix"]
-EVENTS = ["PyCon US", "DevOpsDays Zurich", "the SVASE mixer", "RustConf", "KubeCon EU", "the Austin Product Meetup"]
+EVENTS = ["PyCon US", "DevOpsDays Zurich", "the Harborview mixer", "RustConf", "KubeCon EU", "the Austin Product Meetup"]
 TOPICS = ["packaging", "on-call rotations", "usage-based pricing", "schema evolution", "remote onboarding"]
 ORGS = ["Globex", "Initech", "Northwind", "Contoso", "Umbrella Health", "Hooli", "Fabrikam"]
 BODIES = [

@@ -77,7 +77,7 @@ def name_hooks(scan: Scan) -> list[Hook]:
         if date.fullmatch(token.text) and ((token.i > 0 and doc[token.i - 1].lower_ in FUTURE) or scan.appointment(token.idx)):
             continue  # "next Tuesday" is an appointment being pitched, not a shared moment
         if token.is_upper and (len(token.text) == 1 or _in_caps_run(doc, token.i)):
-            continue  # "I", or shouting ("LET'S CONNECT ALWAYS"), not a name like NYEBN
+            continue  # "I", or shouting ("LET'S CONNECT ALWAYS"), not a name like BKWN
         hooks.append((token.idx, token.idx + len(token.text), "name"))
     return hooks
 

@@ -14,7 +14,7 @@ from composer.lint import inputs as lint_inputs
 from tests.helpers import INVITE, SAMPLES, run_cli
 
 GENERIC = "I'd like to add you to my professional network on LinkedIn."
-PERSONAL = "Hi Walt, we met last night at the SVASE networking event and talked about personal branding."
+PERSONAL = "Hi Walt, we met on Tuesday at the Harborview founders mixer and talked about pricing pages."
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_fix_runs_until_nothing_changes(tmp_path):
 
 def test_fix_leaves_a_clean_file_alone_and_says_so(tmp_path):
     path = tmp_path / "note.txt"
-    path.write_text("Hi Walt, we met last night at the SVASE event.\n", encoding="utf-8")
+    path.write_text("Hi Walt, we met on Tuesday at the Harborview mixer.\n", encoding="utf-8")
     before = path.stat().st_mtime_ns
     result = run_cli("lint", "--fix", str(path), "--format", "json")
     assert path.stat().st_mtime_ns == before

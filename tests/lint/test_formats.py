@@ -87,7 +87,7 @@ def test_github_escapes_what_the_runner_unescapes(write):
 
 def test_github_error_for_errors_and_nothing_for_a_clean_note(write):
     write("long.txt", "Hi Ana, " + "we met at PyCon US on Saturday and talked about wheels. " * 5)
-    write("fine.txt", "Hi Walt, we met last night at the SVASE networking event and talked about personal branding.")
+    write("fine.txt", "Hi Walt, we met on Tuesday at the Harborview founders mixer and talked about pricing pages.")
     result = run_cli("lint", "long.txt", "fine.txt", "--format", "github")
     kinds = {parse_command(line)[1]["title"]: parse_command(line)[0] for line in result.stdout.splitlines()}
     assert kinds["too-long"] == "error"
@@ -196,7 +196,7 @@ def test_sarif_for_stdin_a_batch_an_absolute_path_and_a_clean_run(write, validat
     validator.validate(log)
     assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": absolute.as_uri()}
 
-    write("fine.txt", "Hi Walt, we met last night at the SVASE networking event and talked about personal branding.")
+    write("fine.txt", "Hi Walt, we met on Tuesday at the Harborview founders mixer and talked about pricing pages.")
     clean = sarif("fine.txt")
     validator.validate(clean)
     assert clean["runs"][0]["results"] == []

@@ -271,4 +271,4 @@ def test_blank_pipeline_fallback_warns_once_and_still_lints(monkeypatch, capsys)
     assert not loaded.trained and loaded.name == "blank:en"
     blank_findings = {f.rule for f in lint_text("I came across your profile, let's connect!", blank=True)}
     assert {"generic-phrase", "no-specifics"} <= blank_findings
-    assert not [f for f in lint_text("Hi Walt, we met at the SVASE event.", blank=True) if f.rule == "no-specifics"]
+    assert not [f for f in lint_text("Hi Walt, we met at the Harborview mixer.", blank=True) if f.rule == "no-specifics"]
