@@ -33,11 +33,11 @@ from typing import Any, Protocol
 from composer import output
 from composer.errors import UsageError
 from composer.history.people import is_full_name, recipient_key
-from composer.history.store import History, Invitation, Recorded, open_history
+from composer.history.store import History, Invitation, Recorded, Verdict, open_history
 from composer.linkedin import verdicts
 from composer.linkedin.accounts import chosen_accounts
 from composer.linkedin.settings import NOTHING_IMPORTED, settings
-from composer.lint import Finding, calibrate, language_name, not_judged_reason
+from composer.lint import Finding, Linted, calibrate, language_name, not_judged_reason
 from composer.names import greeting_name
 
 ACCEPT, ASK, IGNORE = "accept", "ask", "ignore"
@@ -65,6 +65,11 @@ class Received:
     seeking: bool = False
     #: The invitation's row in the history (0: not read from one).
     id: int = 0
+
+    def adopt(self, findings: list[Finding], judgement: Linted | Verdict) -> None:
+        """Take the linter's reading of the note, fresh (`Linted`) or stored in the history (`Verdict`)."""
+        self.findings, self.language, self.judged = findings, judgement.language, judgement.judged
+        self.hook, self.scores, self.seeking = judgement.hook, judgement.scores, judgement.seeking
 
     def terminal_safe(self) -> tuple[str | None, str | None, str | None]:
         """(first name, name, profile URL) for the reply's draft, as `invite inbox` shows them (`output.visible`):
@@ -163,8 +168,7 @@ def judged(history: History, items: list[Received]) -> None:
     for item in items:
         verdict = stored.get(item.id)
         if verdict is not None:
-            item.findings, item.language, item.judged = verdicts.findings_of(verdict), verdict.language, verdict.judged
-            item.hook, item.scores, item.seeking = verdict.hook, verdict.scores, verdict.seeking
+            item.adopt(verdicts.findings_of(verdict), verdict)
 
 
 @dataclass
@@ -257,8 +261,7 @@ def suggest(history: History, items: list[Received], *, not_looking: bool, limit
     with_notes = [(i, item.message, None) for i, item in enumerate(items) if item.message.strip()]
     for result in lint_results(with_notes, limit=limit):
         item = items[result.id]
-        item.findings, item.language, item.judged = result.findings, result.language, result.judged
-        item.hook, item.scores, item.seeking = result.hook, result.scores, result.seeking
+        item.adopt(result.findings, result)
     lookups = _Remembered(history)
     for item in items:
         item.action, item.why = decide(lookups, item, not_looking=not_looking)

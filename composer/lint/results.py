@@ -38,14 +38,16 @@ def print_results(
     failed = False
     total = notes_with = notes = not_judged = 0
     suppressed: list[Suppressed] = []
-    for label, text, findings, scores, language, judged, _hook, silenced, _seeking in linting.results:
+    for result in linting.results:
+        label, text, findings, silenced = result.id, result.text, result.findings, result.suppressed
         notes += 1
         total += len(findings)
         notes_with += bool(findings)
-        not_judged += not judged
+        not_judged += not result.judged
         suppressed += silenced
         failed = failed or reaches(findings, fail_on)
         if format_ == "json":
+            scores, language, judged = result.scores, result.language, result.judged
             output.out(json_line(linting.key, label, text, limit, findings, scores, language, judged, silenced))
         elif format_ == "github":
             for line in github_lines(label, text, findings, batch=batch):
@@ -54,8 +56,8 @@ def print_results(
             sarif.add(label, text, findings, silenced)
         elif console is not None:
             print_findings(console, str(label), text, findings)
-            if not judged:
-                print_not_judged(console, str(label), language, findings)
+            if not result.judged:
+                print_not_judged(console, str(label), result.language, findings)
     if console is not None:
         line = summary(total, notes_with, notes, not_judged, suppressed_line(suppressed))
         console.print(line, style="bold" if total else None, markup=False)

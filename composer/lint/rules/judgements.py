@@ -29,7 +29,17 @@ from composer.lint.rules.registry import register
 
 
 def sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
-    """What decided `sales-pitch` for this note (`combine`), and the sales phrases found in it."""
+    """What decided `sales-pitch` for this note (`combine`), and the sales phrases found in it.
+
+    Asked by `sales-pitch` and again by `no-specifics` (a named hook in a pitch is the sender's own):
+    worked out once per note (`ctx.memo`)."""
+    if "sales_verdict" not in ctx.memo:
+        ctx.memo["sales_verdict"] = _sales_verdict(ctx)
+    verdict: tuple[str | None, list[Hit]] = ctx.memo["sales_verdict"]
+    return verdict
+
+
+def _sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
     score = ctx.score("sales_pitch")
     words = word_count(ctx.text)
     if not ctx.english:
