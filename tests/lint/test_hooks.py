@@ -120,6 +120,22 @@ def test_the_senders_own_names_and_merge_fields_are_not_hooks(text: str):
     assert strongest_hook(context(text)) is None, hook_texts(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "hook"),
+    [
+        ("Hi Ines, congrats on the new role at Tallowby Foods! Wishing you a great first month.", None),
+        ("Dear Mr. Okafor, congratulations on your appointment as CFO of Rivenmoor Bank.", None),
+        ("Congrats on being promoted to Head of Sales, Priya!", None),
+        ("Hi Ines, congrats on your talk at PyData Lisbon! The part on caching was great.", STATED),
+        ("Congrats on the new role! We worked together at Quillbase in 2019.", STATED),
+    ],
+)
+def test_congratulations_on_a_new_role_are_a_merge_field(text: str, hook: str | None):
+    """docs/labeling.md: a new role, title or employer is read off the profile, as "your role at" is; what the
+    recipient did (a talk) or what both share stays a hook."""
+    assert strongest_hook(context(text)) == hook, hook_texts(text)
+
+
 def test_a_shared_employer_is_still_a_hook():
     assert strongest_hook(context("Hi Ana, you also worked at Globex, same team as me! Let's connect.")) == STATED
 
