@@ -136,6 +136,43 @@ def test_congratulations_on_a_new_role_are_a_merge_field(text: str, hook: str | 
     assert strongest_hook(context(text)) == hook, hook_texts(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Tomas, Ines Duarte said you're the person to ask about rail freight in Porto.",
+        "Hi Tomas, my cousin Ana tells me you two rowed together at uni.",
+        "Marta sent me your way about the QA lead opening.",
+        "Hi Ola, we were both at the Vilnius Data Days last spring. Nice to connect.",
+        "Hi Ola, we both volunteered at the Riga food bank in 2021.",
+        "Hi Ola, I've been using your open-source queue library for a year now.",
+        "Hi Ola, do you remember me? We sat next to each other in the evening Spanish class.",
+        "Hi Ola, I'm the intern who asked about load testing after your talk.",
+        "Loved your carousel on hiring juniors, saved it for my team.",
+        "Your preprint on soil carbon models was a great read.",
+    ],
+)
+def test_a_referrer_a_shared_past_or_their_own_work_is_a_stated_hook(text: str):
+    """Kinds the corpus's personal notes use in plain words: someone who said something about the reader, an
+    occasion both were at, the reader's work in use, the sender as the one the reader met."""
+    assert strongest_hook(context(text)) == STATED, hook_texts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Ola, I'm a fellow accountant in Riga. Would be great to connect!",
+        "Always keen to meet people in the logistics business in Gdansk.",
+        "Hello sir, I am fresh graduate of mechanical engineering from Multan. Please guide me.",
+        "Congrats on your work anniversary at Globex!",
+        "Congrats on 5 years at the firm, Ola!",
+    ],
+)
+def test_a_shared_trade_an_audience_or_the_senders_degree_is_no_stated_hook(text: str):
+    """A job and a city in common, "people in <field>", the sender's own degree (articles dropped or not) and the
+    dates LinkedIn prompts congratulations for tie the note to no one."""
+    assert strongest_hook(context(text)) != STATED, hook_texts(text)
+
+
 def test_a_shared_employer_is_still_a_hook():
     assert strongest_hook(context("Hi Ana, you also worked at Globex, same team as me! Let's connect.")) == STATED
 
