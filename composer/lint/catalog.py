@@ -191,6 +191,8 @@ class Shouting:
     min_letters: int
     min_words: int
     acronyms: frozenset[str]
+    #: A long all-caps word right after one of these is a name (an acronym nobody listed), not shouting.
+    name_before: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ def lexicon() -> Lexicon:
             min_letters=shout["min_letters"],
             min_words=shout["min_words"],
             acronyms=_lower(shout["acronyms"]),
+            name_before=_lower(shout["name_before"]),
         ),
         self_focus=SelfFocus(
             first_person=frozenset(focus["first_person"]),

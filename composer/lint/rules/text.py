@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.length import note_length
 from composer.lint.catalog import lexicon
 from composer.lint.context import Context, Hit, non_overlapping
 from composer.lint.rules.registry import register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 @register("too-long")
@@ -96,7 +99,8 @@ def check_shouting(ctx: Context) -> list[Hit]:
         and not ctx.in_placeholder(t.idx, t.idx + len(t.text))
     ]
     hits: list[tuple[int, int, Any]] = []
-    if caps and (any(len(t.text) >= shout.min_letters for t in caps) or len(caps) >= shout.min_words):
+    long_word = any(len(t.text) >= shout.min_letters and not _name_position(ctx, t, shout.name_before) for t in caps)
+    if caps and (long_word or len(caps) >= shout.min_words):
         run = [caps[0]]
         for token in caps[1:]:
             between = ctx.doc[run[-1].i + 1 : token.i]
@@ -112,3 +116,14 @@ def check_shouting(ctx: Context) -> list[Hit]:
         end = len(ctx.text[: m.end()].rstrip())
         hits.append((m.start(), end, "emoji run"))
     return [Hit(s, e, {"what": what}) for s, e, what in sorted(hits)]
+
+
+def _name_position(ctx: Context, token: Token, name_before: frozenset[str]) -> bool:
+    """Whether an all-caps word stands where a name goes, alone: right after "of", "at", "the"..., with no all-caps
+    word beside it ("members of KWBNX" names a group; "JOIN THE WEBINAR" shouts)."""
+    before = ctx.doc[token.i - 1] if token.i > 0 else None
+    after = ctx.doc[token.i + 1] if token.i + 1 < len(ctx.doc) else None
+    alone = not (before is not None and before.is_upper and before.is_alpha) and not (
+        after is not None and after.is_upper and after.is_alpha
+    )
+    return alone and before is not None and before.lower_ in name_before
