@@ -149,6 +149,15 @@ def test_congratulations_on_a_new_role_are_a_merge_field(text: str, hook: str | 
         "Hi Ola, I'm the intern who asked about load testing after your talk.",
         "Loved your carousel on hiring juniors, saved it for my team.",
         "Your preprint on soil carbon models was a great read.",
+        "Hi Ana, Piotr Nowak mentioned that you're moving into climate finance.",
+        "Hi Ana, Dr. Okafor referred me to you about the pharmacy internship.",
+        "hi ana, i was a waiter at the harbour cafe when u were the shift lead!",
+        "Hi Ana, I reworked my CV like you suggested at the mixer.",
+        "Thanks for hopping on the call earlier, super useful.",
+        "Great chatting with you after the panel, Ana!",
+        "Hi Ana, I'm a junior at Westbrook Academy, the same high school you went to.",
+        "Hi Ana, I read your 2023 whitepaper on cold-chain pricing.",
+        "Hi Ana, your terraform modules on GitHub saved us a week.",
     ],
 )
 def test_a_referrer_a_shared_past_or_their_own_work_is_a_stated_hook(text: str):
