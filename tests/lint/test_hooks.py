@@ -174,11 +174,14 @@ def test_a_referrer_a_shared_past_or_their_own_work_is_a_stated_hook(text: str):
         "Hello sir, I am fresh graduate of mechanical engineering from Multan. Please guide me.",
         "Congrats on your work anniversary at Globex!",
         "Congrats on 5 years at the firm, Ola!",
+        "Hi Maya, I see you're a retail merchandiser at Zara. Would love to connect.",
+        "Dear Mr. Berg, I noticed that you are a quality manager at Volvo Cars in Gothenburg.",
     ],
 )
 def test_a_shared_trade_an_audience_or_the_senders_degree_is_no_stated_hook(text: str):
-    """A job and a city in common, "people in <field>", the sender's own degree (articles dropped or not) and the
-    dates LinkedIn prompts congratulations for tie the note to no one."""
+    """A job and a city in common, "people in <field>", the sender's own degree (articles dropped or not), the
+    dates LinkedIn prompts congratulations for, and the reader's title and employer read off the profile tie the
+    note to no one."""
     assert strongest_hook(context(text)) != STATED, hook_texts(text)
 
 
