@@ -123,7 +123,5 @@ def _name_position(ctx: Context, token: Token, name_before: frozenset[str]) -> b
     word beside it ("members of KWBNX" names a group; "JOIN THE WEBINAR" shouts)."""
     before = ctx.doc[token.i - 1] if token.i > 0 else None
     after = ctx.doc[token.i + 1] if token.i + 1 < len(ctx.doc) else None
-    alone = not (before is not None and before.is_upper and before.is_alpha) and not (
-        after is not None and after.is_upper and after.is_alpha
-    )
-    return alone and before is not None and before.lower_ in name_before
+    beside_caps = any(t is not None and t.is_upper and t.is_alpha for t in (before, after))
+    return before is not None and before.lower_ in name_before and not beside_caps
