@@ -122,10 +122,16 @@ def english_decisions(
     return pitch, specifics
 
 
-def other_language_sales_decision(score: float | None, limits: Thresholds, words: int | None = None) -> str | None:
-    """SCORE or None, for a note in a judged language other than English: the sales phrases are English,
-    so the classifier's score alone decides (`other_sales`), as in English never on a note shorter than
-    `sales_alone_min_words`; without a score the note is not reported."""
+def other_language_sales_decision(
+    score: float | None, limits: Thresholds, words: int | None = None, phrase: bool = False
+) -> str | None:
+    """PHRASE, SCORE or None, for a note in a judged language other than English.
+
+    A sales phrase of that language (`languages.yaml`) counts as an English one does: reported unless the
+    classifier's score is under `sales_phrase`. Otherwise the score alone decides (`other_sales`), as in
+    English never on a note shorter than `sales_alone_min_words`; without a score only a phrase reports."""
+    if phrase and (score is None or score >= limits.sales_phrase):
+        return PHRASE
     if words is not None and words < limits.sales_alone_min_words:
         return None
     return SCORE if score is not None and score >= limits.other_sales else None

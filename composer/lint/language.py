@@ -54,6 +54,8 @@ class LanguageData:
     #: Stock phrases in other languages ("ampliar mi red"): canned like the default text, but not
     #: LinkedIn's own sentence, so `invite lint --fix` leaves them alone.
     canned: re.Pattern[str]
+    #: Sales phrases in other languages ("ofrecemos", "kostenlose Demo"), the English sales families' counterparts.
+    sales: re.Pattern[str]
     #: The languages whose notes are judged for generic wording and pitches (English among them).
     judged: tuple[str, ...]
     #: What `not-english` says of a judged note ("judged") and of any other ("not_judged").
@@ -119,6 +121,7 @@ def language_data() -> LanguageData:
         script_share=raw["script_share"],
         default_invitations=_phrases(raw["default_invitations"]),
         canned=_phrases(raw["canned_phrases"], whole_words=True),
+        sales=_phrases(raw["sales_phrases"], whole_words=True),
         judged=tuple(raw["judged"]),
         judgement=dict(raw["judgement"]),
         names=dict(raw["names"]),
@@ -225,6 +228,11 @@ def default_invitations(text: str) -> list[tuple[int, int]]:
 def canned_phrases(text: str) -> list[tuple[int, int]]:
     """(start, end) of the stock phrases listed for other languages ("élargir mon réseau")."""
     return [(m.start(), m.end()) for m in language_data().canned.finditer(text)]
+
+
+def sales_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sales phrases listed for other languages ("nuestros servicios", "wir bieten")."""
+    return [(m.start(), m.end()) for m in language_data().sales.finditer(text)]
 
 
 def is_judged(language: str) -> bool:

@@ -24,7 +24,7 @@ from composer.lint.combine import (
 from composer.lint.context import Context, Hit, span_hits, trimmed, word_count
 from composer.lint.hooks import SIGNAL_TEXT, job_seeking, sales_phrase_spans, strongest_hook, template_slot
 from composer.lint.keys import HOOK_KEY, SEEKING_KEY
-from composer.lint.language import language_data, language_name
+from composer.lint.language import language_data, language_name, sales_phrases
 from composer.lint.rules.registry import register
 
 
@@ -43,7 +43,8 @@ def _sales_verdict(ctx: Context) -> tuple[str | None, list[Hit]]:
     score = ctx.score("sales_pitch")
     words = word_count(ctx.text)
     if not ctx.english:
-        return other_language_sales_decision(score, thresholds(), words), []
+        phrases = span_hits(ctx, sales_phrases(ctx.text))
+        return other_language_sales_decision(score, thresholds(), words, bool(phrases)), phrases
     phrases = span_hits(ctx, sales_phrase_spans(ctx))
     seeking = ctx.doc.user_data[SEEKING_KEY] = job_seeking(ctx)  # for `Linted.seeking` (`invite inbox`)
     return sales_decision(bool(phrases), score, ctx.signals, thresholds(), words, seeking), phrases
