@@ -137,12 +137,18 @@ def other_language_sales_decision(
     return SCORE if score is not None and score >= limits.other_sales else None
 
 
-def other_language_no_specifics_decision(slot: bool, generic: float | None, limits: Thresholds) -> str | None:
+def other_language_no_specifics_decision(
+    slot: bool, generic: float | None, limits: Thresholds, hook: str | None = None
+) -> str | None:
     """SLOT, SCORE or None, for a note in a judged language other than English.
 
-    The hook finder reads English, so only an unfilled field where the specifics go (exact in any
-    language) and the classifier's `generic` score (`other_generic`) decide.
+    The hook finder reads English; in another language a listed hook phrase of that language
+    (`languages.yaml`: "nos conocimos", "dein Vortrag") is STATED and, as in English, never overruled.
+    Otherwise an unfilled field where the specifics go (exact in any language) and the classifier's
+    `generic` score (`other_generic`) decide.
     """
+    if hook == STATED:
+        return None
     if slot:
         return SLOT
     return SCORE if generic is not None and generic >= limits.other_generic else None

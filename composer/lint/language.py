@@ -56,6 +56,8 @@ class LanguageData:
     canned: re.Pattern[str]
     #: Sales phrases in other languages ("ofrecemos", "kostenlose Demo"), the English sales families' counterparts.
     sales: re.Pattern[str]
+    #: Hook phrases in other languages ("nos conocimos", "dein Vortrag"): the English hook phrases' counterparts.
+    hooks: re.Pattern[str]
     #: The languages whose notes are judged for generic wording and pitches (English among them).
     judged: tuple[str, ...]
     #: What `not-english` says of a judged note ("judged") and of any other ("not_judged").
@@ -122,6 +124,7 @@ def language_data() -> LanguageData:
         default_invitations=_phrases(raw["default_invitations"]),
         canned=_phrases(raw["canned_phrases"], whole_words=True),
         sales=_phrases(raw["sales_phrases"], whole_words=True),
+        hooks=_phrases(raw["hook_phrases"], whole_words=True),
         judged=tuple(raw["judged"]),
         judgement=dict(raw["judgement"]),
         names=dict(raw["names"]),
@@ -233,6 +236,11 @@ def canned_phrases(text: str) -> list[tuple[int, int]]:
 def sales_phrases(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sales phrases listed for other languages ("nuestros servicios", "wir bieten")."""
     return [(m.start(), m.end()) for m in language_data().sales.finditer(text)]
+
+
+def hook_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the hook phrases listed for other languages ("ci siamo conosciuti", "votre article")."""
+    return [(m.start(), m.end()) for m in language_data().hooks.finditer(text)]
 
 
 def is_judged(language: str) -> bool:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from composer.lint import lint_text
+from composer.lint import lint_results, lint_text
 from composer.lint.calibration import calibrate
 from composer.lint.catalog import Thresholds, load_yaml, thresholds
-from composer.lint.combine import PHRASE, SCORE, SLOT, other_language_no_specifics_decision, other_language_sales_decision
+from composer.lint.combine import PHRASE, SCORE, SLOT, STATED, other_language_no_specifics_decision, other_language_sales_decision
 from composer.lint.language import detect_language, language_data
 from composer.resources import data_path
 from tests.helpers import run_cli
@@ -154,6 +154,26 @@ def test_the_text_output_says_not_judged_once_per_note(tmp_path: Path):
     assert quiet.count("second: not judged: written in Polish") == 1
     assert "third: not judged" not in quiet
     assert "2 notes not judged (language)" in quiet.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola Marta, nos conocimos en la feria de logística de Zaragoza. ¡Un placer!",
+        "Hallo Jonas, dein Vortrag über Wärmepumpen beim Energietag in Kassel war super.",
+        "Ciao Paola, abbiamo lavorato insieme in Brembo anni fa. Che bello ritrovarti qui!",
+    ],
+)
+def test_a_hook_phrase_of_the_notes_language_is_a_stated_hook(text: str):
+    """languages.yaml lists the English hook phrases' counterparts: such a note is never `no-specifics`,
+    and the inbox reads its hook as it reads an English one."""
+    [result] = lint_results([(0, text, None)])
+    assert result.language != "en" and result.judged
+    assert result.hook == STATED
+    assert "no-specifics" not in {f.rule for f in result.findings}
+    limits = thresholds()
+    assert other_language_no_specifics_decision(False, 0.99, limits, hook=STATED) is None
+    assert other_language_no_specifics_decision(False, 0.99, limits) == SCORE
 
 
 # --------------------------------------------------------------------------- inbox, stats, merge

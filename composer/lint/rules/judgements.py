@@ -16,15 +16,16 @@ from composer.lint.combine import (
     NAMED,
     PHRASE,
     SCORE,
+    STATED,
     no_specifics_decision,
     other_language_no_specifics_decision,
     other_language_sales_decision,
     sales_decision,
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed, word_count
-from composer.lint.hooks import SIGNAL_TEXT, job_seeking, sales_phrase_spans, strongest_hook, template_slot
+from composer.lint.hooks import SENTENCE_BREAK, SIGNAL_TEXT, job_seeking, sales_phrase_spans, strongest_hook, template_slot
 from composer.lint.keys import HOOK_KEY, SEEKING_KEY
-from composer.lint.language import language_data, language_name, sales_phrases
+from composer.lint.language import hook_phrases, language_data, language_name, sales_phrases
 from composer.lint.rules.registry import register
 
 
@@ -87,7 +88,9 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
     slot = template_slot(ctx)
     generic, personal = ctx.score("generic"), ctx.score("personal_specific")
     if not ctx.english:
-        decision = other_language_no_specifics_decision(slot, generic, thresholds())
+        hook = STATED if any(not _filled_in_later(ctx, end) for _, end in hook_phrases(ctx.text)) else None
+        ctx.doc.user_data[HOOK_KEY] = hook
+        decision = other_language_no_specifics_decision(slot, generic, thresholds(), hook)
     else:
         hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
         ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
@@ -99,3 +102,10 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
     if decision == SCORE:
         return [Hit(start, end, {"score": None if generic is None else calibrated("generic", generic)}, note_level=True)]
     return [Hit(start, end, {"signal": SIGNAL_TEXT[decision]})]
+
+
+def _filled_in_later(ctx: Context, end: int) -> bool:
+    """Whether a hook phrase's sentence goes on to an unfilled field ("nos conocimos en [Evento]"): its
+    specifics are the template's, so, as an English lead followed by a placeholder, it is no hook."""
+    stop = next((m.start() for m in SENTENCE_BREAK.finditer(ctx.text, end)), len(ctx.text))
+    return any(end <= start < stop for start, _ in ctx.placeholders())
