@@ -89,13 +89,12 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
     generic, personal = ctx.score("generic"), ctx.score("personal_specific")
     if not ctx.english:
         hook = STATED if any(not _filled_in_later(ctx, end) for _, end in hook_phrases(ctx.text)) else None
-        ctx.doc.user_data[HOOK_KEY] = hook
         decision = other_language_no_specifics_decision(slot, generic, thresholds(), hook)
     else:
         hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
-        ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
         pitched = hook == NAMED and sales_verdict(ctx)[0] is not None  # only asked where it can matter
         decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds(), pitched)
+    ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
     if decision is None:
         return []
     start, end = trimmed(ctx.text)
