@@ -208,8 +208,7 @@ def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
 
 
 def job_seeking(ctx: Context) -> bool:
-    """Whether the sender asks for a job for themselves ("I'm exploring data roles", "I applied for"):
-    the `seeking` patterns, outside placeholders (`combine.sales_decision` says what it changes)."""
+    """Whether the sender asks for a job ("I applied for"): `seeking` spans (see `combine.sales_decision`)."""
     return bool(ctx.said("seeking"))
 
 
@@ -304,12 +303,15 @@ def not_hook_tokens(ctx: Context) -> set[int]:
     Raj") covers the rest of its clause, unless the clause says the thing is shared ("also", "too",
     "fellow"). `merge-field` ("you work at Globex", "your role as Head of Data at Initech") covers what a
     mail merge fills from the profile, unless the clause says it is shared ("you also worked at
-    Globex"). `name-drop` ("companies like Acme and Globex") covers the list of names after it.
+    Globex"). `name-drop` ("companies like Acme and Globex") covers the list of names after it. A
+    `background-lead` ("I have experience with SAP", "I am teacher from Cebu", "I'm relocating to Leeds")
+    reads as a self-intro; it has its own label because the classifier, trained without it, reads
+    `not-hook-lead` spans as features.
     """
     spec = lexicon().specifics
     doc = ctx.doc
     tokens: set[int] = set()
-    for span in ctx.spans("not-hook-lead"):
+    for span in [*ctx.spans("not-hook-lead"), *ctx.spans("background-lead")]:
         clause: list[int] = []
         if span.id_ == "name-drop":
             for token in doc[span.end : span.end + spec.lead_window]:
@@ -423,8 +425,7 @@ def template_slot(ctx: Context) -> bool:
 SIGNAL_TEXT = {SLOT: "an unfilled field stands where the specifics go", NO_HOOK: "no name, date or hook phrase found"}
 
 
-#: Hook kinds the rules state outright ("we met at ...", "we were classmates"); the classifier never overrules
-#: them. A quoted title is not among them: as often as it names their talk, it names the sender's own report.
+#: Hook kinds stated outright ("we met at ..."), never overruled; not a quoted title (as often the sender's own).
 STATED_KINDS = frozenset({"hook phrase"})
 
 

@@ -288,6 +288,27 @@ def test_an_incoming_student_names_the_school_they_will_share():
     assert strongest_hook(context("I'm an incoming student at Ridgeview this fall, could I ask about the program?")) == NAMED
 
 
+@pytest.mark.parametrize(
+    ("text", "hook"),
+    [
+        ("Good day sir, I am pharmacist from Davao and hoping to learn from your path.", None),
+        ("Hello, I'm relocating to Leeds next month and would love to connect.", None),
+        ("Hi Bo, I have experience with SAP S4, looking to connect with peers.", None),
+        ("Hi Bo, I worked with Corvid on freight audits, keen to connect.", None),
+        ("Hi Bo, I am preparing for CFA Level II and would value your advice.", None),
+        ("Hi Bo, I have 6 years in Doha, keen to connect with site engineers.", None),
+        ("Hi Bo, my background is in Kubernetes, happy to connect.", None),
+        ("Hi Bo, I'm relocating to Leeds too, where you run the Tuesday meetup.", NAMED),
+        ("Hi Bo, I worked with you at Corvid on freight audits in 2019.", STATED),
+    ],
+)
+def test_the_senders_own_background_is_not_a_hook(text: str, hook: str | None):
+    """Where the sender is from or moving to, what they know, did or studied (a `background-lead`: "I am
+    teacher from", "I have experience with", "I worked with") ties the note to no one, unless the clause
+    says it is shared ("too", "with you")."""
+    assert strongest_hook(context(text)) == hook, hook_texts(text)
+
+
 def test_a_job_someone_applied_for_is_no_shared_context():
     """ "I applied for the Data Analyst role at Corvid": the company is a merge field, the role no shared thing."""
     assert strongest_hook(context("Hi Lena, I recently applied for the Data Analyst role at Corvid.")) != STATED

@@ -134,7 +134,7 @@ def test_offsets_match_excerpts(rule: str, text: str):
 
 def test_patterns_file_is_valid():
     labels = {p["label"] for p in load_patterns()}
-    assert labels <= {"generic-phrase", "sales-pitch", "hook", "hook-lead", "not-hook-lead", "seeking"}
+    assert labels <= {"generic-phrase", "sales-pitch", "hook", "hook-lead", "not-hook-lead", "background-lead", "seeking"}
     assert all(p["id"] and p["pattern"] for p in load_patterns())
 
 
