@@ -322,16 +322,20 @@ def test_a_job_someone_applied_for_is_no_shared_context():
         ("Hi Omar, you would be an excellent fit for a senior data role with our client.", "you would be an excellent fit"),
         ("I'm putting together a founders' circle and you came up as a strong candidate.", "came up as a strong candidate"),
         ("Thanks for registering for our cloud cost clinic! Happy to connect here too.", "Thanks for registering"),
+        ("Hey Tomas, are you currently open to a new challenge? Remote, Rust, strong pay.", "are you currently open to a new challenge"),
+        ("hi sir r u looking for job change? DM me", "r u looking for job"),
         # the sender's wish, the reader's fit and a met-at: no sales phrase
         ("I'm a graduate hoping to work at companies like yours one day.", None),
         ("Honestly, I'd be a strong fit for the analyst opening on your team.", None),
         ("At DevFest, we talked about typed Python; great to connect.", None),
         ("Data engineer here, between roles; please keep me on your radar.", None),
+        ("Are you looking for a mentor? I was one in your cohort, happy to help.", None),
     ],
 )
 def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
     """Serving "companies like yours", "At <company>, we focus on", telling the reader they would fit, thanking
-    them for a sign-up: offers without sales words. A seeker's own fit or wish, and a met-at, are not offers."""
+    them for a sign-up, asking if they are looking for a new job: offers without sales words. A seeker's own
+    fit or wish, and a met-at, are not offers."""
     ctx = context(text)
     found = [text[start:end] for start, end in sales_phrase_spans(ctx)]
     assert (phrase in found) if phrase else found == []
