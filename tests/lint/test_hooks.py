@@ -322,7 +322,7 @@ def test_a_job_someone_applied_for_is_no_shared_context():
         ("Hi Omar, you would be an excellent fit for a senior data role with our client.", "you would be an excellent fit"),
         ("I'm putting together a founders' circle and you came up as a strong candidate.", "came up as a strong candidate"),
         ("Thanks for registering for our cloud cost clinic! Happy to connect here too.", "Thanks for registering"),
-        ("Hey Tomas, are you currently open to a new challenge? Remote, Rust, strong pay.", "are you currently open to a new challenge"),
+        ("Hey Tomas, are you currently open to a new challenge? Remote, Rust.", "are you currently open to a new challenge"),
         ("hi sir r u looking for job change? DM me", "r u looking for job"),
         # the sender's wish, the reader's fit and a met-at: no sales phrase
         ("I'm a graduate hoping to work at companies like yours one day.", None),
