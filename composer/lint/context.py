@@ -145,7 +145,29 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
             if regex.standalone and _inside_caps_run(text, m.start(), m.end()):
                 continue
             matches.append((m.start(), m.end(), None))
-    return [(s, e) for s, e, _ in non_overlapping(matches)]
+    return [_widened(text, s, e) for s, e, _ in non_overlapping(matches)]
+
+
+#: A field's delimiters doubled ("[[Name]]", "<<Name>>", "((Name))").
+_OPENERS = {"[": "]", "<": ">", "(": ")", "{": "}"}
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole field, so its excerpt is what the user must replace: "[[Name]]" (not "[Name]"), a
+    merge syntax's sigils around a bare field word ("!FirstName!", "$FirstName", "@FirstName")."""
+    while (
+        start > 0
+        and end < len(text)
+        and text[start - 1] == text[start]
+        and _OPENERS.get(text[start]) == text[end] == text[end - 1]
+    ):
+        start, end = start - 1, end + 1
+    if start > 0 and text[start].isalnum():
+        if end < len(text) and text[start - 1] == text[end] and text[end] in "!%#":
+            start, end = start - 1, end + 1
+        elif text[start - 1] in "$@" and (start < 2 or not text[start - 2].isalnum()):
+            start -= 1
+    return start, end
 
 
 def _inside_caps_run(text: str, start: int, end: int) -> bool:

@@ -238,6 +238,25 @@ def test_placeholder_in_shouting_is_not_a_field():
     assert fired("Hi NAME, what a great event", "placeholder")
 
 
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Hi [[first_name]], good to meet you at the fair.", "[[first_name]]"),
+        ("Hi <<First Name>>, good to meet you at the fair.", "<<First Name>>"),
+        ("Hi ((name)), good to meet you at the fair.", "((name))"),
+        ("Hi {!Contact.FirstName}, good to meet you at the fair.", "{!Contact.FirstName}"),
+        ("Hi !FirstName!, good to meet you at the fair.", "!FirstName!"),
+        ("Hi $FirstName, good to meet you at the fair.", "$FirstName"),
+        ("Hi @FirstName, good to meet you at the fair.", "@FirstName"),
+        ("Good to meet you at the fair (see [Event]).", "[Event]"),
+    ],
+)
+def test_a_placeholder_is_reported_whole(text: str, field: str):
+    """The excerpt is everything the user must replace: doubled delimiters and a merge syntax's sigils
+    included, a parenthesis around the field not."""
+    assert [f.excerpt for f in lint_text(text) if f.rule == "placeholder"] == [field]
+
+
 def test_findings_are_sorted_by_position():
     findings = lint_text("Hi {{x}}, I came across your profile!!! Visit www.example.com")
     assert [f.start for f in findings] == sorted(f.start for f in findings)
