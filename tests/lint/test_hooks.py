@@ -330,12 +330,15 @@ def test_a_job_someone_applied_for_is_no_shared_context():
         ("At DevFest, we talked about typed Python; great to connect.", None),
         ("Data engineer here, between roles; please keep me on your radar.", None),
         ("Are you looking for a mentor? I was one in your cohort, happy to help.", None),
+        ("Payroll specialist, CIPP, open to roles in Leeds.", None),
+        ("I'm very interested in opportunities on your audit team. Happy to share my CV.", None),
+        ("Would you be open to hearing about roles in Leeds?", "you be open to hearing about roles"),
     ],
 )
 def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
     """Serving "companies like yours", "At <company>, we focus on", telling the reader they would fit, thanking
-    them for a sign-up, asking if they are looking for a new job: offers without sales words. A seeker's own
-    fit or wish, and a met-at, are not offers."""
+    them for a sign-up, asking if they are looking for a new job or open to roles: offers without sales words.
+    A seeker's own fit, wish or openness ("open to roles", "happy to share my CV"), and a met-at, are not offers."""
     ctx = context(text)
     found = [text[start:end] for start, end in sales_phrase_spans(ctx)]
     assert (phrase in found) if phrase else found == []
