@@ -333,12 +333,15 @@ def test_a_job_someone_applied_for_is_no_shared_context():
         ("Payroll specialist, CIPP, open to roles in Leeds.", None),
         ("I'm very interested in opportunities on your audit team. Happy to share my CV.", None),
         ("Would you be open to hearing about roles in Leeds?", "you be open to hearing about roles"),
+        ("Happy to send over our pricing for the desks.", "send over our pricing"),
+        ("I buy for a clinic in Porto: could you send me your pricing for 40 desks?", None),
     ],
 )
 def test_quiet_sales_idioms_are_listed_phrases(text: str, phrase: str | None):
     """Serving "companies like yours", "At <company>, we focus on", telling the reader they would fit, thanking
     them for a sign-up, asking if they are looking for a new job or open to roles: offers without sales words.
-    A seeker's own fit, wish or openness ("open to roles", "happy to share my CV"), and a met-at, are not offers."""
+    A seeker's own fit, wish or openness ("open to roles", "happy to share my CV"), a buyer asking for a price,
+    and a met-at, are not offers."""
     ctx = context(text)
     found = [text[start:end] for start, end in sales_phrase_spans(ctx)]
     assert (phrase in found) if phrase else found == []
