@@ -163,9 +163,12 @@ def test_a_job_seeker_is_a_pitch_only_by_a_listed_phrase():
         ("Hi Ken, I'm exploring full-time UX research roles in Toronto after five years at an agency. Open to connecting?", True),
         ("Hi Ana, I recently applied for the analyst opening on your team and would love to hear how I might fit.", True),
         ("Hello Priya, I am seeking an internship in supply chain this summer. Could I send you my CV?", True),
+        ("Hi Priya, payroll officer in Cebu, 6 yrs, currently looking for a remote role. Happy to share CV.", True),
+        ("Hi Priya, I'm very interested in opportunities on your payroll team.", True),
         # a recruiter's "looking for ... roles" is someone else's job: the note stays a pitch
         ("Hi Sam, I'm looking for Java developers for roles in Berlin. Open to a chat?", False),
         ("Hi Sam, we are exploring partnerships with clinics like yours. Worth a call?", False),
+        ("Hi Sam, are you currently looking for a new role? Fintech, remote, Berlin pay.", False),
     ],
 )
 def test_a_job_seekers_note_is_not_a_pitch_on_its_score_alone(monkeypatch, text: str, seeker: bool):
