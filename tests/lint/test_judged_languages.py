@@ -110,6 +110,8 @@ def test_a_judged_language_is_judged_by_the_classifiers_scores(tmp_path: Path):
         (SPANISH_PITCH, "ofrecemos"),
         ("Olá Sam, nossa plataforma marca 30 reuniões qualificadas por mês. Teste grátis?", "nossa plataforma"),
         ("Hallo Frau Roth, wir bieten Lagerlogistik für Onlinehändler in NRW. Kostenlose Beratung?", "wir bieten"),
+        ("Bonjour Madame Roux, nous accompagnons les cliniques vétérinaires. Au plaisir d'échanger.", "nous accompagnons"),
+        ("Goedemiddag meneer Bos, wij verzorgen de salarisadministratie van kinderopvang.", "wij verzorgen"),
     ],
 )
 def test_a_sales_phrase_of_the_notes_language_is_reported_like_an_english_one(text: str, phrase: str):
