@@ -170,6 +170,7 @@ def test_a_job_seeker_is_a_pitch_only_by_a_listed_phrase():
         ("Hi Sam, we are exploring partnerships with clinics like yours. Worth a call?", False),
         ("Hi Sam, are you currently looking for a new role? Fintech, remote, Berlin pay.", False),
         ("Hi Sam, our client is currently looking for a remote role to fill in Berlin. Open to a chat?", False),
+        ("Hi Sam, we place SAP consultants in Berlin; happy to share the CV of a strong one.", False),
     ],
 )
 def test_a_job_seekers_note_is_not_a_pitch_on_its_score_alone(monkeypatch, text: str, seeker: bool):
