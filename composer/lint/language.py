@@ -223,24 +223,28 @@ def _hardly_english(words: int, english: float, best_rate: float) -> bool:
     return words >= floor["min_words"] and english < floor["max_english"] and best_rate >= floor["min_rate"]
 
 
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
 def default_invitations(text: str) -> list[tuple[int, int]]:
     """(start, end) of LinkedIn's default invitation text, in any of the languages listed."""
-    return [(m.start(), m.end()) for m in language_data().default_invitations.finditer(text)]
+    return _spans(language_data().default_invitations, text)
 
 
 def canned_phrases(text: str) -> list[tuple[int, int]]:
     """(start, end) of the stock phrases listed for other languages ("élargir mon réseau")."""
-    return [(m.start(), m.end()) for m in language_data().canned.finditer(text)]
+    return _spans(language_data().canned, text)
 
 
 def sales_phrases(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sales phrases listed for other languages ("nuestros servicios", "wir bieten")."""
-    return [(m.start(), m.end()) for m in language_data().sales.finditer(text)]
+    return _spans(language_data().sales, text)
 
 
 def hook_phrases(text: str) -> list[tuple[int, int]]:
     """(start, end) of the hook phrases listed for other languages ("ci siamo conosciuti", "votre article")."""
-    return [(m.start(), m.end()) for m in language_data().hooks.finditer(text)]
+    return _spans(language_data().hooks, text)
 
 
 def is_judged(language: str) -> bool:
