@@ -47,7 +47,7 @@ class Context:
     signals: str = "both"
     _placeholders: list[tuple[int, int]] | None = None
     _starts: list[int] | None = None
-    #: What a check computes once per note for the others (the hook finder's excluded tokens).
+    #: What a check computes once per note for the others (the sales verdict).
     memo: dict[str, Any] = field(default_factory=dict)
 
     @property

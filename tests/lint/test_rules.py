@@ -190,6 +190,16 @@ def test_no_specifics_ignores_addressee_signature_and_placeholders():
     assert fired("Hi Rob, can we meet next Tuesday for a quick demo?", "no-specifics")
 
 
+def test_the_recipients_name_is_no_hook_though_the_classifier_read_the_note_without_it():
+    """The classifier's hook feature reads each note without a recipient name; the lint step, given one,
+    must not reuse that reading (the hook finder's excluded tokens are kept per name)."""
+    note = "Would love to connect with Owen Price and swap notes."
+    assert not fired(note, "no-specifics")
+    assert fired(note, "no-specifics", name="Owen Price")
+    batch = lint_many([(1, note, None), (2, note, "Owen Price")])
+    assert [[f.rule for f in found if f.rule == "no-specifics"] for _, _, found in batch] == [[], ["no-specifics"]]
+
+
 # --------------------------------------------------------------------------- length
 
 
