@@ -121,9 +121,16 @@ def _listens_to_tok2vec(nlp: Language) -> bool:
     )
 
 
-@cache
 def get_pipeline(blank: bool = False) -> Pipeline:
-    """The pipeline for this process (cached); `blank=True` forces `spacy.blank("en")`."""
+    """The pipeline for this process (cached); `blank=True` forces `spacy.blank("en")`.
+
+    One per kind however it is asked for: `cache` keys `get_pipeline()` and `get_pipeline(False)` apart,
+    and a second copy would load the model again and miss what is set on the first."""
+    return _load_pipeline(bool(blank))
+
+
+@cache
+def _load_pipeline(blank: bool) -> Pipeline:
     nlp: Language | None = None
     name = "blank:en"
     if not blank:

@@ -294,7 +294,7 @@ def test_lint_many_streams_in_order():
 
 def test_blank_pipeline_fallback_warns_once_and_still_lints(monkeypatch, capsys):
     monkeypatch.setattr(pipeline_mod, "_load_trained", lambda name: None)
-    loaded = pipeline_mod.get_pipeline.__wrapped__(False)  # uncached: the real cache stays intact
+    loaded = pipeline_mod._load_pipeline.__wrapped__(False)  # uncached: the real cache stays intact
     err = capsys.readouterr().err
     assert err.count("warning:") == 1 and "no-specifics" in err and "spacy.blank" in err
     assert not loaded.trained and loaded.name == "blank:en"
