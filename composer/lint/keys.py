@@ -42,3 +42,6 @@ GREETING_KEY = "invite_lint.greeting"
 #: `doc.user_data` key prefix: the tokens that cannot be a hook, per recipient name (`hooks.excluded_tokens`), found
 #: once per Doc: the classifier's hook feature asks before the lint step, which asks the same of the same tokens.
 EXCLUDED_KEY = "invite_lint.excluded"
+#: `doc.user_data` key: True when `no-specifics` fired and a named entity could not change that (a named hook
+#: would leave the decision as it is, or the note is not English), so the lint step need not run NER for it.
+ENTITIES_MOOT_KEY = "invite_lint.entities_moot"

@@ -25,7 +25,16 @@ from spacy.util import minibatch
 from composer.lint.catalog import SIGNALS, rule_ids
 from composer.lint.context import Context
 from composer.lint.findings import Finding
-from composer.lint.keys import DEFAULT_BATCH_SIZE, DEFAULT_LIMIT, FINDINGS_KEY, LANGUAGE_KEY, LINT_PIPE, NAME_KEY, TEXT_KEY
+from composer.lint.keys import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_LIMIT,
+    ENTITIES_MOOT_KEY,
+    FINDINGS_KEY,
+    LANGUAGE_KEY,
+    LINT_PIPE,
+    NAME_KEY,
+    TEXT_KEY,
+)
 from composer.lint.language import detect_language
 from composer.lint.rules import run_note_rules
 from composer.lint.rules.registry import sorted_findings
@@ -82,7 +91,12 @@ class LintStep:
             pending, kept = [], []
             for doc in batch:
                 findings = self._check(doc, limit, chosen, signals)
-                needs_entities = entity_rules and len(doc) <= MAX_NER_TOKENS and any(f.rule in entity_rules for f in findings)
+                needs_entities = (
+                    entity_rules
+                    and len(doc) <= MAX_NER_TOKENS
+                    and any(f.rule in entity_rules for f in findings)
+                    and not doc.user_data.get(ENTITIES_MOOT_KEY)
+                )
                 if ner is not None and lazy_entities and needs_entities:
                     pending.append(doc)
                     kept.append([f for f in findings if f.rule not in entity_rules])

@@ -104,6 +104,28 @@ def test_ner_on_demand_gives_the_findings_of_ner_on_every_note(blank: bool):
     assert "no-specifics" in ENTITY_RULES
 
 
+def test_ner_runs_only_where_a_named_hook_could_silence_no_specifics(monkeypatch):
+    """A template with an unfilled field, or a pitch whose names read as the sender's own, keeps its
+    `no-specifics` whatever NER finds: only the note a named hook could clear is sent to it."""
+    step = get_pipeline().nlp.get_pipe(LINT_PIPE)
+    sent: list[str] = []
+
+    class Spy:
+        def pipe(self, docs, **options):
+            docs = list(docs)
+            sent.extend(doc.text for doc in docs)
+            return ner.pipe(docs, **options)
+
+    ner = step.ner
+    monkeypatch.setattr(step, "ner", Spy())
+    template = "Hi [Name], great to meet you at [Event]!"
+    pitch = "Hi Dana, we help SaaS teams cut churn with our platform. Book a free demo this week."
+    plain = "Hi Dana, I'd like to add you to my professional network."
+    results = lint_many((note, note, None) for note in (template, pitch, plain))
+    assert [[f.rule for f in found if f.rule == "no-specifics"] for _, _, found in results] == [["no-specifics"]] * 3
+    assert sent == [plain]
+
+
 @pytest.mark.slow
 def test_lint_many_in_two_processes_matches_one_and_keeps_order():
     items = [(i, text, "Ana" if n % 3 == 0 else name) for n, (i, text, name) in enumerate(NOTES[:40])]

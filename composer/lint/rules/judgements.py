@@ -24,7 +24,7 @@ from composer.lint.combine import (
 )
 from composer.lint.context import Context, Hit, span_hits, trimmed, word_count
 from composer.lint.hooks import SENTENCE_BREAK, SIGNAL_TEXT, job_seeking, sales_phrase_spans, strongest_hook, template_slot
-from composer.lint.keys import HOOK_KEY, SEEKING_KEY
+from composer.lint.keys import ENTITIES_MOOT_KEY, HOOK_KEY, SEEKING_KEY
 from composer.lint.language import hook_phrases, language_data, language_name, sales_phrases
 from composer.lint.rules.registry import register
 
@@ -90,10 +90,15 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
     if not ctx.english:
         hook = STATED if any(not _filled_in_later(ctx, end) for _, end in hook_phrases(ctx.text)) else None
         decision = other_language_no_specifics_decision(slot, generic, thresholds(), hook)
+        ctx.doc.user_data[ENTITIES_MOOT_KEY] = True  # the hook finder, entities and all, reads English only
     else:
         hook = None if ctx.signals == "classifier" else strongest_hook(ctx)
         pitched = hook == NAMED and sales_verdict(ctx)[0] is not None  # only asked where it can matter
         decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds(), pitched)
+        if decision is not None:  # NER can only add a named hook: would one change anything?
+            pitched = sales_verdict(ctx)[0] is not None
+            named = no_specifics_decision(slot, NAMED, generic, personal, ctx.signals, thresholds(), pitched)
+            ctx.doc.user_data[ENTITIES_MOOT_KEY] = named == decision
     ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
     if decision is None:
         return []
