@@ -78,9 +78,9 @@ class Linted(NamedTuple):
     where one could change `no-specifics`: not in a template with an unfilled field, nor in a pitch whose
     names read as the sender's own (`combine.no_specifics_decision`), where the inbox weighs no hook.
     `suppressed` are the findings the user's settings silenced for this note (`composer.lint.suppress`),
-    left out of `findings`. `seeking`
-    says the sender asks for a job for themselves ("I'm exploring data roles"; `hooks.job_seeking`): such
-    a note is a pitch only by a listed sales phrase, and the inbox reads its "roles" the same way.
+    left out of `findings`. `seeking` says the sender asks for a job for themselves ("I'm exploring data
+    roles"; `hooks.job_seeking`): such a note is a pitch only by a listed sales phrase, and the inbox
+    reads its "roles" the same way.
     """
 
     id: Any

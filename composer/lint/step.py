@@ -7,9 +7,10 @@ scores, `doc.cats`, which the checks read too). The recipient's name comes in th
 
 Named entities only ever add hooks, so they can only clear a `no-specifics` finding: the `ner`
 component (disabled in the pipeline) runs, batched, on just the notes where an entity-dependent rule
-fired without entities, and the rules run again on those. The findings are the same as with NER on
-every note (the test suite checks that too) at a quarter of the NER cost, and only the entity rules
-run again.
+fired without entities and a named hook could still clear it (`ENTITIES_MOOT_KEY`: not a template with
+an unfilled field, nor a pitch whose names read as the sender's own), and the rules run again on those.
+The findings are the same as with NER on every note (the test suite checks that too) at a fraction of
+the NER cost, and only the entity rules run again.
 """
 
 from __future__ import annotations
