@@ -72,8 +72,9 @@ class Linted(NamedTuple):
     `judged` is False for a note in a language the linter does not judge for generic wording and pitches
     (`judged` in languages.yaml): its verdict is unknown, and no finding of `no-specifics` or
     `sales-pitch` means nothing. Consumers show it as "not judged", never as specific or clean.
-    `hook` is the strongest hook the rules found in an English note ("stated": a hook phrase such as
-    "we met at ..."; "named": only names, dates or titles; None: none, or not looked for), for
+    `hook` is the strongest hook the rules found ("stated": a hook phrase such as "we met at ...", or in
+    another judged language one listed in languages.yaml; "named": only names, dates or titles, English
+    notes only; None: none, or not looked for), for
     consumers that weigh the evidence themselves (`invite inbox`). Named entities are looked for only
     where one could change `no-specifics`: not in a template with an unfilled field, nor in a pitch whose
     names read as the sender's own (`combine.no_specifics_decision`), where the inbox weighs no hook.

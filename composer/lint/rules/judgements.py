@@ -96,8 +96,8 @@ def check_no_specifics(ctx: Context) -> list[Hit]:
         pitched = hook == NAMED and sales_verdict(ctx)[0] is not None  # only asked where it can matter
         decision = no_specifics_decision(slot, hook, generic, personal, ctx.signals, thresholds(), pitched)
         if decision is not None:  # NER can only add a named hook: would one change anything?
-            pitched = sales_verdict(ctx)[0] is not None
-            named = no_specifics_decision(slot, NAMED, generic, personal, ctx.signals, thresholds(), pitched)
+            named_pitched = sales_verdict(ctx)[0] is not None
+            named = no_specifics_decision(slot, NAMED, generic, personal, ctx.signals, thresholds(), named_pitched)
             ctx.doc.user_data[ENTITIES_MOOT_KEY] = named == decision
     ctx.doc.user_data[HOOK_KEY] = hook  # for consumers that weigh the evidence themselves (`Linted.hook`)
     if decision is None:
