@@ -12,7 +12,10 @@ pygls' own log goes there too, one line a record.
 
 Ends: the `exit` notification, 0 after `shutdown` and 1 without it (as the protocol says); stdin
 closed by the client, the same; Ctrl-C and SIGTERM as for every command (`composer.shutdown`: one
-line, exit 130 or 143), without waiting for the thread blocked on stdin.
+line, exit 130 or 143), without waiting for the thread blocked on stdin. The kernel may hand a signal
+to any thread (the stdin reader, a thread of the numeric libraries), and Python runs its handler in
+the main thread only when that thread runs: an idle server's main thread sleeps in the event loop's
+`epoll`, so a signal's wake-up byte (`signal.set_wakeup_fd`) goes to a socket the loop watches.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import asyncio
 import contextlib
 import logging
 import queue
+import signal
+import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from pygls.io_ import StdoutWriter, run_async
@@ -60,15 +65,7 @@ def run(server: InviteServer, stdin: BinaryIO, stdout: BinaryIO) -> int:
     server.protocol.set_writer(StdoutWriter(stdout))
     real_stdout, sys.stdout = sys.stdout, sys.stderr
     try:
-        asyncio.run(
-            run_async(
-                stop_event=threading.Event(),
-                reader=DaemonReader(stdin),
-                protocol=server.protocol,
-                logger=logging.getLogger("pygls"),
-                error_handler=server.report_server_error,
-            )
-        )
+        asyncio.run(_serve(server, stdin))
     except SystemExit as exc:  # pygls ends the loop this way on `exit`, with 0 or 1
         return exc.code if isinstance(exc.code, int) else 1
     except BrokenPipeError:  # the client went away while we wrote
@@ -76,6 +73,48 @@ def run(server: InviteServer, stdin: BinaryIO, stdout: BinaryIO) -> int:
     finally:
         sys.stdout = real_stdout
     return 0 if server.shutting_down else 1
+
+
+async def _serve(server: InviteServer, stdin: BinaryIO) -> None:
+    """pygls' message loop, woken by Ctrl-C and SIGTERM whichever thread the kernel gave them to."""
+    with _signals_wake(asyncio.get_running_loop()):
+        await run_async(
+            stop_event=threading.Event(),
+            reader=DaemonReader(stdin),
+            protocol=server.protocol,
+            logger=logging.getLogger("pygls"),
+            error_handler=server.report_server_error,
+        )
+
+
+@contextlib.contextmanager
+def _signals_wake(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """While the block runs, every signal writes a byte the loop reads, so its handler runs at once.
+
+    What `loop.add_signal_handler` does, for the handlers `composer.shutdown` installed with
+    `signal.signal` (which raise in the main thread, as everywhere else in `invite`).
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set it
+        yield
+        return
+    receive, send = socket.socketpair()
+    receive.setblocking(False)
+    send.setblocking(False)
+    loop.add_reader(receive.fileno(), _drain, receive)
+    previous = signal.set_wakeup_fd(send.fileno(), warn_on_full_buffer=False)
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        loop.remove_reader(receive.fileno())
+        receive.close()
+        send.close()
+
+
+def _drain(receive: socket.socket) -> None:
+    with contextlib.suppress(BlockingIOError):
+        while receive.recv(64):
+            pass
 
 
 class DaemonReader:

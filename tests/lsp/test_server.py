@@ -409,6 +409,40 @@ def test_sigterm_and_ctrl_c_end_the_server_in_one_line(tmp_path: Path, signum: i
         client.kill()
 
 
+def _tgkill() -> Callable[[int, int, int], int] | None:
+    """glibc's tgkill(2): a signal to one thread of another process (Python has none of its own)."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).tgkill
+    except (AttributeError, OSError):
+        return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux" or _tgkill() is None, reason="Linux threads, glibc's tgkill")
+@pytest.mark.parametrize(("signum", "code", "line"), [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+def test_a_signal_the_kernel_gives_to_another_thread_still_ends_the_server(tmp_path: Path, signum: int, code: int, line: str):
+    # The kernel may deliver a process's signal to any of its threads: here the stdin reader and the
+    # numeric libraries' own. Python runs the handler in the main thread, asleep in the event loop.
+    tgkill = _tgkill()
+    assert tgkill is not None
+    for ordinal in (1, 2):
+        client = Client(tmp_path)
+        try:
+            client.initialize(tmp_path)
+            uri = client.open(tmp_path / "note.txt", "Join my network")
+            client.diagnostics(uri, version=1)
+            pid = client.process.pid
+            threads = sorted(int(task) for task in os.listdir(f"/proc/{pid}/task") if int(task) != pid)
+            assert len(threads) >= 2, threads
+            assert tgkill(pid, threads[ordinal - 1], signum) == 0
+            assert client.process.wait(TIMEOUT) == code
+            assert client.stderr() == f"{line}\n"
+        finally:
+            client.kill()
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
 def test_started_by_hand_it_says_what_it_is_and_ctrl_c_ends_it(tmp_path: Path):
