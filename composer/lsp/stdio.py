@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import queue
 import signal
 import socket
@@ -94,8 +95,8 @@ def _signals_wake(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     What `loop.add_signal_handler` does, for the handlers `composer.shutdown` installed with
     `signal.signal` (which raise in the main thread, as everywhere else in `invite`).
     """
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set it
-        yield
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set it; Windows' proactor loop sets its own and watches no sockets
         return
     receive, send = socket.socketpair()
     receive.setblocking(False)
