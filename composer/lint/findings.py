@@ -74,10 +74,10 @@ class Linted(NamedTuple):
     `sales-pitch` means nothing. Consumers show it as "not judged", never as specific or clean.
     `hook` is the strongest hook the rules found ("stated": a hook phrase such as "we met at ...", or in
     another judged language one listed in languages.yaml; "named": only names, dates or titles, English
-    notes only; None: none, or not looked for), for
-    consumers that weigh the evidence themselves (`invite inbox`). Named entities are looked for only
-    where one could change `no-specifics`: not in a template with an unfilled field, nor in a pitch whose
-    names read as the sender's own (`combine.no_specifics_decision`), where the inbox weighs no hook.
+    notes only; None: none, or not looked for), for consumers that weigh the evidence themselves
+    (`invite inbox`). Named entities are looked for only where one could change `no-specifics`: not in a
+    template with an unfilled field, nor in a pitch whose names read as the sender's own
+    (`combine.no_specifics_decision`), where the inbox weighs no hook.
     `suppressed` are the findings the user's settings silenced for this note (`composer.lint.suppress`),
     left out of `findings`. `seeking` says the sender asks for a job for themselves ("I'm exploring data
     roles"; `hooks.job_seeking`): such a note is a pitch only by a listed sales phrase, and the inbox
